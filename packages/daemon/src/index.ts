@@ -1,0 +1,2 @@
+import { VERSION } from '@anwbis/core';
+export const daemon = VERSION;

@@ -1,0 +1,2 @@
+import { VERSION } from '@anwbis/core';
+export const tui = VERSION;

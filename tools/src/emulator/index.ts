@@ -1,0 +1,5 @@
+export * from './moto.js';
+export * from './recording.js';
+export * from './scenario.js';
+export * from './sandbox.js';
+export * from './processes.js';
