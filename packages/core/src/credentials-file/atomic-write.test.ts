@@ -1,0 +1,95 @@
+import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'anwbis-atomic-'));
+});
+
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const modeOf = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
+
+describe('writeFileAtomic', () => {
+  it('replaces a 0644 file with a 0600 one and leaves no temporary file', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, 'old');
+    await chmod(file, 0o644);
+
+    await writeFileAtomic(file, 'new\r\n');
+
+    expect(await readFile(file, 'utf8')).toBe('new\r\n');
+    expect(await modeOf(file)).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['credentials']);
+  });
+
+  it('creates missing parent directories with mode 0700', async () => {
+    const file = join(dir, 'home', '.aws', 'credentials');
+
+    await writeFileAtomic(file, 'x');
+
+    expect(await readFile(file, 'utf8')).toBe('x');
+    expect(await modeOf(file)).toBe(0o600);
+    expect(await modeOf(join(dir, 'home'))).toBe(0o700);
+    expect(await modeOf(join(dir, 'home', '.aws'))).toBe(0o700);
+  });
+
+  it('writes through a symlink, which stays a symlink', async () => {
+    await mkdir(join(dir, 'dotfiles'));
+    await mkdir(join(dir, '.aws'));
+    const real = join(dir, 'dotfiles', 'credentials');
+    const link = join(dir, '.aws', 'credentials');
+    await writeFile(real, 'old');
+    await symlink('../dotfiles/credentials', link);
+
+    await writeFileAtomic(link, 'new');
+
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await readlink(link)).toBe('../dotfiles/credentials');
+    expect(await readFile(real, 'utf8')).toBe('new');
+    expect(await modeOf(real)).toBe(0o600);
+    expect(await readdir(join(dir, 'dotfiles'))).toEqual(['credentials']);
+    expect(await readdir(join(dir, '.aws'))).toEqual(['credentials']);
+  });
+
+  it('creates the target of a dangling symlink chain', async () => {
+    await symlink('second', join(dir, 'first'));
+    await symlink(join(dir, 'store', 'credentials'), join(dir, 'second'));
+
+    await writeFileAtomic(join(dir, 'first'), 'x');
+
+    expect(await resolveWriteTarget(join(dir, 'first'))).toBe(join(dir, 'store', 'credentials'));
+    expect(await readFile(join(dir, 'store', 'credentials'), 'utf8')).toBe('x');
+    expect((await lstat(join(dir, 'first'))).isSymbolicLink()).toBe(true);
+    expect((await lstat(join(dir, 'second'))).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a symlink loop', async () => {
+    await symlink('b', join(dir, 'a'));
+    await symlink('a', join(dir, 'b'));
+    await expect(writeFileAtomic(join(dir, 'a'), 'x')).rejects.toMatchObject({ code: 'ELOOP' });
+  });
+
+  it('removes its temporary file and leaves the target as it was when the rename fails', async () => {
+    const target = join(dir, 'credentials');
+    await mkdir(target);
+    await writeFile(join(target, 'inside'), 'keep');
+
+    await expect(writeFileAtomic(target, 'x')).rejects.toThrow();
+
+    expect(await readdir(dir)).toEqual(['credentials']);
+    expect(await readFile(join(target, 'inside'), 'utf8')).toBe('keep');
+  });
+
+  it('honours an explicit mode', async () => {
+    const file = join(dir, 'config');
+    await writeFileAtomic(file, 'x', { mode: 0o640 });
+    expect(await modeOf(file)).toBe(0o640);
+  });
+});

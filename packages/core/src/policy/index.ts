@@ -1,0 +1,3 @@
+export * from './document.js';
+export * from './delegated-roles.js';
+export * from './glob.js';

@@ -1,0 +1,38 @@
+import { getSection, setSection } from '../credentials-file/ini-edit.js';
+import { readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import type { AwsCredentials } from '../aws/port.js';
+
+/** The config-file section name of a profile: `default`, else `profile <name>`. */
+export function configSectionName(profile: string): string {
+  return profile === 'default' ? 'default' : `profile ${profile}`;
+}
+
+/**
+ * Writes a profile's keys into the shared credentials file, changing nothing else. A stale
+ * session token is removed when the new credentials have none.
+ */
+export async function writeCredentialsProfile(file: string, profile: string, credentials: AwsCredentials): Promise<void> {
+  const entries: Array<[string, string]> = [
+    ['aws_access_key_id', credentials.accessKeyId],
+    ['aws_secret_access_key', credentials.secretAccessKey],
+  ];
+  if (credentials.sessionToken) entries.push(['aws_session_token', credentials.sessionToken]);
+  const removeKeys = ['aws_security_token', ...(credentials.sessionToken ? [] : ['aws_session_token'])];
+  await updateAwsFile(file, (text) => setSection(text, profile, entries, { removeKeys }));
+}
+
+/** Sets keys of a profile in the config file (`region`, …), keeping the section's other keys. */
+export async function writeConfigProfile(file: string, profile: string, entries: ReadonlyArray<[string, string]>): Promise<void> {
+  await updateAwsFile(file, (text) => setSection(text, configSectionName(profile), entries));
+}
+
+/** The keys of a profile as stored in the credentials file, if any. */
+export async function readCredentialsProfile(file: string, profile: string): Promise<AwsCredentials | undefined> {
+  const section = getSection(await readAwsFile(file), profile);
+  if (!section?.aws_access_key_id || !section.aws_secret_access_key) return undefined;
+  return {
+    accessKeyId: section.aws_access_key_id,
+    secretAccessKey: section.aws_secret_access_key,
+    ...(section.aws_session_token ? { sessionToken: section.aws_session_token } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'ini';
+import { AnwbisError, shown } from '../errors/errors.js';
+import { DEFAULT_PATTERNS, type NamingPatterns } from '../naming/patterns.js';
+
+/** anwbis's own settings, from `ANWBIS_HOME/config`. */
+export interface Settings {
+  readonly naming: NamingPatterns;
+  /** Seconds of validity below which cached credentials are renewed. */
+  readonly refreshMarginSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 300 };
+
+const NAMING_KEYS = Object.keys(DEFAULT_PATTERNS) as Array<keyof NamingPatterns>;
+
+/**
+ * Parses the settings file (INI; anwbis owns it, so the `ini` package reads it):
+ *
+ * ```ini
+ * [naming]
+ * group = corp-{project}-master-{role}
+ * policy = Delegated_Roles
+ * role = {env}-{project}-delegated-{role}
+ * profile = {project}-{env}-{role}
+ * session = corp-session-{profile}
+ *
+ * [cache]
+ * refresh_margin_seconds = 300
+ * ```
+ */
+export function parseSettings(text: string, where: string): Settings {
+  const data = parse(text) as Record<string, unknown>;
+  const naming: Record<string, string> = { ...DEFAULT_PATTERNS };
+  const section = data.naming;
+  if (section !== undefined) {
+    if (typeof section !== 'object' || section === null) throw bad(where, '[naming] is not a section');
+    for (const [key, value] of Object.entries(section)) {
+      if (!NAMING_KEYS.includes(key as keyof NamingPatterns)) throw bad(where, `unknown key ${shown(key)} in [naming]; known: ${NAMING_KEYS.join(', ')}`);
+      if (typeof value !== 'string' || value.trim() === '') throw bad(where, `[naming] ${key} must be a non-empty pattern`);
+      naming[key] = value.trim();
+    }
+  }
+  let margin = DEFAULT_SETTINGS.refreshMarginSeconds;
+  const cache = data.cache as Record<string, unknown> | undefined;
+  if (cache?.refresh_margin_seconds !== undefined) {
+    margin = Number(cache.refresh_margin_seconds);
+    if (!Number.isInteger(margin) || margin < 0 || margin > 3600) throw bad(where, '[cache] refresh_margin_seconds must be a whole number from 0 to 3600');
+  }
+  return { naming: naming as unknown as NamingPatterns, refreshMarginSeconds: margin };
+}
+
+/** Reads `<home>/config`; defaults when it does not exist. */
+export async function loadSettings(home: string): Promise<Settings> {
+  const path = join(home, 'config');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_SETTINGS;
+    throw new AnwbisError('file', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  return parseSettings(text, path);
+}
+
+function bad(where: string, why: string): AnwbisError {
+  return new AnwbisError('config', `${where}: ${why}`, { next: 'fix the settings file (see "Configuration" in the README)' });
+}
