@@ -16,3 +16,4 @@ export * from './assume/assume.js';
 export * from './assume/reporter.js';
 export * from './assume/discovery.js';
 export * from './credentials-file/index.js';
+export * from './output/shell.js';

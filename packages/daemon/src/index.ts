@@ -1,2 +1,1 @@
-import { VERSION } from '@anwbis/core';
-export const daemon = VERSION;
+export * from './socket-path.js';

@@ -1,2 +1,1 @@
-import { VERSION } from '@anwbis/core';
-export const tui = VERSION;
+export * from './filter.js';

@@ -3,3 +3,4 @@ export * from './recording.js';
 export * from './scenario.js';
 export * from './sandbox.js';
 export * from './processes.js';
+export * from './demo-scenario.js';

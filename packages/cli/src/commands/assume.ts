@@ -1,0 +1,81 @@
+import { Command, Flags } from '@oclif/core';
+import { AnwbisError, assume, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
+import { sourceFlags, targetFlags } from '../flags.js';
+import { cliDeps } from '../runtime.js';
+
+export default class Assume extends Command {
+  static override summary = 'Assume a delegated role and write it as a profile (the default command)';
+  static override description = `Reads your groups' Delegated_Roles policy, asks for your MFA code, assumes
+<env>-<project>-delegated-<role> and writes the profile <project>-<env>-<role> into
+~/.aws/credentials (region into ~/.aws/config). Still-valid credentials are reused.
+"anwbis -p … -e … -r …" without a command does the same.`;
+
+  static override examples = [
+    'anwbis -p datalab -e dev -r admin',
+    'anwbis assume -p datalab -e dev -r admin --mfa-code 123456 --json',
+    'anwbis --profile corp -p datalab -e pro -r contractor -c acme -ext 1234-abcd',
+    'eval "$(anwbis -p datalab -e dev -r admin --stdout)"',
+  ];
+
+  static override flags = {
+    ...targetFlags,
+    ...sourceFlags,
+    duration: Flags.integer({ description: 'session length in seconds (900-43200)', default: 3600 }),
+    refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),
+    stdout: Flags.boolean({ description: 'print export lines for the credentials on stdout', default: false }),
+    json: Flags.boolean({ description: 'print the result as one JSON object on stdout', default: false }),
+    'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Assume);
+    if (flags.role === 'contractor' && (!flags.contractor || !flags.externalid)) {
+      throw new AnwbisError('usage', `-r contractor needs ${!flags.contractor ? '-c NAME' : '-ext EXTERNAL_ID'}`, {
+        next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID',
+      });
+    }
+    if (flags.contractor && flags.role !== 'contractor') {
+      throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
+    }
+    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
+    const result = await assume(
+      {
+        target: {
+          project: flags.project,
+          env: flags.env,
+          role: flags.contractor ? 'contractor' : flags.role,
+          ...(flags.contractor ? { contractor: flags.contractor } : {}),
+          ...(flags['iam-master-group'] ? { groupName: flags['iam-master-group'] } : {}),
+          ...(flags['iam-policy'] ? { policyName: flags['iam-policy'] } : {}),
+          ...(flags['iam-delegated-role'] ? { delegatedRoleName: flags['iam-delegated-role'] } : {}),
+        },
+        ...(flags.profile ? { sourceProfile: flags.profile } : {}),
+        ...(flags.region ? { region: flags.region } : {}),
+        durationSeconds: flags.duration,
+        refresh: flags.refresh,
+        noMfa: flags.nomfa,
+        ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
+        ...(flags.externalid ? { externalId: flags.externalid } : {}),
+        ...(flags.account ? { account: flags.account } : {}),
+        ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
+      },
+      deps,
+    );
+    if (flags.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
+    else if (flags.stdout) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
+  }
+}
+
+function toJson(result: AssumeResult) {
+  return {
+    Profile: result.profile,
+    AccountId: result.account,
+    RoleArn: result.roleArn,
+    Region: result.region,
+    Reused: result.reused,
+    AccessKeyId: result.credentials.accessKeyId,
+    SecretAccessKey: result.credentials.secretAccessKey,
+    SessionToken: result.credentials.sessionToken,
+    Expiration: result.credentials.expiration.toISOString(),
+  };
+}

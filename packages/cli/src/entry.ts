@@ -1,0 +1,18 @@
+import { normalizeArgv } from './argv.js';
+import { renderError } from './render.js';
+
+/**
+ * The one place that turns a command's outcome into an exit status. Commands throw; nothing
+ * else calls process.exit.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const { run, flush } = await import('@oclif/core');
+  try {
+    await run(normalizeArgv(argv), import.meta.url);
+    await flush();
+    return 0;
+  } catch (error) {
+    return renderError(error);
+  }
+}
+

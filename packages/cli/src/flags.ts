@@ -1,0 +1,25 @@
+import { Flags } from '@oclif/core';
+
+/** Flags that pick a delegated role, shared by every command that needs one. */
+export const targetFlags = {
+  project: Flags.string({ char: 'p', description: 'project name (corp-<project>-master-<role>)', required: true }),
+  env: Flags.string({ char: 'e', description: 'environment of the delegated account (dev, pre, pro, …)', required: true }),
+  role: Flags.string({ char: 'r', description: 'role name (admin, developer, devops, user, audit, contractor)', required: true }),
+  contractor: Flags.string({ char: 'c', description: 'contractor name, with -r contractor: uses role contractor-<name>' }),
+  externalid: Flags.string({ description: 'external id sent to AssumeRole (also -ext)', aliases: ['external-id'] }),
+  'iam-master-group': Flags.string({ description: 'corp IAM group to read instead of corp-<project>-master-<role> (also --iam_master_group)' }),
+  'iam-policy': Flags.string({ description: 'inline policy of that group instead of Delegated_Roles (also --iam_policy)' }),
+  'iam-delegated-role': Flags.string({ description: 'delegated role name instead of <env>-<project>-delegated-<role> (also --iam_delegated_role)' }),
+  account: Flags.string({ description: 'delegated account id, when the policy grants the role in several accounts' }),
+};
+
+/** Flags about the source (corp) credentials and how to call STS. */
+export const sourceFlags = {
+  profile: Flags.string({ char: 'P', description: 'corp source profile (default: $AWS_PROFILE, else default)' }),
+  region: Flags.string({ description: 'AWS region for the calls and the written profile' }),
+  nomfa: Flags.boolean({ description: 'do not send an MFA code (source is a corp session or a machine role)', default: false }),
+  'mfa-code': Flags.string({ description: 'the six-digit MFA code' }),
+  'mfa-process': Flags.string({ description: 'command whose output is the MFA code (run without a shell)' }),
+  'mfa-serial': Flags.string({ description: 'MFA device ARN (default: your first virtual device)' }),
+  verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
+};

@@ -1,0 +1,24 @@
+import { AnwbisError, EXIT_CODES } from '@anwbis/core/errors/errors';
+
+interface OclifError extends Error {
+  oclif?: { exit?: number };
+  code?: string;
+}
+
+/** Prints an error for a person on stderr and returns the exit status for it. */
+export function renderError(error: unknown): number {
+  if (error instanceof AnwbisError) {
+    process.stderr.write(`[ ERROR ] ${error.message}\n`);
+    if (error.next) process.stderr.write(`          ${error.next}\n`);
+    return error.exitCode;
+  }
+  const e = error as OclifError;
+  if (e?.oclif?.exit === 0) return 0;
+  if (e && typeof e.oclif?.exit === 'number') {
+    // oclif's own flag and argument errors: usage errors.
+    process.stderr.write(`[ ERROR ] ${e.message.replace(/\n+See more help with --help$/, '')}\n          see anwbis --help\n`);
+    return EXIT_CODES.usage;
+  }
+  process.stderr.write(`[ BUG ] ${e?.stack ?? String(error)}\nPlease report this.\n`);
+  return EXIT_CODES.bug;
+}

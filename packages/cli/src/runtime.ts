@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import {
+  AnwbisError,
+  createSdkPort,
+  loadProfileCredentials,
+  splitCommandLine,
+  systemClock,
+  type AssumeDeps,
+  type MfaSources,
+  type Prompter,
+  type Reporter,
+} from '@anwbis/core';
+
+/** Terminal progress on stderr; stdout stays for data. */
+export function stderrReporter(verbose: boolean): Reporter {
+  const write = (line: string) => process.stderr.write(`${line}\n`);
+  return {
+    info: write,
+    ok: (line) => write(`[ OK ] ${line}`),
+    verbose: (line) => (verbose ? write(`[ .. ] ${line}`) : undefined),
+  };
+}
+
+/** Asks on the terminal: stdin must be one, prompts go to stderr. */
+export function terminalPrompter(): Prompter {
+  return {
+    interactive: process.stdin.isTTY === true,
+    ask(question) {
+      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      return new Promise((resolve) => {
+        rl.question(question, (answer) => {
+          rl.close();
+          resolve(answer);
+        });
+      });
+    },
+  };
+}
+
+/** The first line of a piped stdin, or undefined when stdin is empty. */
+export function readStdinLine(): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const done = (value: string | undefined) => {
+      process.stdin.removeAllListeners('data');
+      process.stdin.pause();
+      resolve(value);
+    };
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      data += chunk;
+      const newline = data.indexOf('\n');
+      if (newline !== -1) done(data.slice(0, newline));
+      else if (data.length > 1024) done(data);
+    });
+    process.stdin.once('end', () => done(data === '' ? undefined : data));
+    process.stdin.once('error', reject);
+  });
+}
+
+/** Runs `--mfa-process` without a shell and returns what it printed. */
+export function runMfaProcess(commandLine: string, timeoutMs = 120_000): Promise<string> {
+  const [command, ...args] = splitCommandLine(commandLine);
+  return new Promise((resolve, reject) => {
+    const child = spawn(command!, args, { stdio: ['inherit', 'pipe', 'inherit'] });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new AnwbisError('mfa', `--mfa-process could not run ${JSON.stringify(command)}: ${err.message}`));
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new AnwbisError('mfa', `--mfa-process ${JSON.stringify(command)} exited with status ${code}`));
+    });
+  });
+}
+
+export interface RuntimeOptions {
+  readonly verbose: boolean;
+  readonly mfaCode?: string;
+  readonly mfaProcess?: string;
+}
+
+/** The real effects for one CLI run. */
+export function cliDeps(options: RuntimeOptions): AssumeDeps {
+  const reporter = stderrReporter(options.verbose);
+  const mfa: MfaSources = {
+    ...(options.mfaCode !== undefined ? { flag: options.mfaCode } : {}),
+    ...(options.mfaProcess !== undefined ? { process: options.mfaProcess } : {}),
+    runProcess: (line) => runMfaProcess(line),
+    stdinLine: readStdinLine,
+    prompter: terminalPrompter(),
+  };
+  return {
+    env: process.env,
+    clock: systemClock,
+    reporter,
+    mfa,
+    loadSourceCredentials: loadProfileCredentials,
+    createAws: ({ credentials, region }) =>
+      createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => reporter.verbose(`aws ${line}`) } : {}) }),
+  };
+}
