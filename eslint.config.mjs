@@ -30,4 +30,17 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // End-to-end tests drive the built CLI through the emulator harness in tools/.
+    files: ['packages/*/test/**/*.ts', 'packages/*/test/**/*.tsx'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['scope:core', 'scope:tools', 'scope:daemon', 'scope:tui'] }],
+        },
+      ],
+    },
+  },
 );

@@ -247,7 +247,8 @@ async function discover(aws: AwsPort, target: Target, request: AssumeRequest, pr
 
 function explainPolicyError(err: unknown, target: Target): AnwbisError {
   if (err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException')) {
-    const groupMissing = /group with name/i.test(err.message) && !/policy/i.test(err.message);
+    // AWS: "The group with name G cannot be found." / "The group policy with name P cannot be found."
+    const groupMissing = !/polic(y|ies)/i.test(err.message);
     return new AnwbisError(
       'denied',
       groupMissing

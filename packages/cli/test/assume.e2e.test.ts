@@ -1,0 +1,279 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import {
+  conventionScenario,
+  createSandbox,
+  delegatedRolesPolicy,
+  runAnwbis,
+  runAwsCli,
+  seedScenario,
+  startMoto,
+  type MotoServer,
+  type Sandbox,
+  type Scenario,
+  type SeededScenario,
+} from '@anwbis/tools/emulator';
+import { modeOf, snapshot } from './helpers.js';
+
+const CORP = '111111111111';
+const DEV = '222222222222';
+const PRO = '333333333333';
+const USER = 'luis.gonzalez';
+
+let moto: MotoServer;
+let seeded: SeededScenario;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+afterEach(() => sandbox?.remove());
+
+async function world(scenario: Scenario): Promise<void> {
+  await moto.reset();
+  seeded = await seedScenario(moto.endpoint, scenario);
+  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
+}
+
+const standard = () =>
+  conventionScenario({
+    users: [USER],
+    projects: { datalab: { envs: { dev: DEV, pro: PRO }, roles: ['admin', 'developer'] } },
+    contractors: [{ project: 'datalab', env: 'dev', name: 'acme', externalId: 'acme-7f3a' }],
+  });
+
+const anwbis = (args: string[], input = '') => runAnwbis(args, { env: sandbox.env, input });
+const aws = (args: string[]) => runAwsCli(args, { env: sandbox.env, endpoint: moto.endpoint });
+
+describe('anwbis assume against the emulator', () => {
+  beforeEach(() => world(standard()));
+
+  it('writes a profile that the AWS CLI uses to act in the delegated account', async () => {
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin'], '123456\n');
+    expect(res.stderr).toContain(`[ OK ] You are authenticated as ${USER}`);
+    expect(res.stderr).toContain('[ OK ] Assumed the role successfully');
+    expect(res.stdout).toBe('');
+    expect(res.code).toBe(0);
+
+    const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
+    expect(id.code).toBe(0);
+    expect(JSON.parse(id.stdout)).toMatchObject({
+      Account: DEV,
+      Arn: `arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`,
+    });
+    expect(sandbox.read('config')).toContain('[profile datalab-dev-admin]\nregion = eu-west-1\n');
+    expect(modeOf(sandbox.credentialsFile)).toBe('600');
+  });
+
+  it('sends the MFA device and code, duration and signs with the corp key; reuses; refreshes', async () => {
+    await moto.startRecording();
+    const first = await anwbis(['assume', '-p', 'datalab', '-e', 'pro', '-r', 'admin', '--mfa-code', '654321', '--duration', '1800']);
+    expect(first.code).toBe(0);
+    let calls = (await moto.recording()).filter((c) => c.action === 'AssumeRole');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.params).toMatchObject({
+      RoleArn: `arn:aws:iam::${PRO}:role/pro-datalab-delegated-admin`,
+      RoleSessionName: USER,
+      SerialNumber: seeded.users[USER]!.mfaSerial,
+      TokenCode: '654321',
+      DurationSeconds: '1800',
+    });
+    expect(calls[0]!.params.ExternalId).toBeUndefined();
+    expect(calls[0]!.accessKeyId).toBe(seeded.users[USER]!.accessKeyId);
+
+    await moto.startRecording();
+    const again = await anwbis(['-p', 'datalab', '-e', 'pro', '-r', 'admin']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('Reusing profile datalab-pro-admin');
+    expect(await moto.recording()).toEqual([]);
+
+    await moto.startRecording();
+    const refreshed = await anwbis(['-p', 'datalab', '-e', 'pro', '-r', 'admin', '--refresh'], '111222\n');
+    expect(refreshed.code).toBe(0);
+    calls = await moto.recording();
+    // The role was remembered: a refresh is one AssumeRole and nothing else.
+    expect(calls.map((c) => c.action)).toEqual(['AssumeRole']);
+    expect(calls[0]!.params.TokenCode).toBe('111222');
+  });
+
+  it('runs the three lookups of a cold run before the one AssumeRole', async () => {
+    await moto.startRecording();
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'developer', '--mfa-code', '123456'])).code).toBe(0);
+    const actions = (await moto.recording()).map((c) => c.action);
+    expect(actions.slice(0, 3).sort()).toEqual(['GetCallerIdentity', 'GetGroupPolicy', 'ListMFADevices']);
+    expect(actions.slice(3)).toEqual(['AssumeRole']);
+  });
+
+  it('assumes a contractor role with its external id (-c, -ext)', async () => {
+    await moto.startRecording();
+    const res = await anwbis(['--profile', 'default', '-p', 'datalab', '-e', 'dev', '-r', 'contractor', '-c', 'acme', '-ext', 'acme-7f3a', '--mfa-code', '123456']);
+    expect(res.stderr).toBe(res.stderr.replace(/Error/, ''));
+    expect(res.code).toBe(0);
+    const call = (await moto.recording()).find((c) => c.action === 'AssumeRole')!;
+    expect(call.params).toMatchObject({ RoleArn: `arn:aws:iam::${DEV}:role/dev-datalab-delegated-contractor-acme`, ExternalId: 'acme-7f3a' });
+    const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-contractor-acme']);
+    expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-contractor-acme/${USER}`);
+  });
+
+  it('takes the underscore flags of the original tool', async () => {
+    const res = await anwbis([
+      '-p', 'ignored', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456',
+      '--iam_master_group', 'corp-datalab-master-developer', '--iam_policy', 'Delegated_Roles', '--iam_delegated_role', 'dev-datalab-delegated-developer',
+    ]);
+    expect(res.stderr).not.toContain('ERROR');
+    expect(res.code).toBe(0);
+    expect(sandbox.read('credentials')).toContain('[ignored-dev-admin]');
+  });
+
+  it('prints export lines with --stdout and one JSON object with --json, nothing else on stdout', async () => {
+    const exported = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--stdout']);
+    expect(exported.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'\nexport AWS_SECRET_ACCESS_KEY='[^']+'\nexport AWS_SESSION_TOKEN='[^']+'\n/);
+    expect(exported.stdout).toContain("export AWS_REGION='eu-west-1'\n");
+    const json = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--json']);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed).toMatchObject({ Profile: 'datalab-dev-admin', AccountId: DEV, Reused: true, Region: 'eu-west-1' });
+    expect(exported.stdout).toContain(parsed.SecretAccessKey);
+  });
+
+  it('shows each AWS call with -v and never a secret', async () => {
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-v', '--json'], '123456\n');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(res.stderr).toMatch(/aws sts:AssumeRole .* -> ok in \d+ ms/);
+    expect(res.stderr).toMatch(/aws iam:GetGroupPolicy .* -> ok in \d+ ms/);
+    expect(res.stderr).toContain('"TokenCode":"<redacted>"');
+    for (const secret of [out.SecretAccessKey, out.SessionToken, seeded.users[USER]!.secretAccessKey, '123456']) {
+      expect(res.stderr).not.toContain(secret);
+    }
+  });
+
+  it('keeps every byte outside its section: comments, CRLF, other tools, values with = and /', async () => {
+    const u = seeded.users[USER]!;
+    const before =
+      `# managed by hand\r\n; and by other tools\r\n[default]\r\naws_access_key_id = ${u.accessKeyId}\r\n` +
+      `aws_secret_access_key=${u.secretAccessKey}\r\n\r\n[other-tool]\r\naws_access_key_id = AKIAOTHER\r\n` +
+      'aws_secret_access_key = abc/def+ghi==\r\nx_security_token_expires = 2030-01-01T00:00:00Z\r\n\r\n' +
+      '[datalab-dev-admin]\r\naws_access_key_id = ASIAOLD\r\naws_secret_access_key = old/secret=\r\naws_session_token = OLD\r\n' +
+      'aws_security_token = OLDER\r\n\r\n# trailing comment\r\n[zeta]\r\nregion = x\r\n';
+    sandbox.write('credentials', before);
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+    expect(res.code).toBe(0);
+    const after = sandbox.read('credentials');
+    const start = before.indexOf('[datalab-dev-admin]');
+    const end = before.indexOf('\r\n\r\n# trailing comment');
+    expect(after.slice(0, start)).toBe(before.slice(0, start));
+    expect(after.endsWith(before.slice(end))).toBe(true);
+    const section = after.slice(start, after.length - (before.length - end));
+    expect(section).toMatch(/^\[datalab-dev-admin\]\r\naws_access_key_id = ASIA\w+\r\naws_secret_access_key = \S+\r\naws_session_token = \S+$/);
+    expect(section).not.toContain('OLD');
+    expect(modeOf(sandbox.credentialsFile)).toBe('600');
+    const corp = await aws(['sts', 'get-caller-identity', '--profile', 'default']);
+    expect(JSON.parse(corp.stdout).Arn).toBe(`arn:aws:iam::${CORP}:user/${USER}`);
+    const delegated = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
+    expect(JSON.parse(delegated.stdout).Account).toBe(DEV);
+  });
+
+  it('writes sixteen profiles from sixteen parallel runs, and nothing else changes', async () => {
+    await moto.reset();
+    const roles = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'];
+    seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { big: { envs: { dev: DEV, pro: PRO }, roles } } }));
+    sandbox.remove();
+    sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
+    const original = sandbox.read('credentials');
+    const targets = roles.flatMap((r) => [['dev', r], ['pro', r]] as const);
+    const results = await Promise.all(targets.map(([env, role]) => anwbis(['-p', 'big', '-e', env, '-r', role, '--mfa-code', '123456'])));
+    for (const r of results) expect({ code: r.code, stderr: r.stderr.includes('ERROR') ? r.stderr : '' }).toEqual({ code: 0, stderr: '' });
+    const text = sandbox.read('credentials');
+    expect(text.startsWith(original)).toBe(true);
+    for (const [env, role] of targets) {
+      expect(text).toContain(`[big-${env}-${role}]`);
+    }
+    const checks = await Promise.all(
+      targets.slice(0, 4).map(([env, role]) => aws(['sts', 'get-caller-identity', '--profile', `big-${env}-${role}`])),
+    );
+    checks.forEach((c, i) => expect(JSON.parse(c.stdout).Arn).toBe(`arn:aws:sts::${targets[i]![0] === 'dev' ? DEV : PRO}:assumed-role/${targets[i]![0]}-big-delegated-${targets[i]![1]}/${USER}`));
+  });
+});
+
+describe('anwbis assume refuses, explains, and changes nothing', () => {
+  beforeEach(async () => {
+    await moto.reset();
+    const base = standard();
+    await world({
+      ...base,
+      groups: [
+        ...base.groups,
+        { name: 'corp-nopolicy-master-admin' },
+        {
+          name: 'corp-multi-master-admin',
+          policies: { Delegated_Roles: delegatedRolesPolicy([`arn:aws:iam::${DEV}:role/dev-multi-delegated-admin`, `arn:aws:iam::${PRO}:role/dev-multi-delegated-admin`]) },
+        },
+      ],
+    });
+  });
+
+  const cases: Array<{ name: string; args: string[]; code: number; message: RegExp; input?: string }> = [
+    { name: 'group missing', args: ['-p', 'nosuch', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'], code: 4, message: /not authorized to use role admin for project nosuch: group corp-nosuch-master-admin does not exist/ },
+    { name: 'policy missing', args: ['-p', 'nopolicy', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'], code: 4, message: /group corp-nopolicy-master-admin has no inline policy Delegated_Roles/ },
+    { name: 'no match', args: ['-p', 'datalab', '-e', 'qa', '-r', 'admin', '--mfa-code', '123456'], code: 4, message: /not authorized to use role admin for project datalab: no qa-datalab-delegated-admin in group corp-datalab-master-admin policy Delegated_Roles/ },
+    { name: 'several accounts', args: ['-p', 'multi', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'], code: 2, message: /granted in several accounts[\s\S]*222222222222[\s\S]*333333333333[\s\S]*--account/ },
+    { name: 'hostile project', args: ['-p', 'x]\naws_access_key_id=EVIL', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'], code: 2, message: /invalid project name "x\]\\naws_access_key_id=EVIL"/ },
+    { name: 'hostile env', args: ['-p', 'datalab', '-e', 'dev#x', '-r', 'admin'], code: 2, message: /invalid environment name/ },
+    { name: 'hostile role', args: ['-p', 'datalab', '-e', 'dev', '-r', 'ad;min'], code: 2, message: /invalid role name/ },
+    { name: 'hostile profile', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--profile', 'a]b'], code: 2, message: /invalid profile name/ },
+    { name: 'malformed MFA code', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '12345'], code: 5, message: /MFA code from --mfa-code is not six digits/ },
+    { name: 'malformed piped code', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin'], input: 'abcdef\n', code: 5, message: /MFA code from standard input is not six digits/ },
+    { name: 'no code and no terminal', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin'], code: 5, message: /no terminal to ask[\s\S]*--mfa-code/ },
+    { name: 'duration too long', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--duration', '50000'], code: 2, message: /--duration 50000 is outside what STS allows for AssumeRole: 900 to 43200 seconds/ },
+    { name: 'duration too short', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--duration', '60'], code: 2, message: /900 to 43200/ },
+    { name: 'contractor without -c', args: ['-p', 'datalab', '-e', 'dev', '-r', 'contractor', '-ext', 'x1'], code: 2, message: /-r contractor needs -c NAME/ },
+    { name: 'contractor without -ext', args: ['-p', 'datalab', '-e', 'dev', '-r', 'contractor', '-c', 'acme'], code: 2, message: /-r contractor needs -ext EXTERNAL_ID/ },
+    { name: 'missing -p', args: ['-e', 'dev', '-r', 'admin'], code: 2, message: /Missing required flag project/ },
+    { name: 'unknown source profile', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--profile', 'nobody', '--mfa-code', '123456'], code: 3, message: /no usable credentials for profile "nobody"/ },
+  ];
+
+  it.each(cases)('$name', async ({ args, code, message, input }) => {
+    const before = snapshot(sandbox);
+    const res = await anwbis(args, input ?? '');
+    expect(res.stderr).toMatch(message);
+    expect(res.code).toBe(code);
+    expect(res.stdout).toBe('');
+    expect(snapshot(sandbox)).toEqual(before);
+  });
+
+  it('with --account, picks one of several accounts', async () => {
+    const res = await anwbis(['-p', 'multi', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--account', PRO, '--json']);
+    // The role itself does not exist in moto's PRO account, but moto lets AssumeRole through;
+    // what matters here is which ARN anwbis chose.
+    expect(JSON.parse(res.stdout).RoleArn).toBe(`arn:aws:iam::${PRO}:role/dev-multi-delegated-admin`);
+  });
+
+  it('leaves an unparseable credentials file untouched and says where it is broken', async () => {
+    const u = seeded.users[USER]!;
+    const broken = `[default]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n\n[datalab-dev-admin]\nthis line is not ini\n`;
+    sandbox.write('credentials', broken);
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/line 6/);
+    expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(broken);
+  });
+});
+
+describe('with IAM policy enforcement on', () => {
+  it('is denied by AWS a role the user has no policy for, and says so', async () => {
+    await moto.reset();
+    const readOnly = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetGroupPolicy', 'iam:ListMFADevices', 'sts:GetCallerIdentity'], Resource: '*' }] };
+    const base = conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } });
+    // The group lists the role, but the user is not in the group: AWS must deny the AssumeRole.
+    await world({ ...base, users: [{ name: USER, groups: [], policies: { ReadOnly: readOnly } }] });
+    await moto.enforcePolicies();
+    const before = snapshot(sandbox);
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+    expect(res.stderr).toMatch(/AWS denied assuming arn:aws:iam::222222222222:role\/dev-datalab-delegated-admin/);
+    expect(res.code).toBe(4);
+    expect(snapshot(sandbox)).toEqual(before);
+  });
+});
