@@ -13,7 +13,7 @@ export function selectRoleArn(
   options: { partition: string; account?: string; project: string },
 ): string {
   const where = `group ${target.groupName} policy ${target.policyName}`;
-  const grants = findRoleGrants(parsePolicyDocument(document, where), target.roleName, options.partition);
+  const grants = findRoleGrants(parsePolicyDocument(document, where), target.roleName, options.partition, options.account || undefined);
   const inAccount = options.account ? grants.arns.filter((arn) => accountOfArn(arn) === options.account) : grants.arns;
   if (inAccount.length === 1) return inAccount[0]!;
   if (inAccount.length > 1) {
@@ -21,8 +21,7 @@ export function selectRoleArn(
       next: `pick one with --account ${accountOfArn(inAccount[0]!)}`,
     });
   }
-  if (grants.anyAccount.length > 0 && options.account) return `arn:${options.partition}:iam::${options.account}:role/${target.roleName}`;
-  if (grants.anyAccount.length > 0) {
+  if (grants.anyAccount.length > 0 && !options.account) {
     throw new AnwbisError('usage', `${where} allows ${target.roleName} in any account (${grants.anyAccount.join(', ')})`, {
       next: 'say which account with --account ID',
     });
@@ -33,7 +32,11 @@ export function selectRoleArn(
   });
 }
 
-/** Picks the MFA device to use: the first virtual one, else the first. */
+/**
+ * Picks the MFA device to use: the first virtual one, else the first hardware TOTP token.
+ * FIDO security keys (`:u2f/`) cannot produce a code for STS and are never chosen.
+ */
 export function chooseMfaSerial(serials: readonly string[]): string | undefined {
-  return serials.find((s) => /:mfa\//.test(s)) ?? serials[0];
+  const usable = serials.filter((s) => !/:u2f\//.test(s));
+  return usable.find((s) => /:mfa\//.test(s)) ?? usable[0];
 }

@@ -1,4 +1,4 @@
-const SECRET_KEYS = /^(SecretAccessKey|SessionToken|TokenCode|secretAccessKey|sessionToken|tokenCode|aws_secret_access_key|aws_session_token|Password)$/i;
+const SECRET_KEYS = /^(SecretAccessKey|SessionToken|TokenCode|secretAccessKey|sessionToken|tokenCode|aws_secret_access_key|aws_session_token|sessionKey|SigninToken|Password)$/i;
 
 /** A copy of a request or response with every secret value replaced, for verbose output. */
 export function redact(value: unknown): unknown {

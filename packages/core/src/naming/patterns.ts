@@ -24,7 +24,7 @@ const PLACEHOLDER = /\{([a-z]+)\}/g;
 /** Fills `{project}`, `{env}`, `{role}`, `{profile}` in a pattern; an unknown placeholder is an error. */
 export function renderPattern(pattern: string, values: Readonly<Record<string, string>>): string {
   return pattern.replace(PLACEHOLDER, (whole, key: string) => {
-    const value = values[key];
+    const value = Object.hasOwn(values, key) ? values[key] : undefined;
     if (value === undefined) {
       throw new AnwbisError('config', `unknown placeholder ${whole} in naming pattern ${shown(pattern)}`, {
         next: `use ${Object.keys(values).map((k) => `{${k}}`).join(', ')}`,

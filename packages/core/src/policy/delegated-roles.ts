@@ -39,36 +39,39 @@ function splitArn(arn: string): ArnParts | undefined {
 /**
  * The concrete ARN of role `roleName` that an allowed resource pattern stands for, if any.
  * An exact ARN must end in `role/<path>/<roleName>`; a wildcard pattern yields the ARN with the
- * role name (keeping a literal path) when the pattern covers it.
+ * role name (keeping a literal path) when the pattern covers it. A pattern for another partition
+ * can never match a request made in `partition`, so it yields nothing.
+ * @param account the account chosen for patterns that leave the account open.
  */
-function concreteArn(resource: string, roleName: string, partition: string): { arn?: string; anyAccount?: boolean } {
-  if (resource === '*') return { anyAccount: true };
-  const parts = splitArn(resource);
-  if (!parts || !globMatches(parts.service, 'iam') || !globMatches(parts.region, '')) return {};
-  const segments = parts.resource.split('/');
-  if (segments.length < 2 || !globMatches(segments[0]!, 'role')) return {};
-  const candidates = [[...segments.slice(0, -1), roleName].join('/'), `role/${roleName}`];
+function concreteArn(resource: string, roleName: string, partition: string, account: string | undefined): { arn?: string; anyAccount?: boolean } {
+  const parts = resource === '*' ? { partition: '*', service: '*', region: '*', account: '*', resource: '*' } : splitArn(resource);
+  if (!parts || !globMatches(parts.partition, partition) || !globMatches(parts.service, 'iam') || !globMatches(parts.region, '')) return {};
+  const path = parts.resource.split('/').slice(1, -1);
+  const candidates = [['role', ...path, roleName].join('/'), `role/${roleName}`];
   const resourcePart = candidates.find((c) => !hasWildcard(c) && globMatches(parts.resource, c));
   if (!resourcePart) return {};
-  if (hasWildcard(parts.account) || parts.account === '') return { anyAccount: true };
-  const arnPartition = hasWildcard(parts.partition) ? partition : parts.partition;
-  return { arn: `arn:${arnPartition}:iam::${parts.account}:${resourcePart}` };
+  if (!hasWildcard(parts.account) && parts.account !== '') return { arn: `arn:${partition}:iam::${parts.account}:${resourcePart}` };
+  const chosen = account !== undefined && globMatches(parts.account || '*', account);
+  return { anyAccount: true, ...(chosen ? { arn: `arn:${partition}:iam::${account}:${resourcePart}` } : {}) };
 }
 
 /**
  * Finds the ARNs of delegated role `roleName` that a policy's statements allow the holder to
  * assume. The name is matched exactly (as the last path segment of the role), never as a
  * substring; Deny statements that cover an ARN remove it.
- * @param partition used where a pattern leaves the partition open.
+ * @param partition the partition of the caller; also used where a pattern leaves it open.
+ * @param account when given, patterns that leave the account open (listed in `anyAccount`) also
+ *   yield the role's ARN in this account, subject to the same Deny statements.
  */
-export function findRoleGrants(statements: readonly Statement[], roleName: string, partition = 'aws'): RoleGrants {
+export function findRoleGrants(statements: readonly Statement[], roleName: string, partition = 'aws', account?: string): RoleGrants {
   const arns = new Set<string>();
   const anyAccount = new Set<string>();
   const allows = statements.filter((s) => s.effect === 'Allow' && coversAssumeRole(s));
-  const denies = statements.filter((s) => s.effect === 'Deny' && coversAssumeRole(s));
+  // A conditional Deny (no MFA, wrong source IP…) can only be judged by AWS at call time.
+  const denies = statements.filter((s) => s.effect === 'Deny' && !s.conditional && coversAssumeRole(s));
   for (const statement of allows) {
     for (const resource of statement.resources) {
-      const found = concreteArn(resource, roleName, partition);
+      const found = concreteArn(resource, roleName, partition, account);
       if (found.arn) arns.add(found.arn);
       if (found.anyAccount) anyAccount.add(resource);
     }

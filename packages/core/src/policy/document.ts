@@ -7,6 +7,8 @@ export interface Statement {
   readonly notActions: readonly string[];
   readonly resources: readonly string[];
   readonly notResources: readonly string[];
+  /** Whether the statement has a Condition, which only AWS can evaluate. */
+  readonly conditional: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export function parsePolicyDocument(raw: string, where: string): Statement[] {
       notActions: strings(s.NotAction, where, i, 'NotAction'),
       resources: strings(s.Resource, where, i, 'Resource'),
       notResources: strings(s.NotResource, where, i, 'NotResource'),
+      conditional: s.Condition !== undefined,
     };
   });
 }
@@ -41,7 +44,7 @@ function strings(value: unknown, where: string, index: number, field: string): s
   if (value === undefined) return [];
   const list = Array.isArray(value) ? value : [value];
   if (!list.every((v): v is string => typeof v === 'string')) {
-    throw malformed(where, `statement ${index + 1} has a ${field} that is not a string or a list of strings`);
+    throw malformed(where, `statement ${index + 1} has ${/^[AEIOU]/.test(field) ? 'an' : 'a'} ${field} that is not a string or a list of strings`);
   }
   return list;
 }

@@ -44,9 +44,12 @@ export function parseSettings(text: string, where: string): Settings {
   }
   let margin = DEFAULT_SETTINGS.refreshMarginSeconds;
   const cache = data.cache as Record<string, unknown> | undefined;
-  if (cache?.refresh_margin_seconds !== undefined) {
-    margin = Number(cache.refresh_margin_seconds);
-    if (!Number.isInteger(margin) || margin < 0 || margin > 3600) throw bad(where, '[cache] refresh_margin_seconds must be a whole number from 0 to 3600');
+  const rawMargin = cache?.refresh_margin_seconds;
+  if (rawMargin !== undefined) {
+    if (typeof rawMargin !== 'string' || !/^\d+$/.test(rawMargin) || Number(rawMargin) > 3600) {
+      throw bad(where, '[cache] refresh_margin_seconds must be a whole number from 0 to 3600');
+    }
+    margin = Number(rawMargin);
   }
   return { naming: naming as unknown as NamingPatterns, refreshMarginSeconds: margin };
 }
