@@ -28,8 +28,13 @@ export function terminalPrompter(): Prompter {
     interactive: process.stdin.isTTY === true,
     ask(question) {
       const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-      return new Promise((resolve) => {
+      return new Promise((resolve, reject) => {
+        let answered = false;
+        rl.once('close', () => {
+          if (!answered) reject(new AnwbisError('mfa', 'no MFA code was entered', { next: 'run again and type the six-digit code' }));
+        });
         rl.question(question, (answer) => {
+          answered = true;
           rl.close();
           resolve(answer);
         });
