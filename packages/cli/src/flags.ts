@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { BROWSER_CHOICES } from '@anwbis/core';
 
 /** Flags that pick a delegated role, shared by every command that needs one. */
 export const targetFlags = {
@@ -22,4 +23,12 @@ export const sourceFlags = {
   'mfa-process': Flags.string({ description: 'command whose output is the MFA code (run without a shell)' }),
   'mfa-serial': Flags.string({ description: 'MFA device ARN (default: your first virtual device)' }),
   verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
+};
+
+/** Flags that open the AWS console, signed in. */
+export const consoleFlags = {
+  browser: Flags.string({ char: 'b', description: 'open the AWS console, signed in: firefox, chrome, google-chrome, chromium, default, or link (print the URL)', options: [...BROWSER_CHOICES] }),
+  'browser-command': Flags.string({ description: "open the console with this command instead, e.g. 'brave-browser --incognito {url}' (run without a shell)" }),
+  destination: Flags.string({ description: 'console page: a service name (s3, ec2, …) or a console path or URL' }),
+  isolate: Flags.boolean({ description: 'Chromium-family browsers and Firefox: a separate browser profile per anwbis profile, so accounts stay signed in side by side', default: false }),
 };

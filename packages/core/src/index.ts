@@ -17,3 +17,4 @@ export * from './assume/reporter.js';
 export * from './assume/discovery.js';
 export * from './credentials-file/index.js';
 export * from './output/shell.js';
+export * from './console/index.js';

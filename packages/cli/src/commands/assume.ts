@@ -1,6 +1,7 @@
 import { Command, Flags } from '@oclif/core';
-import { AnwbisError, assume, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
-import { sourceFlags, targetFlags } from '../flags.js';
+import { AnwbisError, assume, checkBrowserChoice, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
+import { openConsoleAndReport } from '../console-open.js';
+import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliDeps } from '../runtime.js';
 
 export default class Assume extends Command {
@@ -12,6 +13,7 @@ export default class Assume extends Command {
 
   static override examples = [
     'anwbis -p datalab -e dev -r admin',
+    'anwbis -p datalab -e dev -r admin -b firefox',
     'anwbis assume -p datalab -e dev -r admin --mfa-code 123456 --json',
     'anwbis --profile corp -p datalab -e pro -r contractor -c acme -ext 1234-abcd',
     'eval "$(anwbis -p datalab -e dev -r admin --stdout)"',
@@ -20,6 +22,7 @@ export default class Assume extends Command {
   static override flags = {
     ...targetFlags,
     ...sourceFlags,
+    ...consoleFlags,
     duration: Flags.integer({ description: 'session length in seconds (900-43200)', default: 3600 }),
     refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),
     stdout: Flags.boolean({ description: 'print export lines for the credentials on stdout', default: false }),
@@ -36,6 +39,10 @@ export default class Assume extends Command {
     }
     if (flags.contractor && flags.role !== 'contractor') {
       throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
+    }
+    checkBrowserChoice(flags.browser);
+    if (flags.browser === 'link' && (flags.json || flags.stdout)) {
+      throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }
     const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     const result = await assume(
@@ -63,6 +70,18 @@ export default class Assume extends Command {
     );
     if (flags.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
     else if (flags.stdout) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
+    if (flags.browser !== undefined || flags['browser-command'] !== undefined) {
+      await openConsoleAndReport(
+        {
+          ...(flags.browser !== undefined ? { browser: flags.browser } : {}),
+          ...(flags['browser-command'] !== undefined ? { browserCommand: flags['browser-command'] } : {}),
+          ...(flags.destination !== undefined ? { destination: flags.destination } : {}),
+          isolate: flags.isolate,
+        },
+        { credentials: result.credentials, region: result.region, profile: result.profile },
+        deps.reporter,
+      );
+    }
   }
 }
 

@@ -1,0 +1,45 @@
+import { Command, Flags } from '@oclif/core';
+import { AnwbisError, assertValidName, checkBrowserChoice, loadWrittenSession, resolveTarget, systemClock } from '@anwbis/core';
+import { consoleFlags } from '../flags.js';
+import { openConsoleAndReport } from '../console-open.js';
+import { stderrReporter } from '../runtime.js';
+
+export default class Console extends Command {
+  static override summary = 'Open the AWS console, signed in, for a profile anwbis wrote';
+  static override description = `Uses the still-valid credentials of <project>-<env>-<role> (or --target) and AWS's
+federation sign-in. To get fresh credentials and open the console in one go, use
+"anwbis -p … -e … -r … -b BROWSER".`;
+
+  static override examples = ['anwbis console -p datalab -e dev -r admin -b chromium', 'anwbis console --target datalab-dev-admin -b link --destination s3'];
+
+  static override flags = {
+    project: Flags.string({ char: 'p', description: 'project name' }),
+    env: Flags.string({ char: 'e', description: 'environment' }),
+    role: Flags.string({ char: 'r', description: 'role name' }),
+    target: Flags.string({ description: 'the profile name instead of -p/-e/-r' }),
+    ...consoleFlags,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Console);
+    checkBrowserChoice(flags.browser);
+    let profile = flags.target;
+    if (profile === undefined) {
+      if (!flags.project || !flags.env || !flags.role) throw new AnwbisError('usage', 'say which profile: -p PROJECT -e ENV -r ROLE, or --target PROFILE');
+      profile = resolveTarget({ project: flags.project, env: flags.env, role: flags.role }).profileName;
+    } else {
+      assertValidName('profile', profile);
+    }
+    const session = await loadWrittenSession(profile, process.env, systemClock);
+    await openConsoleAndReport(
+      {
+        browser: flags.browser ?? 'default',
+        ...(flags['browser-command'] !== undefined ? { browserCommand: flags['browser-command'] } : {}),
+        ...(flags.destination !== undefined ? { destination: flags.destination } : {}),
+        isolate: flags.isolate,
+      },
+      { ...session, profile },
+      stderrReporter(false),
+    );
+  }
+}

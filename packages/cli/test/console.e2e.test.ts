@@ -1,0 +1,132 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
+import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
+import { snapshot } from './helpers.js';
+
+const DEV = '222222222222';
+const USER = 'luis.gonzalez';
+
+let moto: MotoServer;
+let standIn: FederationStandIn;
+let seeded: SeededScenario;
+let sandbox: Sandbox;
+let browserDir: string;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  // moto has no console federation endpoint: a stand-in that follows AWS's documented protocol.
+  standIn = await startFederationStandIn();
+});
+afterAll(async () => {
+  await moto?.stop();
+  await standIn?.close();
+});
+beforeEach(async () => {
+  await moto.reset();
+  seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
+  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
+  browserDir = mkdtempSync(join(tmpdir(), 'anwbis-chromium-'));
+  Object.assign(sandbox.env, {
+    ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint,
+    ANWBIS_BROWSER_ARGS: `--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=${browserDir}`,
+  });
+});
+afterEach(() => {
+  // The browser is detached from anwbis; find it by its own profile directory.
+  spawnSync('pkill', ['-KILL', '-f', browserDir]);
+  rmSync(browserDir, { recursive: true, force: true });
+  sandbox.remove();
+});
+
+const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 45_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the browser');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function writtenKeys() {
+  const text = sandbox.read('credentials');
+  const section = text.slice(text.indexOf('[datalab-dev-admin]'));
+  const value = (key: string) => new RegExp(`^${key} = (.*)$`, 'm').exec(section)?.[1];
+  return { sessionId: value('aws_access_key_id'), sessionKey: value('aws_secret_access_key'), sessionToken: value('aws_session_token') };
+}
+
+describe('console sign-in (-b)', () => {
+  it('opens Chromium, which arrives at the console signed in with the credentials anwbis wrote', async () => {
+    const sessionsBefore = standIn.sessions.length;
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium', '--destination', 's3']);
+    expect(res.stderr).toMatch(/Opened the AWS console for datalab-dev-admin with .*chromium/);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('');
+    const session = standIn.sessions[sessionsBefore]!;
+    expect({ sessionId: session.sessionId, sessionKey: session.sessionKey, sessionToken: session.sessionToken }).toEqual(writtenKeys());
+    const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
+    const login = await waitFor(() => standIn.logins.find((l) => l.signinToken === session.signinToken));
+    expect(login).toEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
+    await waitFor(() => standIn.landings.find((l) => l.destination === destination));
+  }, 90_000);
+
+  it('-b link prints only the sign-in URL on stdout', async () => {
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'link']);
+    expect(res.code).toBe(0);
+    const url = new URL(res.stdout.trim());
+    expect(res.stdout).toBe(`${url.href}\n`);
+    expect(url.searchParams.get('Action')).toBe('login');
+    expect(url.searchParams.get('Destination')).toBe('https://console.aws.amazon.com/console/home?region=eu-west-1');
+    const token = url.searchParams.get('SigninToken');
+    expect(standIn.sessions.some((s) => s.signinToken === token)).toBe(true);
+    expect(res.stderr).not.toContain(token!);
+  });
+
+  it('anwbis console reuses the written profile', async () => {
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link', '--destination', 'ec2']);
+    expect(res.code).toBe(0);
+    expect(new URL(res.stdout.trim()).searchParams.get('Destination')).toBe('https://console.aws.amazon.com/ec2/home?region=eu-west-1');
+  });
+
+  it('refuses an unknown browser before doing anything', async () => {
+    const before = snapshot(sandbox);
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'netscape']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/netscape/);
+    expect(res.stderr).toMatch(/firefox/);
+    expect(snapshot(sandbox)).toEqual(before);
+  });
+
+  it('names a missing browser program and keeps the credentials it got', async () => {
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--browser-command', 'no-such-browser-xyz --new-window {url}']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/browser command not found: looked for "no-such-browser-xyz"/);
+    expect(writtenKeys().sessionToken).toBeDefined();
+  });
+
+  it('names every program it looked for when the chosen browser is not installed', async () => {
+    const emptyPath = mkdtempSync(join(tmpdir(), 'anwbis-path-'));
+    try {
+      const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium'], { env: { ...sandbox.env, PATH: emptyPath } });
+      expect(res.code).toBe(3);
+      expect(res.stderr).toMatch(/chromium[\s\S]*chromium-browser/);
+      expect(writtenKeys().sessionToken).toBeDefined();
+    } finally {
+      rmSync(emptyPath, { recursive: true, force: true });
+    }
+  });
+
+  it('anwbis console without valid credentials says what to run', async () => {
+    const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link']);
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/profile datalab-dev-admin has no valid credentials from anwbis[\s\S]*anwbis -p PROJECT -e ENV -r ROLE/);
+  });
+});

@@ -1,0 +1,63 @@
+import { AnwbisError, shown } from '../errors/errors.js';
+import type { TemporaryCredentials } from '../aws/port.js';
+import { isFresh, type Clock } from '../expiry/expiry.js';
+import { StateStore } from '../cache/state-store.js';
+import { anwbisHome, credentialsFilePath, type Env } from '../paths/paths.js';
+import { readCredentialsProfile } from '../profiles/profiles.js';
+import { BROWSER_CHOICES, type BrowserChoice, type BrowserLauncher, type OpenResult } from './browser.js';
+import { consoleLoginUrl, type FetchLike } from './signin.js';
+
+/** How to open the console: `-b`, `--browser-command`, `--destination`, `--isolate`. */
+export interface ConsoleRequest {
+  readonly browser?: string;
+  readonly browserCommand?: string;
+  readonly destination?: string;
+  readonly isolate?: boolean;
+}
+
+/** Refuses an unknown `-b` value before anything else runs. */
+export function checkBrowserChoice(browser: string | undefined): BrowserChoice | undefined {
+  if (browser === undefined) return undefined;
+  if (!(BROWSER_CHOICES as readonly string[]).includes(browser)) {
+    throw new AnwbisError('usage', `unknown browser ${shown(browser)}: use ${BROWSER_CHOICES.join(', ')}`, {
+      next: "for any other browser use --browser-command 'CMD {url}'",
+    });
+  }
+  return browser as BrowserChoice;
+}
+
+/**
+ * Signs in to the AWS console with a role session's credentials and opens it (or, with
+ * `-b link`, returns the URL for the caller to print).
+ */
+export async function openConsole(
+  request: ConsoleRequest,
+  session: { credentials: TemporaryCredentials; region: string; profile: string },
+  deps: { env: Env; launcher: BrowserLauncher; fetch?: FetchLike },
+): Promise<OpenResult> {
+  const choice = checkBrowserChoice(request.browser) ?? 'default';
+  const url = await consoleLoginUrl({
+    credentials: session.credentials,
+    region: session.region,
+    env: deps.env,
+    ...(request.destination !== undefined ? { destination: request.destination } : {}),
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
+  return deps.launcher.open(url, choice, {
+    ...(request.browserCommand !== undefined ? { command: request.browserCommand } : {}),
+    ...(request.isolate ? { isolateProfile: session.profile } : {}),
+  });
+}
+
+/** The still-valid role credentials anwbis wrote for a profile, for `anwbis console`. */
+export async function loadWrittenSession(profile: string, env: Env, clock: Clock): Promise<{ credentials: TemporaryCredentials; region: string }> {
+  const record = await new StateStore(anwbisHome(env)).readProfile(profile);
+  const stored = await readCredentialsProfile(credentialsFilePath(env), profile);
+  const expiration = record ? new Date(record.expiration) : undefined;
+  if (!record || !stored?.sessionToken || stored.accessKeyId !== record.accessKeyId || !expiration || !isFresh(expiration, clock.now(), 60)) {
+    throw new AnwbisError('config', `profile ${profile} has no valid credentials from anwbis`, {
+      next: 'get new ones first: anwbis -p PROJECT -e ENV -r ROLE (add -b to open the console at once)',
+    });
+  }
+  return { credentials: { ...stored, sessionToken: stored.sessionToken, expiration }, region: record.region };
+}

@@ -1,0 +1,131 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { consoleLoginUrl, createBrowserLauncher, signinTokenUrl } from '@anwbis/core';
+import { startFederationStandIn, type FederationStandIn } from '../src/federation/index.js';
+
+/** Role-session credentials as AWS shapes them, with the characters that need encoding. */
+const credentials = {
+  accessKeyId: 'ASIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCY+EXAMPLE=KEY',
+  sessionToken: 'IQoJb3JpZ2luX2VjEHQa+/CXVzLWVhc3QtMSJGMEQCIF//EXAMPLE==',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Ends a detached browser and everything it started, escalating if it lingers. */
+async function killGroup(pid: number): Promise<void> {
+  if (!groupAlive(pid)) return;
+  process.kill(-pid, 'SIGTERM');
+  for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100);
+  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
+}
+
+describe('console sign-in through the federation stand-in', () => {
+  let standIn: FederationStandIn;
+  const cleanups: Array<() => Promise<void>> = [];
+
+  beforeAll(async () => {
+    standIn = await startFederationStandIn({ acceptSession: (s) => !s.sessionId.startsWith('AKIA') });
+  });
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()!();
+  });
+  afterAll(async () => {
+    await standIn?.close();
+  });
+
+  it('signs a real Chromium in and lands it on the destination', async () => {
+    const profile = await mkdtemp(join(tmpdir(), 'anwbis-chromium-'));
+    cleanups.push(() => rm(profile, { recursive: true, force: true }));
+    const env = {
+      ...process.env,
+      ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint,
+      ANWBIS_BROWSER_ARGS: `--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=${profile}`,
+    };
+
+    const url = await consoleLoginUrl({ credentials, region: 'eu-west-1', destination: 's3', sessionDuration: 3600, env });
+
+    expect(standIn.sessions).toHaveLength(1);
+    const session = standIn.sessions[0]!;
+    expect(session).toMatchObject({
+      sessionId: credentials.accessKeyId,
+      sessionKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+      sessionDuration: 3600,
+    });
+
+    const result = await createBrowserLauncher({ env }).open(url, 'chromium');
+    expect(result.kind).toBe('launched');
+    if (result.kind !== 'launched') return;
+    cleanups.push(() => killGroup(result.pid));
+
+    const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
+    const landing = await until('the browser to reach the console landing page', 45_000, () =>
+      standIn.landings.find((l) => l.destination === destination),
+    );
+    expect(landing.userAgent).toMatch(/Chrom/);
+    expect(standIn.logins).toContainEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
+    expect(standIn.logins.every((login) => login.tokenValid)).toBe(true);
+  }, 60_000);
+
+  it('reports credentials the endpoint will not sign in, without their secrets', async () => {
+    const longTerm = { ...credentials, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' };
+    const attempt = consoleLoginUrl({ credentials: longTerm, region: 'eu-west-1', env: { ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint } });
+    const error = await attempt.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ name: 'AnwbisError' });
+    const { kind, message, next } = error as { kind: string; message: string; next: string };
+    expect(kind).toBe('aws');
+    expect(message).toBe(`the federation endpoint ${standIn.endpoint} refused the sign-in token request (HTTP 400)`);
+    expect(next).toContain('GetSessionToken');
+    expect(`${message} ${next}`).not.toContain(credentials.secretAccessKey);
+  });
+
+  it.each([
+    ['an extra key', { ...credentials, extra: 'x' }],
+    ['a missing token', { accessKeyId: 'ASIA1', secretAccessKey: 'k' }],
+  ])('the stand-in refuses a session with %s, as AWS does', async (_what, session) => {
+    const url = new URL(standIn.endpoint);
+    url.search = new URLSearchParams({ Action: 'getSigninToken', Session: JSON.stringify(session) }).toString();
+    const res = await fetch(url);
+    expect(res.status).toBe(400);
+  });
+
+  it('the stand-in refuses a login with a token it did not issue', async () => {
+    const before = standIn.logins.length;
+    const url = new URL(standIn.endpoint);
+    url.search = new URLSearchParams({ Action: 'login', Issuer: 'anwbis', Destination: 'https://console.aws.amazon.com/', SigninToken: 'forged' }).toString();
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(400);
+    expect(standIn.logins.slice(before)).toEqual([{ issuer: 'anwbis', destination: 'https://console.aws.amazon.com/', signinToken: 'forged', tokenValid: false }]);
+  });
+
+  it('the stand-in accepts what signinTokenUrl builds', async () => {
+    const res = await fetch(signinTokenUrl(standIn.endpoint, credentials));
+    expect(res.status).toBe(200);
+    expect(Object.keys((await res.json()) as object)).toEqual(['SigninToken']);
+  });
+});
