@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import {
   AnwbisError,
   createSdkPort,
+  fromInstanceMetadata,
   loadProfileCredentials,
   splitCommandLine,
   systemClock,
@@ -106,6 +107,7 @@ export function cliDeps(options: RuntimeOptions): AssumeDeps {
     reporter,
     mfa,
     loadSourceCredentials: loadProfileCredentials,
+    instanceMetadata: (env) => fromInstanceMetadata(env),
     createAws: ({ credentials, region }) =>
       createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => reporter.verbose(`aws ${line}`) } : {}) }),
   };

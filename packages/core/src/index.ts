@@ -18,3 +18,6 @@ export * from './assume/discovery.js';
 export * from './credentials-file/index.js';
 export * from './output/shell.js';
 export * from './console/index.js';
+export * from './imds/imds.js';
+export * from './assume/source.js';
+export * from './session/session.js';

@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { AnwbisError, assume, checkBrowserChoice, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
+import { AnwbisError, assume, checkBrowserChoice, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliDeps } from '../runtime.js';
@@ -16,6 +16,9 @@ export default class Assume extends Command {
     'anwbis -p datalab -e dev -r admin -b firefox',
     'anwbis assume -p datalab -e dev -r admin --mfa-code 123456 --json',
     'anwbis --profile corp -p datalab -e pro -r contractor -c acme -ext 1234-abcd',
+    'anwbis --profile corp -p datalab -e dev -r admin --get_session',
+    'anwbis --profile corp-session-corp -p datalab -e dev -r devops --nomfa -b chrome',
+    'anwbis -p datalab -e dev -r admin -ext 1234-abcd --from_ec2_role --nomfa --refresh',
     'eval "$(anwbis -p datalab -e dev -r admin --stdout)"',
   ];
 
@@ -27,7 +30,16 @@ export default class Assume extends Command {
     refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),
     stdout: Flags.boolean({ description: 'print export lines for the credentials on stdout', default: false }),
     json: Flags.boolean({ description: 'print the result as one JSON object on stdout', default: false }),
-    'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name)' }),
+    'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name, or the EC2 instance id)' }),
+    'get-session': Flags.boolean({
+      description: 'first start (or reuse) an 8-hour corp session corp-session-<profile> with your MFA code, then assume the role with it (also --get_session)',
+      default: false,
+    }),
+    'from-ec2-role': Flags.boolean({
+      description: "use the EC2 instance role's credentials (IMDSv2) and its Delegated_Roles policy; no MFA (also --from_ec2_role)",
+      default: false,
+      exclusive: ['profile', 'get-session'],
+    }),
   };
 
   async run(): Promise<void> {
@@ -45,6 +57,16 @@ export default class Assume extends Command {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }
     const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
+    let sourceProfile = flags.profile;
+    let noMfa = flags.nomfa;
+    if (flags['get-session']) {
+      const session = await corpSession(
+        { ...(flags.profile ? { sourceProfile: flags.profile } : {}), refresh: flags.refresh, ...(flags.region ? { region: flags.region } : {}), ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}) },
+        deps,
+      );
+      sourceProfile = session.profile;
+      noMfa = true;
+    }
     const result = await assume(
       {
         target: {
@@ -56,11 +78,12 @@ export default class Assume extends Command {
           ...(flags['iam-policy'] ? { policyName: flags['iam-policy'] } : {}),
           ...(flags['iam-delegated-role'] ? { delegatedRoleName: flags['iam-delegated-role'] } : {}),
         },
-        ...(flags.profile ? { sourceProfile: flags.profile } : {}),
+        ...(sourceProfile ? { sourceProfile } : {}),
         ...(flags.region ? { region: flags.region } : {}),
         durationSeconds: flags.duration,
         refresh: flags.refresh,
-        noMfa: flags.nomfa,
+        noMfa,
+        fromEc2Role: flags['from-ec2-role'],
         ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
         ...(flags.externalid ? { externalId: flags.externalid } : {}),
         ...(flags.account ? { account: flags.account } : {}),

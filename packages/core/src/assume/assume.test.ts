@@ -55,6 +55,9 @@ describe('assume (service, with fakes)', () => {
       reporter: silentReporter,
       mfa: { prompter: prompter([]), ...mfa },
       loadSourceCredentials: async () => ({ accessKeyId: 'AKIA', secretAccessKey: 'x' }),
+      instanceMetadata: async () => {
+        throw new Error('not on EC2');
+      },
       createAws: () => aws,
     });
   });

@@ -1,23 +1,24 @@
 import { AnwbisError, shown } from '../errors/errors.js';
 import { AwsCallError, type AwsCredentials, type AwsPort, type TemporaryCredentials } from '../aws/port.js';
+import { withMfaCode } from '../mfa/retry.js';
 import { resolveRegion } from '../aws/source.js';
 import { readAwsFile, displayPath } from '../credentials-file/aws-file.js';
 import { StateStore, discoveryKey, type DiscoveryRecord } from '../cache/state-store.js';
 import { isFresh, type Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
-import { obtainMfaCode, precheckMfaSources, type MfaSources } from '../mfa/code.js';
+import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
 import { resolveTarget, type Target, type TargetRequest } from '../naming/patterns.js';
 import { assertValidName, toRoleSessionName } from '../naming/validate.js';
-import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
+import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial, selectRoleArn } from './discovery.js';
-import { explainAwsError, isMfaRejection } from './errors.js';
+import { explainAwsError } from './errors.js';
+import { assertSessionUsable, type Source, type SourceDeps } from './source.js';
 import type { Reporter } from './reporter.js';
 
 /** STS limits for AssumeRole's DurationSeconds. */
 export const ASSUME_ROLE_DURATION = { min: 900, max: 43_200, default: 3600 } as const;
-const MFA_ATTEMPTS = 3;
 
 /** One `anwbis assume`, as the flags describe it. */
 export interface AssumeRequest {
@@ -32,15 +33,15 @@ export interface AssumeRequest {
   readonly externalId?: string;
   readonly account?: string;
   readonly sessionName?: string;
+  /** Take the source credentials from the EC2 instance role (implies no MFA). */
+  readonly fromEc2Role?: boolean;
 }
 
 /** The effects an assume needs, wired by the app. */
-export interface AssumeDeps {
-  readonly env: Env;
+export interface AssumeDeps extends SourceDeps {
   readonly clock: Clock;
   readonly reporter: Reporter;
   readonly mfa: MfaSources;
-  readonly loadSourceCredentials: (profile: string, where: string) => Promise<AwsCredentials>;
   readonly createAws: (options: { credentials: AwsCredentials; region: string }) => AwsPort;
 }
 
@@ -107,25 +108,36 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
     }
   }
 
-  const sourceProfile = request.sourceProfile ?? env.AWS_PROFILE ?? 'default';
+  const noMfa = request.noMfa === true || request.fromEc2Role === true;
+  const sourceProfile = request.fromEc2Role ? 'ec2-instance-role' : (request.sourceProfile ?? env.AWS_PROFILE ?? 'default');
   const configText = await readAwsFile(configFile).catch(() => '');
   const region = resolveRegion(request.region, env, configText, sourceProfile);
-  const source = await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile));
-  const aws = deps.createAws({ credentials: source, region });
+  let source: Source;
+  if (request.fromEc2Role) {
+    const instance = await deps.instanceMetadata(env);
+    reporter.verbose(`instance role ${instance.roleName}${instance.instanceId ? ` on ${instance.instanceId}` : ''} from ${instance.endpoint}`);
+    source = { kind: 'ec2', instance, credentials: instance.credentials };
+  } else {
+    await assertSessionUsable(sourceProfile, store, deps.clock.now());
+    source = { kind: 'profile', profile: sourceProfile, credentials: await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile)) };
+  }
+  const aws = deps.createAws({ credentials: source.credentials, region });
 
-  const key = discoveryKey([sourceProfile, source.accessKeyId, target.groupName, target.policyName, target.roleName, request.account ?? '']);
+  // Instance role keys rotate, so an instance's discovery is remembered by its role instead.
+  const sourceKey = source.kind === 'ec2' ? `ec2:${source.instance.roleName}` : source.credentials.accessKeyId;
+  const key = discoveryKey([sourceProfile, sourceKey, target.groupName, target.policyName, target.roleName, request.account ?? '']);
   let found = await store.readDiscovery(key);
-  const remembered = found !== undefined && (request.noMfa || request.mfaSerial !== undefined || found.mfaSerial !== undefined);
+  const remembered = found !== undefined && (noMfa || request.mfaSerial !== undefined || found.mfaSerial !== undefined);
   if (remembered) {
     reporter.verbose(`using remembered role ${found!.roleArn} (discovery skipped)`);
   } else {
-    found = await discover(aws, target, request, sourceProfile);
+    found = await discover(aws, target, request, source, noMfa);
   }
   const discovered = found!;
   reporter.ok(`You are authenticated as ${discovered.userName}`);
 
-  const serial = request.noMfa ? undefined : (request.mfaSerial ?? discovered.mfaSerial);
-  if (!request.noMfa && !serial) {
+  const serial = noMfa ? undefined : (request.mfaSerial ?? discovered.mfaSerial);
+  if (!noMfa && !serial) {
     throw new AnwbisError('mfa', `no MFA device is registered for ${discovered.userName}`, {
       next: 'register one in the IAM console, pass --mfa-serial ARN, or use --nomfa where your policies allow it',
     });
@@ -134,7 +146,8 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
     `Assuming role ${target.role} from project ${target.project}` + (serial ? ` using MFA device from user ${discovered.userName}...` : ' without MFA...'),
   );
 
-  const sessionName = request.sessionName ?? toRoleSessionName(discovered.userName);
+  const sessionName =
+    request.sessionName ?? (source.kind === 'ec2' ? toRoleSessionName(source.instance.instanceId ?? discovered.userName) : toRoleSessionName(discovered.userName));
   const durationSeconds = request.durationSeconds ?? ASSUME_ROLE_DURATION.default;
   const assumeWith = (roleArn: string, tokenCode?: string) =>
     aws.assumeRole({
@@ -144,38 +157,25 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
       ...(serial ? { serialNumber: serial, tokenCode } : {}),
       ...(request.externalId ? { externalId: request.externalId } : {}),
     });
+  const attempt = (roleArn: string) =>
+    serial ? withMfaCode(deps.mfa, (code) => assumeWith(roleArn, code), () => reporter.info('AWS rejected that MFA code.')) : assumeWith(roleArn);
 
   let roleArn = discovered.roleArn;
   let credentials: TemporaryCredentials;
-  for (let attempt = 1; ; attempt++) {
-    const obtained = serial ? await obtainMfaCode(deps.mfa) : undefined;
+  try {
+    credentials = await attempt(roleArn);
+  } catch (err) {
+    if (!(remembered && err instanceof AwsCallError && err.code === 'AccessDenied')) throw explainAssumeError(err, roleArn, request);
+    // The policy may have changed since the role was remembered: look it up again once.
+    await store.forgetDiscovery(key);
+    const fresh = await discover(aws, target, request, source, noMfa);
+    if (fresh.roleArn === roleArn) throw explainAssumeError(err, roleArn, request);
+    roleArn = fresh.roleArn;
+    found = fresh;
     try {
-      credentials = await assumeWith(roleArn, obtained?.code);
-      break;
-    } catch (err) {
-      if (isMfaRejection(err)) {
-        if (obtained?.canAskAgain && attempt < MFA_ATTEMPTS) {
-          reporter.info('AWS rejected that MFA code.');
-          continue;
-        }
-        throw new AnwbisError('mfa', 'AWS rejected the MFA code', { next: 'wait for the next code of your MFA device and run again', cause: err });
-      }
-      if (remembered && err instanceof AwsCallError && err.code === 'AccessDenied') {
-        // The policy may have changed since the role was remembered: look it up again once.
-        await store.forgetDiscovery(key);
-        const fresh = await discover(aws, target, request, sourceProfile);
-        if (fresh.roleArn !== roleArn) {
-          roleArn = fresh.roleArn;
-          found = fresh;
-          try {
-            credentials = await assumeWith(roleArn, obtained?.code);
-            break;
-          } catch (retryErr) {
-            throw explainAssumeError(retryErr, roleArn, request);
-          }
-        }
-      }
-      throw explainAssumeError(err, roleArn, request);
+      credentials = await attempt(roleArn);
+    } catch (retryErr) {
+      throw explainAssumeError(retryErr, roleArn, request);
     }
   }
   reporter.ok('Assumed the role successfully');
@@ -217,35 +217,51 @@ async function reuse(profile: string, store: StateStore, credentialsFile: string
 }
 
 /**
- * The identity, group-policy and MFA-device lookups, all at once: one round trip to AWS.
- * ListMFADevices is asked without a user name (AWS infers the caller); where an implementation
- * cannot infer it, it is asked again with the name once the identity is known.
+ * The identity, policy and MFA-device lookups, all at once: one round trip to AWS. The policy
+ * is the corp group's, or for an EC2 instance the instance role's own. ListMFADevices is asked
+ * without a user name (AWS infers the caller); where an implementation cannot infer it, it is
+ * asked again with the name once the identity is known.
  */
-async function discover(aws: AwsPort, target: Target, request: AssumeRequest, profile: string): Promise<DiscoveryRecord> {
-  const wantDevices = !request.noMfa && request.mfaSerial === undefined;
+async function discover(aws: AwsPort, target: Target, request: AssumeRequest, source: Source, noMfa: boolean): Promise<DiscoveryRecord> {
+  const profile = source.kind === 'profile' ? source.profile : undefined;
+  const wantDevices = !noMfa && request.mfaSerial === undefined;
+  const policyOwner = source.kind === 'ec2' ? { kind: 'role' as const, name: source.instance.roleName } : { kind: 'group' as const, name: target.groupName };
   const [identity, document, devices] = await Promise.all([
     aws.getCallerIdentity().catch((err: unknown) => {
-      throw explainAwsError(err, 'checking who you are', { profile });
+      throw explainAwsError(err, 'checking who you are', profile ? { profile } : {});
     }),
-    aws.getGroupPolicy(target.groupName, target.policyName).catch((err: unknown) => {
-      throw explainPolicyError(err, target);
-    }),
+    (policyOwner.kind === 'role' ? aws.getRolePolicy(policyOwner.name, target.policyName) : aws.getGroupPolicy(policyOwner.name, target.policyName)).catch(
+      (err: unknown) => {
+        throw explainPolicyError(err, target, policyOwner);
+      },
+    ),
     wantDevices ? aws.listMfaDevices().catch((err: unknown) => err as Error) : Promise.resolve([] as string[]),
   ]);
   const who = parseCallerArn(identity.arn);
   let serials = devices;
   if (serials instanceof Error) {
-    if (who.kind !== 'user') throw explainAwsError(serials, 'listing your MFA devices', { profile });
+    if (who.kind !== 'user') throw explainAwsError(serials, 'listing your MFA devices', profile ? { profile } : {});
     serials = await aws.listMfaDevices(who.name).catch((err: unknown) => {
-      throw explainAwsError(err, 'listing your MFA devices', { profile });
+      throw explainAwsError(err, 'listing your MFA devices', profile ? { profile } : {});
     });
   }
-  const roleArn = selectRoleArn(document, target, { partition: who.partition, project: target.project, ...(request.account ? { account: request.account } : {}) });
+  const roleArn = selectRoleArn(document, target, {
+    partition: who.partition,
+    project: target.project,
+    ...(policyOwner.kind === 'role' ? { where: `instance role ${policyOwner.name} policy ${target.policyName}` } : {}),
+    ...(request.account ? { account: request.account } : {}),
+  });
   const mfaSerial = chooseMfaSerial(serials);
   return { version: 1, roleArn, userName: who.name, account: who.account, partition: who.partition, ...(mfaSerial ? { mfaSerial } : {}) };
 }
 
-function explainPolicyError(err: unknown, target: Target): AnwbisError {
+function explainPolicyError(err: unknown, target: Target, owner: { kind: 'group' | 'role'; name: string }): AnwbisError {
+  if (owner.kind === 'role' && err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException')) {
+    return new AnwbisError('denied', `instance role ${owner.name} has no inline policy ${target.policyName}`, {
+      next: 'add a Delegated_Roles policy to the instance role, or name its policy with --iam_policy',
+      cause: err,
+    });
+  }
   if (err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException')) {
     // AWS: "The group with name G cannot be found." / "The group policy with name P cannot be found."
     const groupMissing = !/polic(y|ies)/i.test(err.message);
@@ -257,7 +273,7 @@ function explainPolicyError(err: unknown, target: Target): AnwbisError {
       { next: 'check -p and -r, or the --iam_master_group / --iam_policy names; ask the corp account administrators for access', cause: err },
     );
   }
-  return explainAwsError(err, `reading policy ${target.policyName} of group ${target.groupName}`);
+  return explainAwsError(err, `reading policy ${target.policyName} of ${owner.kind} ${owner.name}`);
 }
 
 function explainAssumeError(err: unknown, roleArn: string, request: AssumeRequest): AnwbisError {

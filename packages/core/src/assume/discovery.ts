@@ -5,14 +5,15 @@ import type { Target } from '../naming/patterns.js';
 
 /**
  * Chooses the one delegated role ARN a group policy grants for a target, or explains why not.
+ * `options.where` names the policy in messages (default: the corp group's).
  * @param account the `--account` choice when several accounts (or any account) match.
  */
 export function selectRoleArn(
   document: string,
   target: Target,
-  options: { partition: string; account?: string; project: string },
+  options: { partition: string; account?: string; project: string; where?: string },
 ): string {
-  const where = `group ${target.groupName} policy ${target.policyName}`;
+  const where = options.where ?? `group ${target.groupName} policy ${target.policyName}`;
   const grants = findRoleGrants(parsePolicyDocument(document, where), target.roleName, options.partition, options.account || undefined);
   const inAccount = options.account ? grants.arns.filter((arn) => accountOfArn(arn) === options.account) : grants.arns;
   if (inAccount.length === 1) return inAccount[0]!;

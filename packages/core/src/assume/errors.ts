@@ -1,11 +1,6 @@
 import { AnwbisError } from '../errors/errors.js';
 import { AwsCallError } from '../aws/port.js';
 
-/** Whether AWS refused an AssumeRole / GetSessionToken because of the MFA code. */
-export function isMfaRejection(error: unknown): boolean {
-  return error instanceof AwsCallError && error.code === 'AccessDenied' && /MultiFactorAuthentication|MFA|one time pass code/i.test(error.message);
-}
-
 /** Turns an AWS failure into the user-facing error for the step that failed. */
 export function explainAwsError(error: unknown, step: string, hints: { profile?: string } = {}): AnwbisError {
   if (error instanceof AnwbisError) return error;

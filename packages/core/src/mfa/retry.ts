@@ -1,0 +1,30 @@
+import { AnwbisError } from '../errors/errors.js';
+import { AwsCallError } from '../aws/port.js';
+import { obtainMfaCode, type MfaSources } from './code.js';
+
+const MFA_ATTEMPTS = 3;
+
+/** Whether AWS refused a call because of the MFA code. */
+export function isMfaRejection(error: unknown): boolean {
+  return error instanceof AwsCallError && error.code === 'AccessDenied' && /MultiFactorAuthentication|MFA|one time pass code/i.test(error.message);
+}
+
+/**
+ * Runs an STS call that needs an MFA code: gets a code, and when AWS rejects it and a person
+ * typed it, asks again (three tries in all). Codes from a flag, process or pipe are not retried.
+ */
+export async function withMfaCode<T>(mfa: MfaSources, call: (code: string) => Promise<T>, onRejected: () => void = () => undefined): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const obtained = await obtainMfaCode(mfa);
+    try {
+      return await call(obtained.code);
+    } catch (err) {
+      if (!isMfaRejection(err)) throw err;
+      if (obtained.canAskAgain && attempt < MFA_ATTEMPTS) {
+        onRejected();
+        continue;
+      }
+      throw new AnwbisError('mfa', 'AWS rejected the MFA code', { next: 'wait for the next code of your MFA device and run again', cause: err });
+    }
+  }
+}
