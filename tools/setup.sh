@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything anwbis's development, demo and tests need on a Debian machine:
-# Debian's AWS CLI v2 and Chromium, moto (the local AWS emulator) and the npm workspace
-# (which brings its own Node 24 through the npm package `node`).
+# Debian's AWS CLI v2 and Chromium, moto (the local AWS emulator), the npm workspace
+# (which brings its own Node 24 through the npm package `node`) and, when Go is installed,
+# AWS's EC2 instance-metadata mock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,3 +25,16 @@ fi
 
 echo "setup: installing npm packages"
 npm ci --no-audit --no-fund --loglevel=error
+
+# AWS's EC2 instance-metadata mock (IMDSv1/v2), for the --from_ec2_role tests (tools/src/imds).
+AEMM_MODULE='github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0'
+go_bin="$(command -v go || true)"
+[ -n "$go_bin" ] || [ ! -x /usr/local/go/bin/go ] || go_bin=/usr/local/go/bin/go
+if [ ! -x tools/.bin/ec2-metadata-mock ]; then
+  if [ -n "$go_bin" ]; then
+    echo "setup: installing ec2-metadata-mock (go install $AEMM_MODULE)"
+    GOBIN="$PWD/tools/.bin" "$go_bin" install "$AEMM_MODULE"
+  else
+    echo "setup: Go not found; skipping ec2-metadata-mock (the instance-metadata tests need it: GOBIN=\"\$PWD/tools/.bin\" go install $AEMM_MODULE)" >&2
+  fi
+fi

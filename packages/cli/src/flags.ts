@@ -32,3 +32,12 @@ export const consoleFlags = {
   destination: Flags.string({ description: 'console page: a service name (s3, ec2, …) or a console path or URL' }),
   isolate: Flags.boolean({ description: 'Chromium-family browsers and Firefox: a separate browser profile per anwbis profile, so accounts stay signed in side by side', default: false }),
 };
+
+/** -p/-e/-r as in targetFlags, or --target <project>-<env>-<role>. */
+export const targetOrNameFlags = {
+  ...targetFlags,
+  project: Flags.string({ char: 'p', description: 'project name' }),
+  env: Flags.string({ char: 'e', description: 'environment' }),
+  role: Flags.string({ char: 'r', description: 'role name' }),
+  target: Flags.string({ description: 'the profile name <project>-<env>-<role> instead of -p/-e/-r' }),
+};

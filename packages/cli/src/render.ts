@@ -14,6 +14,8 @@ export function renderError(error: unknown): number {
   }
   const e = error as OclifError;
   if (e?.oclif?.exit === 0) return 0;
+  // this.exit(status): a status to pass on (exec), not an error to report.
+  if (e?.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   if (e && typeof e.oclif?.exit === 'number') {
     // oclif's own flag and argument errors: usage errors.
     process.stderr.write(`[ ERROR ] ${e.message.replace(/\n+See more help with --help$/, '')}\n          see anwbis --help\n`);

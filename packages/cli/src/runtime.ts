@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { ReadStream, WriteStream } from 'node:tty';
 import { createInterface } from 'node:readline';
 import {
   AnwbisError,
@@ -14,11 +16,12 @@ import {
 } from '@anwbis/core';
 
 /** Terminal progress on stderr; stdout stays for data. */
-export function stderrReporter(verbose: boolean): Reporter {
+export function stderrReporter(verbose: boolean, quiet = false): Reporter {
   const write = (line: string) => process.stderr.write(`${line}\n`);
+  const say = quiet && !verbose ? () => undefined : write;
   return {
-    info: write,
-    ok: (line) => write(`[ OK ] ${line}`),
+    info: say,
+    ok: (line) => say(`[ OK ] ${line}`),
     verbose: (line) => (verbose ? write(`[ .. ] ${line}`) : undefined),
   };
 }
@@ -29,6 +32,38 @@ export function terminalPrompter(): Prompter {
     interactive: process.stdin.isTTY === true,
     ask(question) {
       const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      return new Promise((resolve, reject) => {
+        let answered = false;
+        rl.once('close', () => {
+          if (!answered) reject(new AnwbisError('mfa', 'no MFA code was entered', { next: 'run again and type the six-digit code' }));
+        });
+        rl.question(question, (answer) => {
+          answered = true;
+          rl.close();
+          resolve(answer);
+        });
+      });
+    },
+  };
+}
+
+/**
+ * Asks on the controlling terminal (/dev/tty) when stdin and stdout belong to another program,
+ * as for `credential-process`, whose output the AWS CLI reads. Without a terminal it is not
+ * interactive and never asks.
+ */
+export function controllingTerminalPrompter(): Prompter {
+  let fd: number | undefined;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    fd = undefined;
+  }
+  return {
+    interactive: fd !== undefined,
+    ask(question) {
+      if (fd === undefined) return Promise.reject(new AnwbisError('mfa', 'no terminal to ask for the MFA code'));
+      const rl = createInterface({ input: new ReadStream(fd), output: new WriteStream(fd), terminal: true });
       return new Promise((resolve, reject) => {
         let answered = false;
         rl.once('close', () => {
@@ -89,17 +124,21 @@ export interface RuntimeOptions {
   readonly verbose: boolean;
   readonly mfaCode?: string;
   readonly mfaProcess?: string;
+  /** Where a person is asked: stdin (default), or the controlling terminal when stdin is not theirs. */
+  readonly ask?: 'stdin' | 'tty';
+  /** Progress only with --verbose (credential-process: its caller reads stdout, not our chatter). */
+  readonly quiet?: boolean;
 }
 
 /** The real effects for one CLI run. */
 export function cliDeps(options: RuntimeOptions): AssumeDeps {
-  const reporter = stderrReporter(options.verbose);
+  const reporter = stderrReporter(options.verbose, options.quiet);
   const mfa: MfaSources = {
     ...(options.mfaCode !== undefined ? { flag: options.mfaCode } : {}),
     ...(options.mfaProcess !== undefined ? { process: options.mfaProcess } : {}),
     runProcess: (line) => runMfaProcess(line),
-    stdinLine: readStdinLine,
-    prompter: terminalPrompter(),
+    ...(options.ask === 'tty' ? {} : { stdinLine: readStdinLine }),
+    prompter: options.ask === 'tty' ? controllingTerminalPrompter() : terminalPrompter(),
   };
   return {
     env: process.env,

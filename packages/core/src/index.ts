@@ -21,3 +21,7 @@ export * from './console/index.js';
 export * from './imds/imds.js';
 export * from './assume/source.js';
 export * from './session/session.js';
+export * from './locks/lock.js';
+export * from './provide/provide.js';
+export * from './output/credential-process.js';
+export * from './provide/configure.js';

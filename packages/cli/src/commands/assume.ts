@@ -3,6 +3,7 @@ import { AnwbisError, assume, checkBrowserChoice, corpSession, credentialVariabl
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliDeps } from '../runtime.js';
+import { requestFromFlags } from '../target.js';
 
 export default class Assume extends Command {
   static override summary = 'Assume a delegated role and write it as a profile (the default command)';
@@ -44,14 +45,7 @@ export default class Assume extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Assume);
-    if (flags.role === 'contractor' && (!flags.contractor || !flags.externalid)) {
-      throw new AnwbisError('usage', `-r contractor needs ${!flags.contractor ? '-c NAME' : '-ext EXTERNAL_ID'}`, {
-        next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID',
-      });
-    }
-    if (flags.contractor && flags.role !== 'contractor') {
-      throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
-    }
+    const request = requestFromFlags(flags);
     checkBrowserChoice(flags.browser);
     if (flags.browser === 'link' && (flags.json || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
@@ -69,24 +63,12 @@ export default class Assume extends Command {
     }
     const result = await assume(
       {
-        target: {
-          project: flags.project,
-          env: flags.env,
-          role: flags.contractor ? 'contractor' : flags.role,
-          ...(flags.contractor ? { contractor: flags.contractor } : {}),
-          ...(flags['iam-master-group'] ? { groupName: flags['iam-master-group'] } : {}),
-          ...(flags['iam-policy'] ? { policyName: flags['iam-policy'] } : {}),
-          ...(flags['iam-delegated-role'] ? { delegatedRoleName: flags['iam-delegated-role'] } : {}),
-        },
+        ...request,
         ...(sourceProfile ? { sourceProfile } : {}),
-        ...(flags.region ? { region: flags.region } : {}),
         durationSeconds: flags.duration,
         refresh: flags.refresh,
         noMfa,
         fromEc2Role: flags['from-ec2-role'],
-        ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
-        ...(flags.externalid ? { externalId: flags.externalid } : {}),
-        ...(flags.account ? { account: flags.account } : {}),
         ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
       },
       deps,

@@ -35,6 +35,11 @@ export interface AssumeRequest {
   readonly sessionName?: string;
   /** Take the source credentials from the EC2 instance role (implies no MFA). */
   readonly fromEc2Role?: boolean;
+  /**
+   * Write the profile into the AWS files (default). `credential-process` and `exec` hand the
+   * credentials over directly instead, and keep them in their own cache.
+   */
+  readonly writeProfile?: boolean;
 }
 
 /** The effects an assume needs, wired by the app. */
@@ -100,7 +105,8 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   const configFile = configFilePath(env);
   const store = new StateStore(home);
 
-  if (!request.refresh) {
+  const writeProfile = request.writeProfile ?? true;
+  if (!request.refresh && writeProfile) {
     const reused = await reuse(target.profileName, store, credentialsFile, deps.clock.now(), settings.refreshMarginSeconds);
     if (reused) {
       reporter.ok(`Reusing profile ${target.profileName}: still valid until ${reused.credentials.expiration.toISOString()}`);
@@ -180,9 +186,11 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   }
   reporter.ok('Assumed the role successfully');
 
+  const account = roleArn.split(':')[4] ?? '';
+  await store.writeDiscovery(key, { ...found!, roleArn });
+  if (!writeProfile) return { profile: target.profileName, credentials, region, roleArn, account, reused: false, credentialsFile };
   await writeCredentialsProfile(credentialsFile, target.profileName, credentials);
   await writeConfigProfile(configFile, target.profileName, [['region', region]]);
-  const account = roleArn.split(':')[4] ?? '';
   await store.writeProfile({
     version: 1,
     profile: target.profileName,
@@ -194,7 +202,6 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
     account,
     sourceProfile,
   });
-  await store.writeDiscovery(key, { ...found!, roleArn });
   reporter.info(`Profile ${target.profileName} written to ${displayPath(credentialsFile)} (expires ${credentials.expiration.toISOString()})`);
   return { profile: target.profileName, credentials, region, roleArn, account, reused: false, credentialsFile };
 }

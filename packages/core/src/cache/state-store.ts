@@ -27,6 +27,21 @@ export interface DiscoveryRecord {
   readonly mfaSerial?: string;
 }
 
+/**
+ * Credentials handed out by `credential-process` and `exec`, cached so concurrent and later
+ * calls share them. Secrets: the file is 0600 in a 0700 directory, like the AWS CLI's own cache.
+ */
+export interface CachedCredentials {
+  readonly version: 1;
+  readonly profile: string;
+  readonly region: string;
+  readonly roleArn: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: string;
+}
+
 /** Stable file-name key for a discovery: a hash, so nothing about the account leaks into names. */
 export function discoveryKey(parts: readonly string[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
@@ -58,6 +73,18 @@ export class StateStore {
 
   writeDiscovery(key: string, record: DiscoveryRecord): Promise<void> {
     return writeJson(this.discoveryPath(key), record);
+  }
+
+  credentialsPath(profile: string): string {
+    return join(this.home, 'credentials', `${encodeURIComponent(profile)}.json`);
+  }
+
+  readCredentials(profile: string): Promise<CachedCredentials | undefined> {
+    return readJson<CachedCredentials>(this.credentialsPath(profile));
+  }
+
+  writeCredentials(record: CachedCredentials): Promise<void> {
+    return writeJson(this.credentialsPath(record.profile), record);
   }
 
   async forgetDiscovery(key: string): Promise<void> {

@@ -1,2 +1,3 @@
 export * from './validate.js';
 export * from './patterns.js';
+export * from './target-name.js';

@@ -1,0 +1,30 @@
+import { Command, Flags } from '@oclif/core';
+import { configureCredentialProcess } from '@anwbis/core';
+import { sourceFlags, targetOrNameFlags } from '../flags.js';
+import { requestFromFlags } from '../target.js';
+import { stderrReporter } from '../runtime.js';
+
+export default class Configure extends Command {
+  static override summary = 'Set up a profile that gets its credentials from anwbis when a tool needs them';
+  static override description = `With --credential-process, writes [profile <project>-<env>-<role>] in ~/.aws/config with
+credential_process calling this anwbis, and removes a static section of the same name from
+~/.aws/credentials (the AWS CLI and SDKs would prefer it). Then any AWS tool can use
+--profile <project>-<env>-<role> and always gets valid credentials.`;
+
+  static override examples = ['anwbis configure -p datalab -e dev -r admin --credential-process'];
+
+  static override flags = {
+    ...targetOrNameFlags,
+    ...sourceFlags,
+    'credential-process': Flags.boolean({ description: 'write a credential_process profile', required: true }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Configure);
+    const request = requestFromFlags(flags);
+    const result = await configureCredentialProcess(request, { env: process.env, program: [process.execPath, process.argv[1] ?? 'anwbis'] });
+    const reporter = stderrReporter(false);
+    reporter.ok(`Profile ${result.profile} now runs: ${result.command}`);
+    if (result.removedStatic) reporter.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAnwbis, runAwsCli, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
+import { modeOf } from './helpers.js';
+
+const DEV = '222222222222';
+const USER = 'luis.gonzalez';
+
+let moto: MotoServer;
+let seeded: SeededScenario;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+  seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
+  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
+});
+afterEach(() => sandbox.remove());
+
+const anwbis = (args: string[], input = '') => runAnwbis(args, { env: sandbox.env, input });
+const aws = (args: string[]) => runAwsCli(args, { env: sandbox.env, endpoint: moto.endpoint });
+const startSession = async () => expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+const expireCache = () => {
+  const path = join(sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json');
+  writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), expiration: '2020-01-01T00:00:00.000Z' }));
+};
+
+describe('credential-process', () => {
+  it('is a credential_process the AWS CLI uses, and the second call is served from the cache', async () => {
+    await startSession();
+    sandbox.write(
+      'credentials',
+      `${sandbox.read('credentials')}\n[datalab-dev-admin]\naws_access_key_id = ASIASTATIC\naws_secret_access_key = stale\n`,
+    );
+    const configured = await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--credential-process']);
+    expect(configured.code).toBe(0);
+    expect(configured.stderr).toMatch(/Removed the static \[datalab-dev-admin\] section/);
+    expect(sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+    expect(sandbox.read('config')).toContain(`credential_process = ${process.execPath} ${ANWBIS_BIN} credential-process -p datalab -e dev -r admin`);
+
+    await moto.startRecording();
+    const first = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
+    expect((await moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+
+    await moto.startRecording();
+    const second = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
+    expect(JSON.parse(second.stdout).Account).toBe(DEV);
+    expect((await moto.recording()).map((c) => c.action)).toEqual(['GetCallerIdentity']);
+    expect(modeOf(join(sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json'))).toBe('600');
+  });
+
+  it('prints the Version 1 JSON and nothing else', async () => {
+    await startSession();
+    const res = await anwbis(['credential-process', '--target', 'datalab-dev-admin']);
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(Object.keys(out)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
+    expect(out.Version).toBe(1);
+    expect(new Date(out.Expiration).getTime()).toBeGreaterThan(Date.now());
+    const hit = await anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(JSON.parse(hit.stdout)).toEqual(out);
+    expect(hit.stderr).toBe('');
+  });
+
+  it('32 concurrent calls for one expired target make one AssumeRole and give 32 identical answers', async () => {
+    await startSession();
+    expect((await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).code).toBe(0);
+    expireCache();
+    await moto.startRecording();
+    const results = await Promise.all(Array.from({ length: 32 }, () => anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])));
+    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const answers = new Set(results.map((r) => r.stdout));
+    expect(answers.size).toBe(1);
+    const answer = JSON.parse([...answers][0]!);
+    expect(new Date(answer.Expiration).getTime()).toBeGreaterThan(Date.now());
+    expect((await moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+  }, 120_000);
+
+  it('with no terminal and no corp session: a clear message, non-zero exit, nothing on stdout', async () => {
+    const res = await anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.code).toBe(5);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/no valid corp session for default and no terminal to ask for an MFA code[\s\S]*anwbis session/);
+  });
+});
+
+describe('exec and env', () => {
+  it('exec runs the command with the credentials in its environment, not its arguments, and passes its status on', async () => {
+    await startSession();
+    const script = [
+      'const keys = ["AWS_ACCESS_KEY_ID","AWS_SECRET_ACCESS_KEY","AWS_SESSION_TOKEN","AWS_REGION","AWS_DEFAULT_REGION","AWS_PROFILE"];',
+      'process.stdout.write(JSON.stringify({ env: Object.fromEntries(keys.map((k) => [k, process.env[k] ?? null])), argv: process.argv.slice(1) }));',
+      'process.exit(3);',
+    ].join('\n');
+    const res = await runAnwbis(['exec', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--', process.execPath, '-e', script, 'plain-arg'], {
+      env: { ...sandbox.env, AWS_PROFILE: 'default' },
+    });
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 3, stderr: '' });
+    const seen = JSON.parse(res.stdout);
+    expect(seen.env.AWS_PROFILE).toBeNull();
+    expect(seen.env.AWS_ACCESS_KEY_ID).toMatch(/^ASIA/);
+    expect(seen.env.AWS_REGION).toBe('eu-west-1');
+    expect(seen.env.AWS_DEFAULT_REGION).toBe('eu-west-1');
+    expect(seen.argv).toEqual(['plain-arg']);
+    const id = await run(process.execPath, [ANWBIS_BIN, 'exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'ps -o args= -p $$; echo $AWS_SESSION_TOKEN'], {
+      env: sandbox.env,
+    });
+    const [psLine, token] = id.stdout.trim().split('\n');
+    expect(token).toBe(seen.env.AWS_SESSION_TOKEN);
+    expect(psLine).not.toContain(seen.env.AWS_SECRET_ACCESS_KEY);
+    expect(psLine).not.toContain(token);
+  });
+
+  it('exec passes a signal-ended child on as 128+signal', async () => {
+    await startSession();
+    const res = await anwbis(['exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'kill -TERM $$']);
+    expect(res.code).toBe(143);
+  });
+
+  it('env prints lines for bash, fish and powershell', async () => {
+    await startSession();
+    const bash = await anwbis(['env', '--target', 'datalab-dev-admin']);
+    expect(bash.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'$/m);
+    expect(bash.stdout).toMatch(/^unset AWS_PROFILE$/m);
+    const evaluated = await run('bash', ['-c', `${bash.stdout}\necho "$AWS_ACCESS_KEY_ID $AWS_REGION"`], { env: sandbox.env });
+    expect(evaluated.stdout.trim()).toMatch(/^ASIA\w+ eu-west-1$/);
+    expect((await anwbis(['env', '--target', 'datalab-dev-admin', '--shell', 'fish'])).stdout).toMatch(/^set -gx AWS_SESSION_TOKEN '/m);
+    expect((await anwbis(['env', '--target', 'datalab-dev-admin', '--shell', 'powershell'])).stdout).toMatch(/^\$Env:AWS_REGION = 'eu-west-1'$/m);
+  });
+});
