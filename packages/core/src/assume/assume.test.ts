@@ -147,4 +147,16 @@ describe('assume (service, with fakes)', () => {
     expect(aws.assumed[0]).not.toHaveProperty('serialNumber');
     expect(aws.assumed[0]).not.toHaveProperty('tokenCode');
   });
+
+  it('says to check the external id when AWS refuses an AssumeRole that sent one', async () => {
+    const aws = fakeAws({
+      assumeRole: async () => {
+        throw new AwsCallError('sts:AssumeRole', 'AccessDenied', 'User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole');
+      },
+    });
+    await expect(assume({ ...request, externalId: 'wrong-id', noMfa: true }, deps(aws.port))).rejects.toMatchObject({
+      kind: 'denied',
+      message: expect.stringContaining('(check the external id given with -ext)'),
+    });
+  });
 });
