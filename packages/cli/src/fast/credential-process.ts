@@ -1,10 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isFresh } from '@anwbis/core/expiry/expiry';
-import { renderPattern } from '@anwbis/core/naming/patterns';
+import { DEFAULT_PATTERNS, renderPattern } from '@anwbis/core/naming/patterns';
 import { anwbisHome } from '@anwbis/core/paths/paths';
-import { loadSettings } from '@anwbis/core/settings/settings';
 import { credentialProcessJson } from '@anwbis/core/output/credential-process';
+
+const DEFAULT_SETTINGS = { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 300 };
 
 const VALUE_FLAGS: Readonly<Record<string, 'project' | 'env' | 'role' | 'contractor' | 'target' | 'ignored'>> = {
   '-p': 'project',
@@ -44,7 +46,10 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
     if (field !== 'ignored') values[field] = value;
   }
   const home = anwbisHome(process.env);
-  const settings = await loadSettings(home).catch(() => undefined);
+  // The settings parser (and `ini`) is only loaded when there is a settings file to read.
+  const settings = existsSync(join(home, 'config'))
+    ? await (await import('@anwbis/core/settings/settings')).loadSettings(home).catch(() => undefined)
+    : DEFAULT_SETTINGS;
   if (!settings) return false;
   let profile = values.target;
   if (profile === undefined) {

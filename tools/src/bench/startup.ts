@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANWBIS_BIN } from '../emulator/processes.js';
+
+/**
+ * `npm run bench:startup`: the wall time of a cache-hit `anwbis credential-process` and of
+ * `anwbis --version`, each against `node -e 0` measured in the same run (median of many runs).
+ * AWS clients start credential_process on every start, so its cache hit must stay close to the
+ * bare cost of starting Node. A benchmark, not a test: it prints ratios and asserts nothing.
+ */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function time(args: string[], env: NodeJS.ProcessEnv, runs: number): number {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = process.hrtime.bigint();
+    const res = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    samples.push(Number(process.hrtime.bigint() - started) / 1e6);
+    if (res.status !== 0) throw new Error(`${args.join(' ')} exited ${res.status}: ${res.stderr.toString()}`);
+  }
+  return median(samples);
+}
+
+function main(): void {
+  const runsArg = process.argv.indexOf('--runs');
+  const runs = runsArg === -1 ? 31 : Number(process.argv[runsArg + 1]);
+  const home = mkdtempSync(join(tmpdir(), 'anwbis-bench-'));
+  try {
+    mkdirSync(join(home, 'credentials'), { recursive: true, mode: 0o700 });
+    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    writeFileSync(
+      join(home, 'credentials', 'datalab-dev-admin.json'),
+      JSON.stringify({ version: 1, profile: 'datalab-dev-admin', region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin', accessKeyId: 'ASIABENCH', secretAccessKey: 'secret', sessionToken: 'token', expiration }),
+      { mode: 0o600 },
+    );
+    const env = { ...process.env, ANWBIS_HOME: home, HOME: home };
+    const check = spawnSync(process.execPath, [ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env });
+    if (!check.stdout.toString().includes('ASIABENCH')) throw new Error(`the cache was not hit: ${check.stderr.toString()}`);
+    // Interleave warm-ups so the file cache is equally warm for all three.
+    time(['-e', '0'], env, 3);
+    const rows: Array<[string, number]> = [
+      ['node -e 0', time(['-e', '0'], env, runs)],
+      ['anwbis credential-process (cache hit)', time([ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], env, runs)],
+      ['anwbis --version', time([ANWBIS_BIN, '--version'], env, runs)],
+    ];
+    const base = rows[0]![1];
+    process.stdout.write(`start-up, median of ${runs} runs each (Node ${process.version})\n\n`);
+    process.stdout.write(`${'command'.padEnd(40)}  ${'ms'.padStart(7)}  ${'× node -e 0'.padStart(11)}\n`);
+    for (const [name, ms] of rows) process.stdout.write(`${name.padEnd(40)}  ${ms.toFixed(1).padStart(7)}  ${(ms / base).toFixed(2).padStart(11)}\n`);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main();
