@@ -24,7 +24,21 @@ if ! python3 -c 'import moto.server, flask, werkzeug' 2>/dev/null; then
 fi
 
 echo "setup: installing npm packages"
-npm ci --no-audit --no-fund --loglevel=error
+# npm ci installs exactly the lockfile. A registry mirror that lacks other platforms' optional
+# binaries (@swc/core-darwin-arm64, …) yields a lockfile without them, which npm ci then calls
+# out of sync; npm install with the same lockfile installs the same versions.
+ci_log=$(mktemp)
+if ! npm ci --no-audit --no-fund --loglevel=error >"$ci_log" 2>&1; then
+  if grep -q 'Missing: .* from lock file' "$ci_log"; then
+    echo "setup: npm ci refused the lockfile (optional packages of other platforms missing); using npm install"
+    npm install --no-audit --no-fund --no-save --loglevel=error
+  else
+    cat "$ci_log" >&2
+    rm -f "$ci_log"
+    exit 1
+  fi
+fi
+rm -f "$ci_log"
 
 # AWS's EC2 instance-metadata mock (IMDSv1/v2), for the --from_ec2_role tests (tools/src/imds).
 AEMM_MODULE='github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0'
