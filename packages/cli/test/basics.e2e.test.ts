@@ -1,0 +1,38 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createSandbox, runAnwbis } from '@anwbis/tools/emulator';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+describe('anwbis basics', () => {
+  const sandbox = createSandbox();
+  const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
+  afterAll(() => sandbox.remove());
+
+  it('--version prints oclif\'s version line', async () => {
+    const res = await anwbis(['--version']);
+    expect(res).toMatchObject({ code: 0, stderr: '' });
+    expect(res.stdout).toBe(`anwbis/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  });
+
+  it('--help lists every command', async () => {
+    const res = await anwbis(['--help']);
+    expect(res.code).toBe(0);
+    for (const command of ['assume', 'console', 'configure', 'credential-process', 'env', 'exec', 'session']) {
+      expect(res.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
+    }
+  });
+
+  it('assume --help shows the flags of the original', async () => {
+    const res = await anwbis(['assume', '--help']);
+    expect(res.code).toBe(0);
+    for (const flag of ['--iam_master_group', '-ext', '--get_session', '--from_ec2_role', '--nomfa', '-b, --browser']) expect(res.stdout).toContain(flag);
+  });
+
+  it('an unknown command is a usage error', async () => {
+    const res = await anwbis(['frobnicate']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/frobnicate/);
+    expect(res.stdout).toBe('');
+  });
+});
