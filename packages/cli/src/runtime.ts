@@ -26,24 +26,27 @@ export function stderrReporter(verbose: boolean, quiet = false): Reporter {
   };
 }
 
+/** Asks one question on a terminal; closing it (Ctrl-D) without an answer is an error. */
+function askOnce(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, question: string): Promise<string> {
+  const rl = createInterface({ input, output, terminal: true });
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    rl.once('close', () => {
+      if (!answered) reject(new AnwbisError('mfa', 'no MFA code was entered', { next: 'run again and type the six-digit code' }));
+    });
+    rl.question(question, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer);
+    });
+  });
+}
+
 /** Asks on the terminal: stdin must be one, prompts go to stderr. */
 export function terminalPrompter(): Prompter {
   return {
     interactive: process.stdin.isTTY === true,
-    ask(question) {
-      const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-      return new Promise((resolve, reject) => {
-        let answered = false;
-        rl.once('close', () => {
-          if (!answered) reject(new AnwbisError('mfa', 'no MFA code was entered', { next: 'run again and type the six-digit code' }));
-        });
-        rl.question(question, (answer) => {
-          answered = true;
-          rl.close();
-          resolve(answer);
-        });
-      });
-    },
+    ask: (question) => askOnce(process.stdin, process.stderr, question),
   };
 }
 
@@ -63,18 +66,7 @@ export function controllingTerminalPrompter(): Prompter {
     interactive: fd !== undefined,
     ask(question) {
       if (fd === undefined) return Promise.reject(new AnwbisError('mfa', 'no terminal to ask for the MFA code'));
-      const rl = createInterface({ input: new ReadStream(fd), output: new WriteStream(fd), terminal: true });
-      return new Promise((resolve, reject) => {
-        let answered = false;
-        rl.once('close', () => {
-          if (!answered) reject(new AnwbisError('mfa', 'no MFA code was entered', { next: 'run again and type the six-digit code' }));
-        });
-        rl.question(question, (answer) => {
-          answered = true;
-          rl.close();
-          resolve(answer);
-        });
-      });
+      return askOnce(new ReadStream(fd), new WriteStream(fd), question);
     },
   };
 }

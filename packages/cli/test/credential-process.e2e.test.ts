@@ -1,61 +1,47 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAnwbis, runAwsCli, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
-import { modeOf } from './helpers.js';
+import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { modeOf, emulatorWorld } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
 
-let moto: MotoServer;
-let seeded: SeededScenario;
-let sandbox: Sandbox;
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops'] } } }));
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
-  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
-});
-afterEach(() => sandbox.remove());
 
-const anwbis = (args: string[], input = '') => runAnwbis(args, { env: sandbox.env, input });
-const aws = (args: string[]) => runAwsCli(args, { env: sandbox.env, endpoint: moto.endpoint });
+const anwbis = (args: string[], input = '') => runAnwbis(args, { env: world.sandbox.env, input });
+const aws = (args: string[]) => runAwsCli(args, { env: world.sandbox.env, endpoint: world.moto.endpoint });
 const startSession = async () => expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
 const expireCache = () => {
-  const path = join(sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json');
+  const path = join(world.sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), expiration: '2020-01-01T00:00:00.000Z' }));
 };
 
 describe('credential-process', () => {
   it('is a credential_process the AWS CLI uses, and the second call is served from the cache', async () => {
     await startSession();
-    sandbox.write(
+    world.sandbox.write(
       'credentials',
-      `${sandbox.read('credentials')}\n[datalab-dev-admin]\naws_access_key_id = ASIASTATIC\naws_secret_access_key = stale\n`,
+      `${world.sandbox.read('credentials')}\n[datalab-dev-admin]\naws_access_key_id = ASIASTATIC\naws_secret_access_key = stale\n`,
     );
     const configured = await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--credential-process']);
     expect(configured.code).toBe(0);
     expect(configured.stderr).toMatch(/Removed the static \[datalab-dev-admin\] section/);
-    expect(sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
-    expect(sandbox.read('config')).toContain(`credential_process = ${process.execPath} ${ANWBIS_BIN} credential-process -p datalab -e dev -r admin`);
+    expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+    expect(world.sandbox.read('config')).toContain(`credential_process = ${process.execPath} ${ANWBIS_BIN} credential-process -p datalab -e dev -r admin`);
 
-    await moto.startRecording();
+    await world.moto.startRecording();
     const first = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
     expect(first.stderr).toBe('');
     expect(JSON.parse(first.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
-    expect((await moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+    expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
 
-    await moto.startRecording();
+    await world.moto.startRecording();
     const second = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
     expect(JSON.parse(second.stdout).Account).toBe(DEV);
-    expect((await moto.recording()).map((c) => c.action)).toEqual(['GetCallerIdentity']);
-    expect(modeOf(join(sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json'))).toBe('600');
+    expect((await world.moto.recording()).map((c) => c.action)).toEqual(['GetCallerIdentity']);
+    expect(modeOf(join(world.sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json'))).toBe('600');
   });
 
   it('prints the Version 1 JSON and nothing else', async () => {
@@ -75,14 +61,14 @@ describe('credential-process', () => {
     await startSession();
     expect((await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).code).toBe(0);
     expireCache();
-    await moto.startRecording();
+    await world.moto.startRecording();
     const results = await Promise.all(Array.from({ length: 32 }, () => anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])));
     for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     const answers = new Set(results.map((r) => r.stdout));
     expect(answers.size).toBe(1);
     const answer = JSON.parse([...answers][0]!);
     expect(new Date(answer.Expiration).getTime()).toBeGreaterThan(Date.now());
-    expect((await moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+    expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
   }, 120_000);
 
   it('with no terminal and no corp session: a clear message, non-zero exit, nothing on stdout', async () => {
@@ -102,7 +88,7 @@ describe('exec and env', () => {
       'process.exit(3);',
     ].join('\n');
     const res = await runAnwbis(['exec', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--', process.execPath, '-e', script, 'plain-arg'], {
-      env: { ...sandbox.env, AWS_PROFILE: 'default' },
+      env: { ...world.sandbox.env, AWS_PROFILE: 'default' },
     });
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 3, stderr: '' });
     const seen = JSON.parse(res.stdout);
@@ -112,7 +98,7 @@ describe('exec and env', () => {
     expect(seen.env.AWS_DEFAULT_REGION).toBe('eu-west-1');
     expect(seen.argv).toEqual(['plain-arg']);
     const id = await run(process.execPath, [ANWBIS_BIN, 'exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'ps -o args= -p $$; echo $AWS_SESSION_TOKEN'], {
-      env: sandbox.env,
+      env: world.sandbox.env,
     });
     const [psLine, token] = id.stdout.trim().split('\n');
     expect(token).toBe(seen.env.AWS_SESSION_TOKEN);
@@ -131,7 +117,7 @@ describe('exec and env', () => {
     const bash = await anwbis(['env', '--target', 'datalab-dev-admin']);
     expect(bash.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'$/m);
     expect(bash.stdout).toMatch(/^unset AWS_PROFILE$/m);
-    const evaluated = await run('bash', ['-c', `${bash.stdout}\necho "$AWS_ACCESS_KEY_ID $AWS_REGION"`], { env: sandbox.env });
+    const evaluated = await run('bash', ['-c', `${bash.stdout}\necho "$AWS_ACCESS_KEY_ID $AWS_REGION"`], { env: world.sandbox.env });
     expect(evaluated.stdout.trim()).toMatch(/^ASIA\w+ eu-west-1$/);
     expect((await anwbis(['env', '--target', 'datalab-dev-admin', '--shell', 'fish'])).stdout).toMatch(/^set -gx AWS_SESSION_TOKEN '/m);
     expect((await anwbis(['env', '--target', 'datalab-dev-admin', '--shell', 'powershell'])).stdout).toMatch(/^\$Env:AWS_REGION = 'eu-west-1'$/m);

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Sandbox } from '@anwbis/tools/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import { createSandbox, seedScenario, startMoto, type MotoServer, type Sandbox, type Scenario, type SeededScenario } from '@anwbis/tools/emulator';
 
 /** Every file under a sandbox with its bytes and mode, to prove a failed run changed nothing. */
 export function snapshot(sandbox: Sandbox): Record<string, string> {
@@ -19,4 +20,26 @@ export function snapshot(sandbox: Sandbox): Record<string, string> {
 /** File mode bits of a path, as an octal string. */
 export function modeOf(path: string): string {
   return (statSync(path).mode & 0o777).toString(8);
+}
+
+/**
+ * The usual world of an end-to-end test file: one emulator for the file, and before each test
+ * a fresh scenario and a sandbox whose `default` profile holds the first user's keys.
+ */
+export function emulatorWorld(scenario: () => Scenario): { readonly moto: MotoServer; readonly seeded: SeededScenario; readonly sandbox: Sandbox } {
+  const world = {} as { moto: MotoServer; seeded: SeededScenario; sandbox: Sandbox };
+  beforeAll(async () => {
+    world.moto = await startMoto();
+  });
+  afterAll(async () => {
+    await world.moto?.stop();
+  });
+  beforeEach(async () => {
+    await world.moto.reset();
+    const s = scenario();
+    world.seeded = await seedScenario(world.moto.endpoint, s);
+    world.sandbox = createSandbox({ endpoint: world.moto.endpoint, profiles: { default: world.seeded.users[s.users[0]!.name]! } });
+  });
+  afterEach(() => world.sandbox?.remove());
+  return world;
 }

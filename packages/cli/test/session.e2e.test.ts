@@ -1,43 +1,29 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { conventionScenario, createSandbox, runAnwbis, runAwsCli, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
-import { snapshot } from './helpers.js';
+import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { snapshot, emulatorWorld } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
 
-let moto: MotoServer;
-let seeded: SeededScenario;
-let sandbox: Sandbox;
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops'] } } }));
 
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops'] } } }));
-  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
-});
-afterEach(() => sandbox.remove());
 
-const anwbis = (args: string[], input = '') => runAnwbis(args, { env: sandbox.env, input });
-const aws = (args: string[]) => runAwsCli(args, { env: sandbox.env, endpoint: moto.endpoint });
-const sectionKey = (profile: string) => new RegExp(`\\[${profile}\\]\\naws_access_key_id = (\\S+)`).exec(sandbox.read('credentials'))?.[1];
+const anwbis = (args: string[], input = '') => runAnwbis(args, { env: world.sandbox.env, input });
+const aws = (args: string[]) => runAwsCli(args, { env: world.sandbox.env, endpoint: world.moto.endpoint });
+const sectionKey = (profile: string) => new RegExp(`\\[${profile}\\]\\naws_access_key_id = (\\S+)`).exec(world.sandbox.read('credentials'))?.[1];
 
 describe('corp session (--get_session, anwbis session, --nomfa)', () => {
   it('--get_session starts a corp session with MFA, then assumes the role with it and no MFA', async () => {
-    await moto.startRecording();
+    await world.moto.startRecording();
     const res = await anwbis(['--profile', 'default', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--get_session', '--mfa-code', '123456']);
     expect(res.stderr).not.toContain('ERROR');
     expect(res.code).toBe(0);
-    const calls = await moto.recording();
+    const calls = await world.moto.recording();
     const session = calls.find((c) => c.action === 'GetSessionToken')!;
-    expect(session.params).toMatchObject({ SerialNumber: seeded.users[USER]!.mfaSerial, TokenCode: '123456', DurationSeconds: '28800' });
-    expect(session.accessKeyId).toBe(seeded.users[USER]!.accessKeyId);
+    expect(session.params).toMatchObject({ SerialNumber: world.seeded.users[USER]!.mfaSerial, TokenCode: '123456', DurationSeconds: '28800' });
+    expect(session.accessKeyId).toBe(world.seeded.users[USER]!.accessKeyId);
     const sessionKey = sectionKey('corp-session-default');
     expect(sessionKey).toMatch(/^ASIA/);
     const assume = calls.find((c) => c.action === 'AssumeRole')!;
@@ -55,11 +41,11 @@ describe('corp session (--get_session, anwbis session, --nomfa)', () => {
   it('--profile corp-session-<p> --nomfa assumes with the session key and sends no MFA', async () => {
     expect((await anwbis(['session', '--mfa-code', '123456', '--duration', '43200'])).code).toBe(0);
     const sessionKey = sectionKey('corp-session-default');
-    await moto.startRecording();
+    await world.moto.startRecording();
     const res = await anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', 'devops', '--nomfa']);
     expect(res.code).toBe(0);
     expect(res.stderr).not.toMatch(/MFA code/);
-    const calls = await moto.recording();
+    const calls = await world.moto.recording();
     expect(calls.some((c) => c.action === 'ListMFADevices')).toBe(false);
     const assume = calls.find((c) => c.action === 'AssumeRole')!;
     expect(assume.accessKeyId).toBe(sessionKey);
@@ -71,29 +57,29 @@ describe('corp session (--get_session, anwbis session, --nomfa)', () => {
 
   it('reuses a valid session and renews it with --refresh', async () => {
     expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
-    await moto.startRecording();
+    await world.moto.startRecording();
     const again = await anwbis(['session']);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('Reusing corp session corp-session-default');
-    expect(await moto.recording()).toEqual([]);
+    expect(await world.moto.recording()).toEqual([]);
     const renewed = await anwbis(['session', '--refresh', '--mfa-code', '654321']);
     expect(renewed.code).toBe(0);
-    expect((await moto.recording()).filter((c) => c.action === 'GetSessionToken').map((c) => c.params.TokenCode)).toEqual(['654321']);
+    expect((await world.moto.recording()).filter((c) => c.action === 'GetSessionToken').map((c) => c.params.TokenCode)).toEqual(['654321']);
   });
 
   it('says the corp session expired and what to run, and changes nothing', async () => {
     expect((await anwbis(['session', '--profile', 'default', '--mfa-code', '123456'])).code).toBe(0);
-    const recordPath = join(sandbox.anwbisHome, 'profiles', 'corp-session-default.json');
+    const recordPath = join(world.sandbox.anwbisHome, 'profiles', 'corp-session-default.json');
     const record = JSON.parse(readFileSync(recordPath, 'utf8'));
     writeFileSync(recordPath, JSON.stringify({ ...record, expiration: '2020-01-01T00:00:00.000Z' }));
-    const before = snapshot(sandbox);
-    await moto.startRecording();
+    const before = snapshot(world.sandbox);
+    await world.moto.startRecording();
     const res = await anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--nomfa']);
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(/the corp session corp-session-default expired at 2020-01-01T00:00:00.000Z/);
     expect(res.stderr).toMatch(/anwbis session`/);
-    expect(await moto.recording()).toEqual([]);
-    expect(snapshot(sandbox)).toEqual(before);
+    expect(await world.moto.recording()).toEqual([]);
+    expect(snapshot(world.sandbox)).toEqual(before);
   });
 
   it.each([
@@ -102,10 +88,10 @@ describe('corp session (--get_session, anwbis session, --nomfa)', () => {
     [['session', '--mfa-code', '12'], /not six digits/],
     [['session', '--profile', 'x]y'], /invalid profile name/],
   ])('refuses %j and changes nothing', async (args, message) => {
-    const before = snapshot(sandbox);
+    const before = snapshot(world.sandbox);
     const res = await anwbis(args);
     expect(res.stderr).toMatch(message);
     expect(res.code).not.toBe(0);
-    expect(snapshot(sandbox)).toEqual(before);
+    expect(snapshot(world.sandbox)).toEqual(before);
   });
 });
