@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   conventionScenario,
   createSandbox,
@@ -116,6 +117,23 @@ describe('anwbis assume against the emulator', () => {
     expect(call.params).toMatchObject({ RoleArn: `arn:aws:iam::${DEV}:role/dev-datalab-delegated-contractor-acme`, ExternalId: 'acme-7f3a' });
     const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-contractor-acme']);
     expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-contractor-acme/${USER}`);
+  });
+
+  it('takes the code from --mfa-process, run without a shell', async () => {
+    await moto.startRecording();
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-process', `${process.execPath} -e "process.stdout.write('246810\\n')"`]);
+    expect(res.stderr).not.toContain('ERROR');
+    expect(res.code).toBe(0);
+    expect((await moto.recording()).find((c) => c.action === 'AssumeRole')!.params.TokenCode).toBe('246810');
+  });
+
+  it('follows naming patterns from ANWBIS_HOME/config', async () => {
+    mkdirSync(sandbox.anwbisHome, { recursive: true, mode: 0o700 });
+    writeFileSync(join(sandbox.anwbisHome, 'config'), '[naming]\nprofile = aws-{env}-{project}-{role}\n');
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+    expect(res.code).toBe(0);
+    expect(sandbox.read('credentials')).toContain('[aws-dev-datalab-admin]');
+    expect(sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
   });
 
   it('takes the underscore flags of the original tool', async () => {

@@ -88,6 +88,16 @@ describe('console sign-in (-b)', () => {
     expect(res.stderr).not.toContain(token!);
   });
 
+  it('-b works on reused credentials too', async () => {
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link']);
+    expect(res.stderr).toContain('Reusing profile datalab-dev-admin');
+    expect(res.code).toBe(0);
+    const token = new URL(res.stdout.trim()).searchParams.get('SigninToken');
+    const session = standIn.sessions.find((s) => s.signinToken === token)!;
+    expect(session.sessionId).toBe(writtenKeys().sessionId);
+  });
+
   it('anwbis console reuses the written profile', async () => {
     expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
     const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link', '--destination', 'ec2']);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { modeOf, emulatorWorld } from './helpers.js';
@@ -110,6 +112,44 @@ describe('exec and env', () => {
     await startSession();
     const res = await anwbis(['exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'kill -TERM $$']);
     expect(res.code).toBe(143);
+  });
+
+  it('exec passes a signal sent to anwbis on to the command', async () => {
+    await startSession();
+    const child = spawn(process.execPath, [ANWBIS_BIN, 'exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'], {
+      env: world.sandbox.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    for (let i = 0; i < 200 && !out.includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+    expect(out).toContain('got-term');
+    expect(code).toBe(7);
+  });
+
+  it('a cache hit loads neither oclif nor the AWS SDK', async () => {
+    await startSession();
+    expect((await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).code).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const hook = join(dir, 'trace.mjs');
+      const log = join(dir, 'loaded.txt');
+      writeFileSync(
+        hook,
+        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
+      );
+      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env });
+      expect(res.code).toBe(0);
+      expect(JSON.parse(res.stdout).Version).toBe(1);
+      const loaded = readFileSync(log, 'utf8');
+      expect(loaded).toContain('credential-process.bundle.js');
+      expect(loaded).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('env prints lines for bash, fish and powershell', async () => {

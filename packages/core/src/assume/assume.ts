@@ -137,7 +137,7 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   if (remembered) {
     reporter.verbose(`using remembered role ${found!.roleArn} (discovery skipped)`);
   } else {
-    found = await discover(aws, target, request, source, noMfa);
+    found = await discover(aws, target, request, source, noMfa, reporter);
   }
   const discovered = found!;
   reporter.ok(`You are authenticated as ${discovered.userName}`);
@@ -174,7 +174,7 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
     if (!(remembered && err instanceof AwsCallError && err.code === 'AccessDenied')) throw explainAssumeError(err, roleArn, request);
     // The policy may have changed since the role was remembered: look it up again once.
     await store.forgetDiscovery(key);
-    const fresh = await discover(aws, target, request, source, noMfa);
+    const fresh = await discover(aws, target, request, source, noMfa, reporter);
     if (fresh.roleArn === roleArn) throw explainAssumeError(err, roleArn, request);
     roleArn = fresh.roleArn;
     found = fresh;
@@ -229,7 +229,7 @@ async function reuse(profile: string, store: StateStore, credentialsFile: string
  * without a user name (AWS infers the caller); where an implementation cannot infer it, it is
  * asked again with the name once the identity is known.
  */
-async function discover(aws: AwsPort, target: Target, request: AssumeRequest, source: Source, noMfa: boolean): Promise<DiscoveryRecord> {
+async function discover(aws: AwsPort, target: Target, request: AssumeRequest, source: Source, noMfa: boolean, reporter: Reporter): Promise<DiscoveryRecord> {
   const profile = source.kind === 'profile' ? source.profile : undefined;
   const wantDevices = !noMfa && request.mfaSerial === undefined;
   const policyOwner = source.kind === 'ec2' ? { kind: 'role' as const, name: source.instance.roleName } : { kind: 'group' as const, name: target.groupName };
@@ -259,6 +259,7 @@ async function discover(aws: AwsPort, target: Target, request: AssumeRequest, so
     ...(request.account ? { account: request.account } : {}),
   });
   const mfaSerial = chooseMfaSerial(serials);
+  if (serials.length > 1) reporter.verbose(`${serials.length} MFA devices; using ${mfaSerial ?? 'none of them (no code-based device)'}`);
   return { version: 1, roleArn, userName: who.name, account: who.account, partition: who.partition, ...(mfaSerial ? { mfaSerial } : {}) };
 }
 
