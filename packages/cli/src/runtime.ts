@@ -71,15 +71,23 @@ export function controllingTerminalPrompter(): Prompter {
   };
 }
 
-/** The first line of a piped stdin, or undefined when stdin is empty. */
-export function readStdinLine(): Promise<string | undefined> {
+/**
+ * The first line of a piped stdin, or undefined when stdin is empty or nothing arrives within
+ * `timeoutMs` (a stdin left open by a scheduler or ssh must not hang anwbis forever).
+ */
+export function readStdinLine(timeoutMs = 15_000): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     let data = '';
     const done = (value: string | undefined) => {
+      clearTimeout(timer);
       process.stdin.removeAllListeners('data');
       process.stdin.pause();
       resolve(value);
     };
+    const timer = setTimeout(() => {
+      process.stdin.destroy();
+      done(undefined);
+    }, timeoutMs);
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
       data += chunk;
@@ -129,7 +137,7 @@ export function cliDeps(options: RuntimeOptions): AssumeDeps {
     ...(options.mfaCode !== undefined ? { flag: options.mfaCode } : {}),
     ...(options.mfaProcess !== undefined ? { process: options.mfaProcess } : {}),
     runProcess: (line) => runMfaProcess(line),
-    ...(options.ask === 'tty' ? {} : { stdinLine: readStdinLine }),
+    ...(options.ask === 'tty' ? {} : { stdinLine: () => readStdinLine() }),
     prompter: options.ask === 'tty' ? controllingTerminalPrompter() : terminalPrompter(),
   };
   return {

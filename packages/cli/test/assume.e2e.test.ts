@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ANWBIS_BIN,
   conventionScenario,
   createSandbox,
   delegatedRolesPolicy,
@@ -294,4 +296,19 @@ describe('with IAM policy enforcement on', () => {
     expect(res.code).toBe(4);
     expect(snapshot(sandbox)).toEqual(before);
   });
+});
+
+describe('a stdin left open with nothing on it', () => {
+  it('does not hang: after 15 s it says how to give the code', async () => {
+    await world(standard());
+    const child = spawn(process.execPath, [ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: sandbox.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const started = Date.now();
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    child.stdin.destroy();
+    expect(code).toBe(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(14_000);
+    expect(stderr).toMatch(/no terminal to ask for it[\s\S]*--mfa-code/);
+  }, 40_000);
 });

@@ -95,3 +95,17 @@ describe('corp session (--get_session, anwbis session, --nomfa)', () => {
     expect(snapshot(world.sandbox)).toEqual(before);
   });
 });
+
+describe('a delegated AWS_PROFILE, as the original README suggests exporting', () => {
+  it('is passed over as the source: anwbis uses default', async () => {
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    await world.moto.startRecording();
+    const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'devops', '--mfa-code', '123456', '-v'], {
+      env: { ...world.sandbox.env, AWS_PROFILE: 'datalab-dev-admin', AWS_DEFAULT_PROFILE: 'datalab-dev-admin' },
+    });
+    expect(res.stderr).toContain('AWS_PROFILE=datalab-dev-admin is a delegated profile written by anwbis; using default');
+    expect(res.code).toBe(0);
+    const assume = (await world.moto.recording()).find((c) => c.action === 'AssumeRole')!;
+    expect(assume.accessKeyId).toBe(world.seeded.users[USER]!.accessKeyId);
+  });
+});

@@ -14,7 +14,7 @@ import { readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } f
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial, selectRoleArn } from './discovery.js';
 import { explainAwsError } from './errors.js';
-import { assertSessionUsable, type Source, type SourceDeps } from './source.js';
+import { assertSessionUsable, chooseSourceProfile, type Source, type SourceDeps } from './source.js';
 import type { Reporter } from './reporter.js';
 
 /** STS limits for AssumeRole's DurationSeconds. */
@@ -115,7 +115,7 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   }
 
   const noMfa = request.noMfa === true || request.fromEc2Role === true;
-  const sourceProfile = request.fromEc2Role ? 'ec2-instance-role' : (request.sourceProfile ?? env.AWS_PROFILE ?? 'default');
+  const sourceProfile = request.fromEc2Role ? 'ec2-instance-role' : await chooseSourceProfile(request.sourceProfile, env, store, reporter);
   const configText = await readAwsFile(configFile).catch(() => '');
   const region = resolveRegion(request.region, env, configText, sourceProfile);
   let source: Source;

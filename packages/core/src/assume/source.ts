@@ -31,3 +31,19 @@ export async function assertSessionUsable(profile: string, store: StateStore, no
     next: `start a new one with \`${renew}\` (one MFA code), then run this again`,
   });
 }
+
+/**
+ * The corp source profile: `--profile`, else `AWS_PROFILE`, else `default`. An `AWS_PROFILE`
+ * that names a delegated profile anwbis itself wrote (as the original README suggests
+ * exporting) cannot be a source, so it is passed over for `default`.
+ */
+export async function chooseSourceProfile(flag: string | undefined, env: Env, store: StateStore, reporter?: { verbose(line: string): void }): Promise<string> {
+  if (flag !== undefined) return flag;
+  const fromEnv = env.AWS_PROFILE;
+  if (!fromEnv) return 'default';
+  if ((await store.readProfile(fromEnv))?.kind === 'assume') {
+    reporter?.verbose(`AWS_PROFILE=${fromEnv} is a delegated profile written by anwbis; using default as the corp profile`);
+    return 'default';
+  }
+  return fromEnv;
+}

@@ -8,6 +8,7 @@ import { anwbisHome, credentialsFilePath } from '../paths/paths.js';
 import { readCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { assume, validateAssumeRequest, type AssumeDeps, type AssumeRequest } from '../assume/assume.js';
+import { chooseSourceProfile } from '../assume/source.js';
 
 /** Role credentials ready to hand to a program. */
 export interface ProvidedCredentials {
@@ -44,7 +45,7 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: Assum
     const fresh = await cached();
     if (fresh) return fromRecord(fresh, true);
 
-    const sourceProfile = request.sourceProfile ?? deps.env.AWS_PROFILE ?? 'default';
+    const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, store);
     const viaSession = await usableSession(sourceProfile, store, deps, margin, settings.naming);
     const canAskForMfa = deps.mfa.flag !== undefined || deps.mfa.process !== undefined || deps.mfa.prompter.interactive;
     if (!viaSession && !request.noMfa && !request.fromEc2Role && !canAskForMfa) {

@@ -14,6 +14,7 @@ import { readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } f
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial } from '../assume/discovery.js';
 import { explainAwsError } from '../assume/errors.js';
+import { chooseSourceProfile } from '../assume/source.js';
 import type { Reporter } from '../assume/reporter.js';
 
 /** STS limits for GetSessionToken called by an IAM user (36 hours at most). */
@@ -69,12 +70,12 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
   const { env, reporter } = deps;
   const home = anwbisHome(env);
   const settings = await loadSettings(home);
-  const sourceProfile = request.sourceProfile ?? env.AWS_PROFILE ?? 'default';
-  const profile = sessionProfileName(sourceProfile, settings.naming);
-  if (profile === sourceProfile) throw new AnwbisError('usage', `${profile} is already a corp session; give the profile with your long-term keys`);
   const credentialsFile = credentialsFilePath(env);
   const configFile = configFilePath(env);
   const store = new StateStore(home);
+  const sourceProfile = await chooseSourceProfile(request.sourceProfile, env, store, reporter);
+  const profile = sessionProfileName(sourceProfile, settings.naming);
+  if (profile === sourceProfile) throw new AnwbisError('usage', `${profile} is already a corp session; give the profile with your long-term keys`);
 
   const record = await store.readProfile(profile);
   if (!request.refresh && record?.kind === 'session' && isFresh(new Date(record.expiration), deps.clock.now(), settings.refreshMarginSeconds)) {
