@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFresh } from '@anwbis/core/expiry/expiry';
 import { DEFAULT_PATTERNS, renderPattern } from '@anwbis/core/naming/patterns';
@@ -64,7 +63,8 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
   if (!/^[A-Za-z0-9+=,.@_:/-]+$/.test(profile)) return false;
   let record: { version?: number; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; expiration?: string };
   try {
-    record = JSON.parse(await readFile(join(home, 'credentials', `${encodeURIComponent(profile)}.json`), 'utf8'));
+    // Synchronous: one small file, and nothing else to overlap with.
+    record = JSON.parse(readFileSync(join(home, 'credentials', `${encodeURIComponent(profile)}.json`), 'utf8'));
   } catch {
     return false;
   }
