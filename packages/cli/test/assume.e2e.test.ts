@@ -275,10 +275,26 @@ describe('anwbis assume refuses, explains, and changes nothing', () => {
     const u = seeded.users[USER]!;
     const broken = `[default]\naws_access_key_id = ${u.accessKeyId}\naws_secret_access_key = ${u.secretAccessKey}\n\n[datalab-dev-admin]\nthis line is not ini\n`;
     sandbox.write('credentials', broken);
+    await moto.startRecording();
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
-    expect(res.code).not.toBe(0);
-    expect(res.stderr).toMatch(/line 6/);
+    expect(res.code).toBe(7);
+    expect(res.stderr).toMatch(/cannot parse ~\/\.aws\/credentials line 6/);
     expect(readFileSync(sandbox.credentialsFile, 'utf8')).toBe(broken);
+    // Refused before any AWS call: no MFA code or STS call is spent on a run that cannot save.
+    expect(await moto.recording()).toEqual([]);
+  });
+
+  it('refuses a broken config file before any AWS call, leaving both files as they were', async () => {
+    const before = snapshot(sandbox);
+    sandbox.write('config', '[default]\nregion = eu-west-1\n[default]\nregion = us-east-1\n');
+    const withBrokenConfig = snapshot(sandbox);
+    await moto.startRecording();
+    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+    expect(res.code).toBe(7);
+    expect(res.stderr).toMatch(/cannot parse ~\/\.aws\/config line 3/);
+    expect(await moto.recording()).toEqual([]);
+    expect(snapshot(sandbox)).toEqual(withBrokenConfig);
+    expect(before).not.toEqual(withBrokenConfig);
   });
 });
 

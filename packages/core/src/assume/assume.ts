@@ -10,7 +10,7 @@ import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
 import { resolveTarget, type Target, type TargetRequest } from '../naming/patterns.js';
 import { assertValidName, toRoleSessionName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
-import { readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { assertEditable, readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial, selectRoleArn } from './discovery.js';
 import { explainAwsError } from './errors.js';
@@ -114,6 +114,7 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
     }
   }
 
+  if (writeProfile) await assertEditable(credentialsFile, configFile);
   const noMfa = request.noMfa === true || request.fromEc2Role === true;
   const sourceProfile = request.fromEc2Role ? 'ec2-instance-role' : await chooseSourceProfile(request.sourceProfile, env, store, reporter);
   const configText = await readAwsFile(configFile).catch(() => '');

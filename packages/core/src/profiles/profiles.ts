@@ -1,5 +1,5 @@
-import { getSection, setSection } from '../credentials-file/ini-edit.js';
-import { readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
+import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials } from '../aws/port.js';
 
 /** The config-file section name of a profile: `default`, else `profile <name>`. */
@@ -35,4 +35,15 @@ export async function readCredentialsProfile(file: string, profile: string): Pro
     secretAccessKey: section.aws_secret_access_key,
     ...(section.aws_session_token ? { sessionToken: section.aws_session_token } : {}),
   };
+}
+
+/**
+ * Fails before anything is asked or sent when an AWS file anwbis will write cannot be parsed,
+ * so no MFA code or STS call is spent on a run that could not save its result.
+ */
+export async function assertEditable(...files: string[]): Promise<void> {
+  for (const file of files) {
+    const parsed = parseAwsIni(await readAwsFile(file));
+    if (!parsed.ok) throw parsed.error.inFile(displayPath(file));
+  }
 }

@@ -10,7 +10,7 @@ import { withMfaCode } from '../mfa/retry.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
-import { readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { assertEditable, readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial } from '../assume/discovery.js';
 import { explainAwsError } from '../assume/errors.js';
@@ -87,6 +87,7 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
     }
   }
 
+  await assertEditable(credentialsFile, configFile);
   const configText = await readAwsFile(configFile).catch(() => '');
   const region = resolveRegion(request.region, env, configText, sourceProfile);
   const source = await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile));
