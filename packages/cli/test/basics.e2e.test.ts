@@ -36,3 +36,18 @@ describe('anwbis basics', () => {
     expect(res.stdout).toBe('');
   });
 });
+
+describe('flag combinations', () => {
+  const sandbox = createSandbox();
+  afterAll(() => sandbox.remove());
+  it.each([
+    [['-p', 'a', '-e', 'b', '-r', 'c', '--from_ec2_role', '--profile', 'x'], /--from_ec2_role takes the instance role as its source/],
+    [['-p', 'a', '-e', 'b', '-r', 'c', '--from_ec2_role', '--get_session'], /--from_ec2_role takes the instance role as its source/],
+    [['-p', 'a', '-e', 'b', '-r', 'c', '-b', 'link', '--json'], /-b link prints the sign-in URL on stdout/],
+    [['-p', 'a', '-e', 'b', '-r', 'admin', '-c', 'acme'], /-c\/--contractor goes with -r contractor/],
+  ])('%j is a usage error', async (args, message) => {
+    const res = await runAnwbis(args, { env: sandbox.env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+  });
+});

@@ -39,13 +39,15 @@ export default class Assume extends Command {
     'from-ec2-role': Flags.boolean({
       description: "use the EC2 instance role's credentials (IMDSv2) and its Delegated_Roles policy; no MFA (also --from_ec2_role)",
       default: false,
-      exclusive: ['profile', 'get-session'],
     }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Assume);
     const request = requestFromFlags(flags);
+    if (flags['from-ec2-role'] && (flags.profile !== undefined || flags['get-session'])) {
+      throw new AnwbisError('usage', '--from_ec2_role takes the instance role as its source: it goes with neither --profile nor --get_session');
+    }
     checkBrowserChoice(flags.browser);
     if (flags.browser === 'link' && (flags.json || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
