@@ -18,18 +18,9 @@ import {
   type PlanContext,
 } from './browser.js';
 import { FakeBrowserLauncher } from './fakes.js';
+import { thrownAnwbisError } from '../testing/caught.js';
 
 const URL_WITH_METACHARACTERS = 'https://signin.aws.amazon.com/federation?Action=login&Issuer=a b&Destination=x%3Fy&SigninToken=$(id);`rm`*';
-
-function refusal(run: () => unknown): AnwbisError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
-}
 
 /** A context where exactly `installed` programs exist, found under /usr/bin. */
 function context(installed: string[], env: Env = {}, platform: NodeJS.Platform = 'linux'): PlanContext & { asked: string[][] } {
@@ -147,7 +138,7 @@ describe('launchPlan', () => {
   });
 
   it('names every program it looked for when none is installed', () => {
-    const error = refusal(() => launchPlan('https://x.test/', 'chrome', {}, context([])));
+    const error = thrownAnwbisError(() => launchPlan('https://x.test/', 'chrome', {}, context([])));
     expect(error.kind).toBe('config');
     expect(error.message).toBe('chrome not found: looked for "google-chrome", "google-chrome-stable", "chrome"');
     expect(error.next).toContain('--browser-command');
@@ -159,7 +150,7 @@ describe('launchPlan', () => {
   });
 
   it('refuses ANWBIS_BROWSER_ARGS with the default opener, which would take them as URLs', () => {
-    expect(refusal(() => launchPlan('https://x.test/', 'default', {}, context(['xdg-open'], { ANWBIS_BROWSER_ARGS: '--headless' }))).kind).toBe(
+    expect(thrownAnwbisError(() => launchPlan('https://x.test/', 'default', {}, context(['xdg-open'], { ANWBIS_BROWSER_ARGS: '--headless' }))).kind).toBe(
       'usage',
     );
   });
@@ -192,7 +183,7 @@ describe('launchPlan', () => {
   });
 
   it('--browser-command reports a program that is not on PATH', () => {
-    const error = refusal(() => launchPlan('U', 'default', { command: 'nobrowser {url}' }, context([])));
+    const error = thrownAnwbisError(() => launchPlan('U', 'default', { command: 'nobrowser {url}' }, context([])));
     expect(error.message).toBe('browser command not found: looked for "nobrowser"');
   });
 
@@ -226,13 +217,13 @@ describe('launchPlan', () => {
     ['default', { isolateProfile: 'p' }],
     ['default', { isolateProfile: 'p', command: 'mybrowser {url}' }],
   ])('refuses --isolate when the browser family is unknown (%s, %j)', (choice, options) => {
-    expect(refusal(() => launchPlan('U', choice, options, context(['xdg-open', 'mybrowser']))).kind).toBe('usage');
+    expect(thrownAnwbisError(() => launchPlan('U', choice, options, context(['xdg-open', 'mybrowser']))).kind).toBe('usage');
   });
 });
 
 describe('isolation', () => {
   it.each([['../escape'], ['a/b'], ['.'], [''], ['-rf']])('refuses the profile name %j', (profile) => {
-    expect(refusal(() => isolatedProfileDir(profile, { ANWBIS_HOME: '/h' })).kind).toBe('usage');
+    expect(thrownAnwbisError(() => isolatedProfileDir(profile, { ANWBIS_HOME: '/h' })).kind).toBe('usage');
   });
 
   it('keeps profiles under ANWBIS_HOME', () => {

@@ -1,5 +1,4 @@
 import { describe, it, expect } from '@jest/globals';
-import { AnwbisError } from '../errors/errors.js';
 import {
   consoleRoot,
   defaultFederationEndpoint,
@@ -10,22 +9,13 @@ import {
   signinTokenUrl,
   type Partition,
 } from './federation.js';
+import { thrownAnwbisError } from '../testing/caught.js';
 
 const credentials = {
   accessKeyId: 'ASIAEXAMPLE123',
   secretAccessKey: 'wJalr/XUtn+FEMI=K7MDENG/bPxRfi+CY',
   sessionToken: 'FwoGZX+IvYXdz/EJr//////////wEaDP=+/&?#%',
 };
-
-function refusal(run: () => unknown): AnwbisError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
-}
 
 describe('partitionOf', () => {
   it.each([
@@ -68,7 +58,7 @@ describe('federationEndpoint', () => {
     ['ftp://127.0.0.1/federation'],
     ['https://user:pass@signin.example.test/federation'],
   ])('refuses ANWBIS_FEDERATION_ENDPOINT=%s', (override) => {
-    expect(refusal(() => federationEndpoint('aws', { ANWBIS_FEDERATION_ENDPOINT: override })).kind).toBe('config');
+    expect(thrownAnwbisError(() => federationEndpoint('aws', { ANWBIS_FEDERATION_ENDPOINT: override })).kind).toBe('config');
   });
 });
 
@@ -114,7 +104,7 @@ describe('signinTokenUrl', () => {
   });
 
   it.each([[899], [43_201], [1.5], [Number.NaN]])('refuses SessionDuration=%s', (seconds) => {
-    expect(refusal(() => signinTokenUrl('https://x.test/federation', credentials, { sessionDuration: seconds })).kind).toBe('usage');
+    expect(thrownAnwbisError(() => signinTokenUrl('https://x.test/federation', credentials, { sessionDuration: seconds })).kind).toBe('usage');
   });
 });
 
@@ -156,15 +146,15 @@ describe('destinationUrl', () => {
     ['aws', 'S3 bucket'],
   ])('refuses %s destination %s', (partition, destination) => {
     const region = partition === 'aws-cn' ? 'cn-north-1' : 'eu-west-1';
-    expect(refusal(() => destinationUrl({ partition, region, destination })).kind).toBe('usage');
+    expect(thrownAnwbisError(() => destinationUrl({ partition, region, destination })).kind).toBe('usage');
   });
 
   it.each([['eu-west-1 '], ['EU-WEST-1'], ['eu-west-1&x=y'], ['']])('refuses the region %j', (region) => {
-    expect(refusal(() => destinationUrl({ partition: 'aws', region })).kind).toBe('usage');
+    expect(thrownAnwbisError(() => destinationUrl({ partition: 'aws', region })).kind).toBe('usage');
   });
 
   it('refuses a region from another partition', () => {
-    expect(refusal(() => destinationUrl({ partition: 'aws', region: 'cn-north-1' })).kind).toBe('usage');
+    expect(thrownAnwbisError(() => destinationUrl({ partition: 'aws', region: 'cn-north-1' })).kind).toBe('usage');
   });
 });
 

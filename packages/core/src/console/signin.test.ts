@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AnwbisError } from '../errors/errors.js';
 import { consoleLoginUrl, getSigninToken, type FetchLike } from './signin.js';
+import { rejectedAnwbisError } from '../testing/caught.js';
 
 const credentials = {
   accessKeyId: 'ASIASECRETID',
@@ -25,16 +26,6 @@ function fakeFetch(answer: (call: Call) => Response | Promise<Response>): FetchL
     return answer(call);
   };
   return Object.assign(fn, { calls });
-}
-
-async function failure(promise: Promise<unknown>): Promise<AnwbisError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
 }
 
 function expectNoSecrets(error: AnwbisError): void {
@@ -71,7 +62,7 @@ describe('getSigninToken', () => {
     [500, /HTTP 500/, /try again later/],
   ])('reports HTTP %i without repeating the request', async (status, message, next) => {
     const fetch = fakeFetch(() => new Response(`<html>${credentials.secretAccessKey}</html>`, { status, headers: { location: 'https://elsewhere.test/' } }));
-    const error = await failure(getSigninToken(ENDPOINT, credentials, { fetch, timeoutMs: 1000 }));
+    const error = await rejectedAnwbisError(getSigninToken(ENDPOINT, credentials, { fetch, timeoutMs: 1000 }));
     expect(error.kind).toBe('aws');
     expect(error.message).toMatch(message);
     expect(error.message).toContain('https://signin.aws.amazon.com/federation');
@@ -86,7 +77,7 @@ describe('getSigninToken', () => {
     ['HTML', () => new Response('<html>sign in</html>', { status: 200 })],
     ['JSON null', () => Response.json(null)],
   ])('refuses a body with %s', async (_what, answer) => {
-    const error = await failure(getSigninToken(ENDPOINT, credentials, { fetch: fakeFetch(answer), timeoutMs: 1000 }));
+    const error = await rejectedAnwbisError(getSigninToken(ENDPOINT, credentials, { fetch: fakeFetch(answer), timeoutMs: 1000 }));
     expect(error.kind).toBe('aws');
     expect(error.message).toContain('answered without a sign-in token');
     expectNoSecrets(error);
@@ -96,7 +87,7 @@ describe('getSigninToken', () => {
     const fetch = fakeFetch(() => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error(`connect to ${ENDPOINT}?Session=x`), { code: 'ENOTFOUND' }) });
     });
-    const error = await failure(getSigninToken(ENDPOINT, credentials, { fetch, timeoutMs: 1000 }));
+    const error = await rejectedAnwbisError(getSigninToken(ENDPOINT, credentials, { fetch, timeoutMs: 1000 }));
     expect(error.kind).toBe('aws');
     expect(error.message).toBe('could not reach the federation endpoint https://signin.aws.amazon.com/federation (ENOTFOUND)');
     expect(error.cause).toBeUndefined();
@@ -115,7 +106,7 @@ describe('getSigninToken over real HTTP', () => {
     const endpoint = await listen(server);
     try {
       const started = Date.now();
-      const error = await failure(getSigninToken(endpoint, credentials, { timeoutMs: 200 }));
+      const error = await rejectedAnwbisError(getSigninToken(endpoint, credentials, { timeoutMs: 200 }));
       expect(Date.now() - started).toBeLessThan(5000);
       expect(error.kind).toBe('aws');
       expect(error.message).toBe(`the federation endpoint ${endpoint} did not answer within 0.2 s`);
@@ -130,7 +121,7 @@ describe('getSigninToken over real HTTP', () => {
     const server = createServer();
     const endpoint = await listen(server);
     await new Promise((resolve) => server.close(resolve));
-    const error = await failure(getSigninToken(endpoint, credentials, { timeoutMs: 2000 }));
+    const error = await rejectedAnwbisError(getSigninToken(endpoint, credentials, { timeoutMs: 2000 }));
     expect(error.message).toBe(`could not reach the federation endpoint ${endpoint} (ECONNREFUSED)`);
   });
 });
@@ -172,7 +163,7 @@ describe('consoleLoginUrl', () => {
     ['a plain-http endpoint', { env: { ANWBIS_FEDERATION_ENDPOINT: 'http://signin.example.test/federation' } }],
   ])('sends nothing for %s', async (_what, input) => {
     const fetch = fakeFetch(() => Response.json({ SigninToken: 't' }));
-    const error = await failure(consoleLoginUrl({ credentials, region: 'eu-west-1', env: {}, fetch, ...input }));
+    const error = await rejectedAnwbisError(consoleLoginUrl({ credentials, region: 'eu-west-1', env: {}, fetch, ...input }));
     expect(['usage', 'config']).toContain(error.kind);
     expect(fetch.calls).toHaveLength(0);
   });

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { AnwbisError } from '../errors/errors.js';
 import { checkMfaCode, obtainMfaCode, precheckMfaSources, type MfaSources, type Prompter } from './code.js';
+import { rejectedAnwbisError, thrownAnwbisError } from '../testing/caught.js';
 
 /** A prompter that answers from a script and records the questions it was asked. */
 function scriptedPrompter(answers: string[], interactive = true): Prompter & { questions: string[] } {
@@ -18,26 +19,6 @@ function scriptedPrompter(answers: string[], interactive = true): Prompter & { q
 
 const noTerminal = (): Prompter => scriptedPrompter([], false);
 
-async function rejection(promise: Promise<unknown>): Promise<AnwbisError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
-}
-
-function thrown(run: () => unknown): AnwbisError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
-}
-
 describe('checkMfaCode', () => {
   it.each([
     ['123456', '123456'],
@@ -51,7 +32,7 @@ describe('checkMfaCode', () => {
   });
 
   it.each(['', '12345', '1234567', '12a456', '123 456', '12345\n6', '+12345', '-12345', '１２３４５６', '١٢٣٤٥٦', 'abcdef', '123456\n7'])('refuses %j', (code) => {
-    const error = thrown(() => checkMfaCode(code, '--mfa-code'));
+    const error = thrownAnwbisError(() => checkMfaCode(code, '--mfa-code'));
     expect(error.kind).toBe('mfa');
     expect(error.message).toBe('the MFA code from --mfa-code is not six digits');
     expect(error.next).toBe('use the current six-digit code of your MFA device');
@@ -64,7 +45,7 @@ describe('precheckMfaSources', () => {
   });
 
   it.each(['12345', '1234567', '12a456', ''])('refuses --mfa-code %j before anything runs', (flag) => {
-    const error = thrown(() => precheckMfaSources({ flag }));
+    const error = thrownAnwbisError(() => precheckMfaSources({ flag }));
     expect(error.kind).toBe('mfa');
     expect(error.message).toBe('the MFA code from --mfa-code is not six digits');
   });
@@ -121,13 +102,13 @@ describe('obtainMfaCode', () => {
     ['no terminal and an empty stdin', { stdinLine: () => Promise.resolve(undefined), prompter: noTerminal() }, 'an MFA code is needed and there is no terminal to ask for it'],
     ['no terminal and a blank stdin line', { stdinLine: () => Promise.resolve('  '), prompter: noTerminal() }, 'an MFA code is needed and there is no terminal to ask for it'],
   ])('refuses %s', async (_name, sources, message) => {
-    const error = await rejection(obtainMfaCode(sources));
+    const error = await rejectedAnwbisError(obtainMfaCode(sources));
     expect(error.kind).toBe('mfa');
     expect(error.message).toBe(message);
   });
 
   it('tells what to do when there is no terminal', async () => {
-    const error = await rejection(obtainMfaCode({ prompter: noTerminal() }));
+    const error = await rejectedAnwbisError(obtainMfaCode({ prompter: noTerminal() }));
     expect(error.next).toBe('pass --mfa-code CODE, --mfa-process "CMD", or pipe the code on standard input');
   });
 

@@ -1,16 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { AnwbisError } from '../errors/errors.js';
 import { DEFAULT_PATTERNS, renderPattern, resolveTarget, sessionProfileName, type NamingPatterns, type Target, type TargetRequest } from './patterns.js';
-
-function thrown(run: () => unknown): AnwbisError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('expected an AnwbisError');
-}
+import { thrownAnwbisError } from '../testing/caught.js';
 
 describe('renderPattern', () => {
   it.each([
@@ -29,7 +19,7 @@ describe('renderPattern', () => {
     ['x-{constructor}', { project: 'p' }, '{constructor}', 'use {project}'],
     ['x-{tostring}', { profile: 'default' }, '{tostring}', 'use {profile}'],
   ])('refuses %j: unknown placeholder', (pattern, values, placeholder, next) => {
-    const error = thrown(() => renderPattern(pattern, values));
+    const error = thrownAnwbisError(() => renderPattern(pattern, values));
     expect(error.kind).toBe('config');
     expect(error.message).toBe(`unknown placeholder ${placeholder} in naming pattern ${JSON.stringify(pattern)}`);
     expect(error.next).toBe(next);
@@ -160,7 +150,7 @@ describe('resolveTarget', () => {
     ['an unknown placeholder in a pattern', { project: 'p', env: 'dev', role: 'r' }, { ...DEFAULT_PATTERNS, group: '{team}' }, 'config', 'unknown placeholder {team}'],
     ['a pattern rendering a bad name', { project: 'p', env: 'dev', role: 'r' }, { ...DEFAULT_PATTERNS, group: 'g {role}' }, 'usage', 'invalid group name "g r"'],
   ])('refuses %s', (_name, request, patterns, kind, message) => {
-    const error = thrown(() => resolveTarget(request, patterns));
+    const error = thrownAnwbisError(() => resolveTarget(request, patterns));
     expect(error.kind).toBe(kind);
     expect(error.message.startsWith(message)).toBe(true);
   });
@@ -181,13 +171,13 @@ describe('sessionProfileName', () => {
     ['x]\nevil', 'usage', 'invalid profile name "corp-session-x]\\nevil"'],
     ['p'.repeat(120), 'usage', `the profile name "corp-session-${'p'.repeat(120)}" is 133 characters long`],
   ])('refuses source profile %j', (profile, kind, message) => {
-    const error = thrown(() => sessionProfileName(profile));
+    const error = thrownAnwbisError(() => sessionProfileName(profile));
     expect(error.kind).toBe(kind);
     expect(error.message.startsWith(message)).toBe(true);
   });
 
   it('refuses a session pattern with a placeholder other than {profile}', () => {
-    const error = thrown(() => sessionProfileName('corp', { ...DEFAULT_PATTERNS, session: 'corp-{project}' }));
+    const error = thrownAnwbisError(() => sessionProfileName('corp', { ...DEFAULT_PATTERNS, session: 'corp-{project}' }));
     expect(error.kind).toBe('config');
     expect(error.next).toBe('use {profile}');
   });
