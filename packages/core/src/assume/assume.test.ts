@@ -159,4 +159,13 @@ describe('assume (service, with fakes)', () => {
       message: expect.stringContaining('(check the external id given with -ext)'),
     });
   });
+
+  it('refuses to write over the source profile', async () => {
+    const aws = fakeAws();
+    await expect(assume({ ...request, sourceProfile: 'datalab-dev-admin', noMfa: true }, deps(aws.port))).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('would replace your corp credentials'),
+    });
+    expect(aws.calls).toEqual([]);
+  });
 });

@@ -117,6 +117,11 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   if (writeProfile) await assertEditable(credentialsFile, configFile);
   const noMfa = request.noMfa === true || request.fromEc2Role === true;
   const sourceProfile = request.fromEc2Role ? 'ec2-instance-role' : await chooseSourceProfile(request.sourceProfile, env, store, reporter);
+  if (writeProfile && target.profileName === sourceProfile) {
+    throw new AnwbisError('usage', `the profile to write, ${target.profileName}, is the source profile: writing it would replace your corp credentials`, {
+      next: 'change the [naming] profile pattern in ANWBIS_HOME/config, or use another --profile',
+    });
+  }
   const configText = await readAwsFile(configFile).catch(() => '');
   const region = resolveRegion(request.region, env, configText, sourceProfile);
   let source: Source;
