@@ -4,13 +4,13 @@ import { withMfaCode } from '../mfa/retry.js';
 import { resolveRegion } from '../aws/source.js';
 import { readAwsFile, displayPath } from '../credentials-file/aws-file.js';
 import { StateStore, discoveryKey, type DiscoveryRecord } from '../cache/state-store.js';
-import { isFresh, type Clock } from '../expiry/expiry.js';
+import type { Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
 import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
 import { resolveTarget, type Target, type TargetRequest } from '../naming/patterns.js';
 import { assertValidName, toRoleSessionName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
-import { assertEditable, readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { assertEditable, readValidWrittenProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial, selectRoleArn } from './discovery.js';
 import { explainAwsError } from './errors.js';
@@ -212,16 +212,13 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
   return { profile: target.profileName, credentials, region, roleArn, account, reused: false, credentialsFile };
 }
 
-async function reuse(profile: string, store: StateStore, credentialsFile: string, now: Date, margin: number) {
-  const record = await store.readProfile(profile);
-  if (!record || record.kind !== 'assume') return undefined;
-  const expiration = new Date(record.expiration);
-  if (!isFresh(expiration, now, margin)) return undefined;
-  const stored = await readCredentialsProfile(credentialsFile, profile).catch(() => undefined);
-  if (!stored?.sessionToken || stored.accessKeyId !== record.accessKeyId) return undefined;
+async function reuse(profile: string, store: StateStore, credentialsFile: string, now: Date, marginSeconds: number) {
+  const written = await readValidWrittenProfile(store, credentialsFile, profile, { kind: 'assume', now, marginSeconds }).catch(() => undefined);
+  if (!written) return undefined;
+  const { record, credentials } = written;
   return {
     profile,
-    credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration },
+    credentials,
     region: record.region,
     roleArn: record.roleArn ?? '',
     account: record.account ?? '',

@@ -1,9 +1,9 @@
 import { AnwbisError, shown } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
-import { isFresh, type Clock } from '../expiry/expiry.js';
+import type { Clock } from '../expiry/expiry.js';
 import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, credentialsFilePath, type Env } from '../paths/paths.js';
-import { readCredentialsProfile } from '../profiles/profiles.js';
+import { readValidWrittenProfile } from '../profiles/profiles.js';
 import { BROWSER_CHOICES, type BrowserChoice, type BrowserLauncher, type OpenResult } from './browser.js';
 import { consoleLoginUrl, type FetchLike } from './signin.js';
 
@@ -51,13 +51,11 @@ export async function openConsole(
 
 /** The still-valid role credentials anwbis wrote for a profile, for `anwbis console`. */
 export async function loadWrittenSession(profile: string, env: Env, clock: Clock): Promise<{ credentials: TemporaryCredentials; region: string }> {
-  const record = await new StateStore(anwbisHome(env)).readProfile(profile);
-  const stored = await readCredentialsProfile(credentialsFilePath(env), profile);
-  const expiration = record ? new Date(record.expiration) : undefined;
-  if (!record || !stored?.sessionToken || stored.accessKeyId !== record.accessKeyId || !expiration || !isFresh(expiration, clock.now(), 60)) {
+  const written = await readValidWrittenProfile(new StateStore(anwbisHome(env)), credentialsFilePath(env), profile, { now: clock.now(), marginSeconds: 60 });
+  if (!written) {
     throw new AnwbisError('config', `profile ${profile} has no valid credentials from anwbis`, {
       next: 'get new ones first: anwbis -p PROJECT -e ENV -r ROLE (add -b to open the console at once)',
     });
   }
-  return { credentials: { ...stored, sessionToken: stored.sessionToken, expiration }, region: record.region };
+  return { credentials: written.credentials, region: written.record.region };
 }

@@ -1,6 +1,8 @@
 import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
 import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
-import type { AwsCredentials } from '../aws/port.js';
+import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
+import type { ProfileRecord, StateStore } from '../cache/state-store.js';
+import { isFresh } from '../expiry/expiry.js';
 
 /** The config-file section name of a profile: `default`, else `profile <name>`. */
 export function configSectionName(profile: string): string {
@@ -46,4 +48,24 @@ export async function assertEditable(...files: string[]): Promise<void> {
     const parsed = parseAwsIni(await readAwsFile(file));
     if (!parsed.ok) throw parsed.error.inFile(displayPath(file));
   }
+}
+
+/**
+ * A profile anwbis wrote (of `kind`, or any) whose credentials are still valid for more than
+ * `marginSeconds` and still stand in the credentials file as written; undefined otherwise.
+ * Throws when the credentials file cannot be parsed.
+ */
+export async function readValidWrittenProfile(
+  store: StateStore,
+  credentialsFile: string,
+  profile: string,
+  options: { kind?: ProfileRecord['kind']; now: Date; marginSeconds: number },
+): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
+  const record = await store.readProfile(profile);
+  if (!record || (options.kind !== undefined && record.kind !== options.kind)) return undefined;
+  const expiration = new Date(record.expiration);
+  if (!isFresh(expiration, options.now, options.marginSeconds)) return undefined;
+  const stored = await readCredentialsProfile(credentialsFile, profile);
+  if (!stored?.sessionToken || stored.accessKeyId !== record.accessKeyId) return undefined;
+  return { record, credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration } };
 }

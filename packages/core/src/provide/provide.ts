@@ -5,7 +5,7 @@ import { isFresh } from '../expiry/expiry.js';
 import { withNamedLock } from '../locks/lock.js';
 import { resolveTarget, sessionProfileName } from '../naming/patterns.js';
 import { anwbisHome, credentialsFilePath } from '../paths/paths.js';
-import { readCredentialsProfile } from '../profiles/profiles.js';
+import { readValidWrittenProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { assume, validateAssumeRequest, type AssumeDeps, type AssumeRequest } from '../assume/assume.js';
 import { chooseSourceProfile } from '../assume/source.js';
@@ -86,10 +86,12 @@ async function usableSession(
   naming: Parameters<typeof sessionProfileName>[1],
 ): Promise<string | undefined> {
   const name = sourceProfile.startsWith('corp-session-') ? sourceProfile : sessionProfileName(sourceProfile, naming);
-  const record = await store.readProfile(name);
-  if (record?.kind !== 'session' || !isFresh(new Date(record.expiration), deps.clock.now(), margin)) return undefined;
-  const stored = await readCredentialsProfile(credentialsFilePath(deps.env), name).catch(() => undefined);
-  return stored?.accessKeyId === record.accessKeyId ? name : undefined;
+  const written = await readValidWrittenProfile(store, credentialsFilePath(deps.env), name, {
+    kind: 'session',
+    now: deps.clock.now(),
+    marginSeconds: margin,
+  }).catch(() => undefined);
+  return written ? name : undefined;
 }
 
 function fromRecord(record: CachedCredentials, fromCache: boolean): ProvidedCredentials {

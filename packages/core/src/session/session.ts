@@ -3,14 +3,14 @@ import type { AwsCredentials, AwsPort, TemporaryCredentials } from '../aws/port.
 import { resolveRegion } from '../aws/source.js';
 import { StateStore } from '../cache/state-store.js';
 import { displayPath, readAwsFile } from '../credentials-file/aws-file.js';
-import { isFresh, type Clock } from '../expiry/expiry.js';
+import type { Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
 import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
 import { withMfaCode } from '../mfa/retry.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
-import { assertEditable, readCredentialsProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { assertEditable, readValidWrittenProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseMfaSerial } from '../assume/discovery.js';
 import { explainAwsError } from '../assume/errors.js';
@@ -77,13 +77,15 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
   const profile = sessionProfileName(sourceProfile, settings.naming);
   if (profile === sourceProfile) throw new AnwbisError('usage', `${profile} is already a corp session; give the profile with your long-term keys`);
 
-  const record = await store.readProfile(profile);
-  if (!request.refresh && record?.kind === 'session' && isFresh(new Date(record.expiration), deps.clock.now(), settings.refreshMarginSeconds)) {
-    const stored = await readCredentialsProfile(credentialsFile, profile).catch(() => undefined);
-    if (stored?.sessionToken && stored.accessKeyId === record.accessKeyId) {
-      reporter.ok(`Reusing corp session ${profile}: valid until ${record.expiration}`);
-      const credentials = { ...stored, sessionToken: stored.sessionToken, expiration: new Date(record.expiration) };
-      return { profile, credentials, region: record.region, reused: true };
+  if (!request.refresh) {
+    const written = await readValidWrittenProfile(store, credentialsFile, profile, {
+      kind: 'session',
+      now: deps.clock.now(),
+      marginSeconds: settings.refreshMarginSeconds,
+    }).catch(() => undefined);
+    if (written) {
+      reporter.ok(`Reusing corp session ${profile}: valid until ${written.record.expiration}`);
+      return { profile, credentials: written.credentials, region: written.record.region, reused: true };
     }
   }
 
