@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isFresh } from '@anwbis/core/expiry/expiry';
-import { DEFAULT_PATTERNS, renderPattern } from '@anwbis/core/naming/patterns';
+import { renderPattern } from '@anwbis/core/naming/patterns';
+import { assertValidName } from '@anwbis/core/naming/validate';
+import { DEFAULT_SETTINGS } from '@anwbis/core/settings/defaults';
 import { anwbisHome } from '@anwbis/core/paths/paths';
 import { credentialProcessJson } from '@anwbis/core/output/credential-process';
-
-const DEFAULT_SETTINGS = { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 300 };
 
 const VALUE_FLAGS: Readonly<Record<string, 'project' | 'env' | 'role' | 'contractor' | 'target' | 'ignored'>> = {
   '-p': 'project',
@@ -60,7 +60,11 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
       return false;
     }
   }
-  if (!/^[A-Za-z0-9+=,.@_:/-]+$/.test(profile)) return false;
+  try {
+    assertValidName('profile', profile);
+  } catch {
+    return false;
+  }
   let record: { version?: number; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; expiration?: string };
   try {
     // Synchronous: one small file, and nothing else to overlap with.

@@ -3,15 +3,9 @@ import { join } from 'node:path';
 import { parse } from 'ini';
 import { AnwbisError, shown } from '../errors/errors.js';
 import { DEFAULT_PATTERNS, type NamingPatterns } from '../naming/patterns.js';
+import { DEFAULT_SETTINGS, type Settings } from './defaults.js';
 
-/** anwbis's own settings, from `ANWBIS_HOME/config`. */
-export interface Settings {
-  readonly naming: NamingPatterns;
-  /** Seconds of validity below which cached credentials are renewed. */
-  readonly refreshMarginSeconds: number;
-}
-
-export const DEFAULT_SETTINGS: Settings = { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 300 };
+export { DEFAULT_SETTINGS, type Settings };
 
 const NAMING_KEYS = Object.keys(DEFAULT_PATTERNS) as Array<keyof NamingPatterns>;
 
