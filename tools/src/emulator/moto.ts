@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './processes.js';
 import { parseRecording, type RecordedCall } from './recording.js';
 
 const LAUNCHER = fileURLToPath(new URL('../../emulator/moto_launcher.py', import.meta.url));
@@ -107,7 +108,7 @@ export async function startMoto(options: { python?: string; startupTimeoutMs?: n
       await api('reset-auth', '0');
     },
     stop() {
-      stopped ??= stopChild(child).finally(() => rmSync(recordDir, { recursive: true, force: true }));
+      stopped ??= stopChild(child, 5000).finally(() => rmSync(recordDir, { recursive: true, force: true }));
       return stopped;
     },
   };
@@ -152,15 +153,3 @@ async function waitUntilAnswering(endpoint: string, timeoutMs: number): Promise<
   }
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.stdin?.end();
-    child.kill('SIGTERM');
-  });
-}

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -68,4 +68,21 @@ export function awsCli(): string {
 /** Runs the AWS CLI v2 against the emulator with the sandbox's files. */
 export function runAwsCli(args: readonly string[], options: RunOptions & { endpoint: string }): Promise<ProcessResult> {
   return run(awsCli(), ['--endpoint-url', options.endpoint, '--output', 'json', ...args], options);
+}
+
+/**
+ * Stops a child server: closes its stdin (our servers exit when it closes), sends SIGTERM, and
+ * SIGKILL after `graceMs`; resolves once it has exited.
+ */
+export function stopChild(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.stdin?.end();
+    child.kill('SIGTERM');
+  });
 }

@@ -1,9 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '../emulator/processes.js';
 
 /**
  * A harness around AWS's own EC2 instance-metadata mock (amazon-ec2-metadata-mock, "AEMM"),
@@ -190,7 +191,7 @@ async function launch(
     }
     if (await answers(endpoint, instanceId)) break;
     if (Date.now() > deadline) {
-      await stopChild(child);
+      await stopChild(child, 3000);
       guard.release();
       return { ok: false, why: `no answer on ${endpoint} within ${options.startupTimeoutMs ?? 10_000} ms`, output };
     }
@@ -204,7 +205,7 @@ async function launch(
     pid,
     output: () => output,
     stop() {
-      stopped ??= stopChild(child).finally(() => {
+      stopped ??= stopChild(child, 3000).finally(() => {
         guard.release();
         rmSync(dir, { recursive: true, force: true });
       });
@@ -245,19 +246,6 @@ function freePort(): Promise<number> {
       const port = typeof address === 'object' && address ? address.port : 0;
       server.close(() => (port ? res(port) : rej(new Error('could not find a free port'))));
     });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((res) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      res();
-    });
-    child.stdin?.end();
-    child.kill('SIGTERM');
   });
 }
 
