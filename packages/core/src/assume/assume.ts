@@ -2,7 +2,7 @@ import { AnwbisError, shown } from '../errors/errors.js';
 import { AwsCallError, type AwsCredentials, type AwsPort, type TemporaryCredentials } from '../aws/port.js';
 import { withMfaCode } from '../mfa/retry.js';
 import { resolveRegion } from '../aws/source.js';
-import { readAwsFile, displayPath } from '../credentials-file/aws-file.js';
+import { displayPath } from '../credentials-file/aws-file.js';
 import { StateStore, discoveryKey, type DiscoveryRecord } from '../cache/state-store.js';
 import type { Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
@@ -122,8 +122,7 @@ export async function assume(request: AssumeRequest, deps: AssumeDeps): Promise<
       next: 'change the [naming] profile pattern in ANWBIS_HOME/config, or use another --profile',
     });
   }
-  const configText = await readAwsFile(configFile).catch(() => '');
-  const region = resolveRegion(request.region, env, configText, sourceProfile);
+  const region = await resolveRegion(request.region, env, sourceProfile);
   let source: Source;
   if (request.fromEc2Role) {
     const instance = await deps.instanceMetadata(env);

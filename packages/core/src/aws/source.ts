@@ -1,7 +1,8 @@
 import { AnwbisError, shown } from '../errors/errors.js';
 import { getSection } from '../credentials-file/ini-edit.js';
 import type { AwsCredentials } from './port.js';
-import type { Env } from '../paths/paths.js';
+import { readAwsFile } from '../credentials-file/aws-file.js';
+import { configFilePath, type Env } from '../paths/paths.js';
 
 /**
  * Loads the source (corp) credentials of a named profile with the SDK's own resolver, so every
@@ -23,13 +24,14 @@ export async function loadProfileCredentials(profile: string, where: string): Pr
  * The region to use: `--region`, `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region` in
  * the config file, then `us-east-1`.
  */
-export function resolveRegion(flag: string | undefined, env: Env, configText: string, profile: string): string {
-  const fromConfig = () => {
-    try {
-      return getSection(configText, profile === 'default' ? 'default' : `profile ${profile}`)?.region;
-    } catch {
-      return undefined;
-    }
-  };
-  return flag || env.AWS_REGION || env.AWS_DEFAULT_REGION || fromConfig() || 'us-east-1';
+export async function resolveRegion(flag: string | undefined, env: Env, profile: string): Promise<string> {
+  const decided = flag || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (decided) return decided;
+  try {
+    const configText = await readAwsFile(configFilePath(env));
+    return getSection(configText, profile === 'default' ? 'default' : `profile ${profile}`)?.region || 'us-east-1';
+  } catch {
+    // An unreadable config file does not decide the region; writing to it reports the problem.
+    return 'us-east-1';
+  }
 }

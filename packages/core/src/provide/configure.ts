@@ -1,11 +1,13 @@
 import { removeSection, getSection } from '../credentials-file/ini-edit.js';
-import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { displayPath, updateAwsFile } from '../credentials-file/aws-file.js';
 import { resolveRegion } from '../aws/source.js';
 import { resolveTarget } from '../naming/patterns.js';
 import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
 import { writeConfigProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { validateAssumeRequest, type AssumeRequest } from '../assume/assume.js';
+import { chooseSourceProfile } from '../assume/source.js';
+import { StateStore } from '../cache/state-store.js';
 
 /** Quotes a word for botocore's shell-style split of `credential_process`. */
 function quoteWord(word: string): string {
@@ -38,8 +40,8 @@ export async function configureCredentialProcess(request: AssumeRequest, deps: {
   const target = resolveTarget(request.target, settings.naming);
   const configFile = configFilePath(deps.env);
   const credentialsFile = credentialsFilePath(deps.env);
-  const configText = await readAwsFile(configFile).catch(() => '');
-  const region = resolveRegion(request.region, deps.env, configText, request.sourceProfile ?? deps.env.AWS_PROFILE ?? 'default');
+  const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, new StateStore(anwbisHome(deps.env)));
+  const region = await resolveRegion(request.region, deps.env, sourceProfile);
   const command = credentialProcessCommand(deps.program, request);
   await writeConfigProfile(configFile, target.profileName, [
     ['credential_process', command],

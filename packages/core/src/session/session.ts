@@ -2,7 +2,7 @@ import { AnwbisError } from '../errors/errors.js';
 import type { AwsCredentials, AwsPort, TemporaryCredentials } from '../aws/port.js';
 import { resolveRegion } from '../aws/source.js';
 import { StateStore } from '../cache/state-store.js';
-import { displayPath, readAwsFile } from '../credentials-file/aws-file.js';
+import { displayPath } from '../credentials-file/aws-file.js';
 import type { Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
 import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
@@ -90,8 +90,7 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
   }
 
   await assertEditable(credentialsFile, configFile);
-  const configText = await readAwsFile(configFile).catch(() => '');
-  const region = resolveRegion(request.region, env, configText, sourceProfile);
+  const region = await resolveRegion(request.region, env, sourceProfile);
   const source = await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile));
   if (source.sessionToken) {
     throw new AnwbisError('config', `profile ${sourceProfile} holds temporary credentials; GetSessionToken needs your long-term corp keys`, {
