@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { AnwbisError, assume, checkBrowserChoice, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
+import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliDeps } from '../runtime.js';
@@ -48,7 +48,6 @@ export default class Assume extends Command {
     if (flags['from-ec2-role'] && (flags.profile !== undefined || flags['get-session'])) {
       throw new AnwbisError('usage', '--from_ec2_role takes the instance role as its source: it goes with neither --profile nor --get_session');
     }
-    checkBrowserChoice(flags.browser);
     if (flags.browser === 'link' && (flags.json || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }

@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { AnwbisError, assertValidName, checkBrowserChoice, loadWrittenSession, resolveTarget, systemClock } from '@anwbis/core';
+import { AnwbisError, assertValidName, loadWrittenSession, resolveTarget, systemClock } from '@anwbis/core';
 import { consoleFlags } from '../flags.js';
 import { openConsoleAndReport } from '../console-open.js';
 import { stderrReporter } from '../runtime.js';
@@ -22,7 +22,6 @@ federation sign-in. To get fresh credentials and open the console in one go, use
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Console);
-    checkBrowserChoice(flags.browser);
     let profile = flags.target;
     if (profile === undefined) {
       if (!flags.project || !flags.env || !flags.role) throw new AnwbisError('usage', 'say which profile: -p PROJECT -e ENV -r ROLE, or --target PROFILE');
