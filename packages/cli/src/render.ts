@@ -1,4 +1,4 @@
-import { AnwbisError, EXIT_CODES } from '@anwbis/core/errors/errors';
+import { AnwbisError, EXIT_CODES } from '@anwbis/core';
 
 interface OclifError extends Error {
   oclif?: { exit?: number };

@@ -4,19 +4,29 @@ import { ReadStream, WriteStream } from 'node:tty';
 import { createInterface } from 'node:readline';
 import {
   AnwbisError,
+  createBrowserLauncher,
   createSdkPort,
   fromInstanceMetadata,
   loadProfileCredentials,
   splitCommandLine,
   systemClock,
-  type AssumeDeps,
+  type AnwbisEvent,
+  type BrowserLauncher,
+  type FlowDeps,
   type MfaSources,
   type Prompter,
-  type Reporter,
 } from '@anwbis/core';
 
-/** Terminal progress on stderr; stdout stays for data. */
-export function stderrReporter(verbose: boolean, quiet = false): Reporter {
+/** Progress for a person on stderr; stdout stays for data. */
+export interface Say {
+  info(line: string): void;
+  ok(line: string): void;
+  /** Shown with `-v` only. */
+  verbose(line: string): void;
+}
+
+/** Lines on stderr: `[ OK ]` and plain ones unless quiet, `[ .. ]` ones with `-v`. */
+export function stderrSay(verbose: boolean, quiet = false): Say {
   const write = (line: string) => process.stderr.write(`${line}\n`);
   const say = quiet && !verbose ? () => undefined : write;
   return {
@@ -24,6 +34,56 @@ export function stderrReporter(verbose: boolean, quiet = false): Reporter {
     ok: (line) => say(`[ OK ] ${line}`),
     verbose: (line) => (verbose ? write(`[ .. ] ${line}`) : undefined),
   };
+}
+
+/** Today's progress lines for core's events. */
+export function renderEvent(event: AnwbisEvent, say: Say): void {
+  switch (event.type) {
+    case 'reused':
+      if (event.kind === 'session') say.ok(`Reusing corp session ${event.profile}: valid until ${event.expiration.toISOString()}`);
+      else say.ok(`Reusing profile ${event.profile}: still valid until ${event.expiration.toISOString()}`);
+      return;
+    case 'replacing':
+      say.info(`Profile ${event.profile} holds credentials anwbis made for another role, account, source or region: replacing them.`);
+      return;
+    case 'source-passed-over':
+      say.verbose(`AWS_PROFILE=${event.profile} is a delegated profile written by anwbis; using default as the corp profile`);
+      return;
+    case 'instance-role':
+      say.verbose(`instance role ${event.roleName}${event.instanceId ? ` on ${event.instanceId}` : ''} from ${event.endpoint}`);
+      return;
+    case 'authenticated':
+      say.ok(`You are authenticated as ${event.userName}`);
+      return;
+    case 'role-found':
+      if (event.remembered) say.verbose(`using remembered role ${event.roleArn} (discovery skipped)`);
+      return;
+    case 'mfa-devices':
+      say.verbose(`${event.count} MFA devices; using ${event.chosen ?? 'none of them (no code-based device)'}`);
+      return;
+    case 'assuming':
+      say.info(`Assuming role ${event.role} from project ${event.project}` + (event.mfa ? ` using MFA device from user ${event.userName}...` : ' without MFA...'));
+      return;
+    case 'mfa-rejected':
+      say.info('AWS rejected that MFA code.');
+      return;
+    case 'assumed':
+      say.ok('Assumed the role successfully');
+      return;
+    case 'session-starting':
+      say.info(`Starting a corp session for ${event.userName} using MFA device ${event.serial}...`);
+      return;
+    case 'written':
+      if (event.kind === 'session') say.ok(`Corp session ${event.profile} written to ${event.file} (expires ${event.expiration.toISOString()})`);
+      else say.info(`Profile ${event.profile} written to ${event.file} (expires ${event.expiration.toISOString()})`);
+      return;
+    case 'aws-call':
+      say.verbose(`aws ${event.line}`);
+      return;
+    case 'warning':
+      process.stderr.write(`[ WARN ] ${event.message}\n`);
+      return;
+  }
 }
 
 /** Asks one question on a terminal; closing it (Ctrl-D) without an answer is an error. */
@@ -122,17 +182,23 @@ export function runMfaProcess(commandLine: string, timeoutMs = 120_000): Promise
 
 export interface RuntimeOptions {
   readonly verbose: boolean;
-  readonly mfaCode?: string;
-  readonly mfaProcess?: string;
+  readonly mfaCode?: string | undefined;
+  readonly mfaProcess?: string | undefined;
   /** Where a person is asked: stdin (default), or the controlling terminal when stdin is not theirs. */
   readonly ask?: 'stdin' | 'tty';
   /** Progress only with --verbose (credential-process: its caller reads stdout, not our chatter). */
   readonly quiet?: boolean;
 }
 
-/** The real effects for one CLI run. */
-export function cliDeps(options: RuntimeOptions): AssumeDeps {
-  const reporter = stderrReporter(options.verbose, options.quiet);
+/** Everything a command needs from the outside world: core's flow ports plus the CLI's own. */
+export interface CliRuntime extends FlowDeps {
+  readonly say: Say;
+  readonly browser: BrowserLauncher;
+}
+
+/** The real effects for one CLI run: the one place the CLI wires them. */
+export function cliRuntime(options: RuntimeOptions): CliRuntime {
+  const say = stderrSay(options.verbose, options.quiet);
   const mfa: MfaSources = {
     ...(options.mfaCode !== undefined ? { flag: options.mfaCode } : {}),
     ...(options.mfaProcess !== undefined ? { process: options.mfaProcess } : {}),
@@ -140,14 +206,17 @@ export function cliDeps(options: RuntimeOptions): AssumeDeps {
     ...(options.ask === 'tty' ? {} : { stdinLine: () => readStdinLine() }),
     prompter: options.ask === 'tty' ? controllingTerminalPrompter() : terminalPrompter(),
   };
+  const events = (event: AnwbisEvent) => renderEvent(event, say);
   return {
     env: process.env,
     clock: systemClock,
-    reporter,
+    events,
+    say,
     mfa,
+    browser: createBrowserLauncher({ env: process.env }),
     loadSourceCredentials: loadProfileCredentials,
     instanceMetadata: (env) => fromInstanceMetadata(env),
     createAws: ({ credentials, region }) =>
-      createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => reporter.verbose(`aws ${line}`) } : {}) }),
+      createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => events({ type: 'aws-call', line }) } : {}) }),
   };
 }

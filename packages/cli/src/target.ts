@@ -1,4 +1,4 @@
-import { AnwbisError, splitTargetName, type AssumeRequest } from '@anwbis/core';
+import { AnwbisError, type AssumeRequest, type TargetSpec } from '@anwbis/core';
 
 interface TargetFlagValues {
   project?: string | undefined;
@@ -17,31 +17,29 @@ interface TargetFlagValues {
   'mfa-serial'?: string | undefined;
 }
 
-/** Builds the assume request shared by assume, credential-process, exec, env and configure. */
+/**
+ * Builds the request shared by assume, credential-process, exec, env and configure. Only the
+ * flags' shape is checked here; core checks the names and reads `--target` with the naming
+ * patterns in force.
+ */
 export function requestFromFlags(flags: TargetFlagValues): AssumeRequest {
-  let parts: { project: string; env: string; role: string };
+  let target: TargetSpec;
+  const overrides = {
+    ...(flags.contractor ? { contractor: flags.contractor } : {}),
+    ...(flags['iam-master-group'] ? { groupName: flags['iam-master-group'] } : {}),
+    ...(flags['iam-policy'] ? { policyName: flags['iam-policy'] } : {}),
+    ...(flags['iam-delegated-role'] ? { delegatedRoleName: flags['iam-delegated-role'] } : {}),
+  };
   if (flags.target !== undefined) {
     if (flags.project || flags.env || flags.role) throw new AnwbisError('usage', 'give either --target or -p/-e/-r, not both');
-    parts = splitTargetName(flags.target);
+    target = { name: flags.target, ...overrides };
   } else if (flags.project && flags.env && flags.role) {
-    parts = { project: flags.project, env: flags.env, role: flags.role };
+    target = { project: flags.project, env: flags.env, role: flags.role, ...overrides };
   } else {
     throw new AnwbisError('usage', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)');
   }
-  if (parts.role === 'contractor' && (!flags.contractor || !flags.externalid)) {
-    throw new AnwbisError('usage', `-r contractor needs ${!flags.contractor ? '-c NAME' : '-ext EXTERNAL_ID'}`, {
-      next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID',
-    });
-  }
-  if (flags.contractor && parts.role !== 'contractor') throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
   return {
-    target: {
-      ...parts,
-      ...(flags.contractor ? { contractor: flags.contractor } : {}),
-      ...(flags['iam-master-group'] ? { groupName: flags['iam-master-group'] } : {}),
-      ...(flags['iam-policy'] ? { policyName: flags['iam-policy'] } : {}),
-      ...(flags['iam-delegated-role'] ? { delegatedRoleName: flags['iam-delegated-role'] } : {}),
-    },
+    target,
     ...(flags.profile ? { sourceProfile: flags.profile } : {}),
     ...(flags.region ? { region: flags.region } : {}),
     ...(flags.nomfa ? { noMfa: true } : {}),

@@ -2,7 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
-import { cliDeps } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
 export default class Assume extends Command {
@@ -51,13 +51,13 @@ export default class Assume extends Command {
     if (flags.browser === 'link' && (flags.json || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }
-    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
+    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     let sourceProfile = flags.profile;
     let noMfa = flags.nomfa;
     if (flags['get-session']) {
       const session = await corpSession(
         { ...(flags.profile ? { sourceProfile: flags.profile } : {}), refresh: flags.refresh, ...(flags.region ? { region: flags.region } : {}), ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}) },
-        deps,
+        runtime,
       );
       sourceProfile = session.profile;
       noMfa = true;
@@ -72,7 +72,7 @@ export default class Assume extends Command {
         fromEc2Role: flags['from-ec2-role'],
         ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
       },
-      deps,
+      runtime,
     );
     if (flags.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
     else if (flags.stdout) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
@@ -85,7 +85,7 @@ export default class Assume extends Command {
           isolate: flags.isolate,
         },
         { credentials: result.credentials, region: result.region, profile: result.profile },
-        deps.reporter,
+        runtime,
       );
     }
   }

@@ -2,7 +2,7 @@ import { Command, Flags } from '@oclif/core';
 import { configureCredentialProcess } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { requestFromFlags } from '../target.js';
-import { stderrReporter } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 
 export default class Configure extends Command {
   static override summary = 'Set up a profile that gets its credentials from anwbis when a tool needs them';
@@ -22,9 +22,10 @@ credential_process calling this anwbis, and removes a static section of the same
   async run(): Promise<void> {
     const { flags } = await this.parse(Configure);
     const request = requestFromFlags(flags);
-    const result = await configureCredentialProcess(request, { env: process.env, program: [process.execPath, process.argv[1] ?? 'anwbis'] });
-    const reporter = stderrReporter(false);
-    reporter.ok(`Profile ${result.profile} now runs: ${result.command}`);
-    if (result.removedStatic) reporter.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);
+    const runtime = cliRuntime({ verbose: flags.verbose });
+    const result = await configureCredentialProcess(request, { env: runtime.env, program: [process.execPath, process.argv[1] ?? 'anwbis'] });
+    runtime.say.ok(`Profile ${result.profile} now runs: ${result.command}`);
+    runtime.say.verbose(`config file section [profile ${result.profile}]: credential_process and region set`);
+    if (result.removedStatic) runtime.say.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);
   }
 }

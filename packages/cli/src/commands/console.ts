@@ -1,8 +1,8 @@
 import { Command, Flags } from '@oclif/core';
-import { AnwbisError, assertValidName, loadWrittenSession, resolveTarget, systemClock } from '@anwbis/core';
+import { AnwbisError, consoleProfileName, loadWrittenSession } from '@anwbis/core';
 import { consoleFlags } from '../flags.js';
 import { openConsoleAndReport } from '../console-open.js';
-import { stderrReporter } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 
 export default class Console extends Command {
   static override summary = 'Open the AWS console, signed in, for a profile anwbis wrote';
@@ -22,14 +22,15 @@ federation sign-in. To get fresh credentials and open the console in one go, use
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Console);
-    let profile = flags.target;
-    if (profile === undefined) {
-      if (!flags.project || !flags.env || !flags.role) throw new AnwbisError('usage', 'say which profile: -p PROJECT -e ENV -r ROLE, or --target PROFILE');
-      profile = resolveTarget({ project: flags.project, env: flags.env, role: flags.role }).profileName;
-    } else {
-      assertValidName('profile', profile);
+    if (flags.target === undefined && (!flags.project || !flags.env || !flags.role)) {
+      throw new AnwbisError('usage', 'say which profile: -p PROJECT -e ENV -r ROLE, or --target PROFILE');
     }
-    const session = await loadWrittenSession(profile, process.env, systemClock);
+    const runtime = cliRuntime({ verbose: false });
+    const profile = await consoleProfileName(
+      flags.target !== undefined ? { name: flags.target } : { project: flags.project!, env: flags.env!, role: flags.role! },
+      runtime.env,
+    );
+    const session = await loadWrittenSession(profile, runtime.env, runtime.clock);
     await openConsoleAndReport(
       {
         browser: flags.browser ?? 'default',
@@ -38,7 +39,7 @@ federation sign-in. To get fresh credentials and open the console in one go, use
         isolate: flags.isolate,
       },
       { ...session, profile },
-      stderrReporter(false),
+      runtime,
     );
   }
 }

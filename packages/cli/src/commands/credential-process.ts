@@ -1,7 +1,7 @@
 import { Command } from '@oclif/core';
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliDeps } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
 export default class CredentialProcess extends Command {
@@ -18,8 +18,8 @@ Concurrent calls for one role share a single STS call. Prints only the JSON on s
   async run(): Promise<void> {
     const { flags } = await this.parse(CredentialProcess);
     const request = requestFromFlags(flags);
-    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], ask: 'tty', quiet: true });
-    const provided = await provideRoleCredentials(request, deps);
+    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], ask: 'tty', quiet: true });
+    const provided = await provideRoleCredentials(request, runtime);
     process.stdout.write(`${credentialProcessJson(provided.credentials)}\n`);
   }
 }

@@ -1,7 +1,7 @@
 import { Command, Flags } from '@oclif/core';
 import { credentialVariables, formatShellExports, provideRoleCredentials, SHELLS, type Shell } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliDeps } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
 export default class Env extends Command {
@@ -16,8 +16,8 @@ export default class Env extends Command {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Env);
-    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
-    const provided = await provideRoleCredentials(requestFromFlags(flags), deps);
+    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
+    const provided = await provideRoleCredentials(requestFromFlags(flags), runtime);
     process.stdout.write(formatShellExports(credentialVariables(provided.credentials, provided.region), flags.shell as Shell));
   }
 }

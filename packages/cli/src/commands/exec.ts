@@ -3,7 +3,7 @@ import { AnwbisError, credentialVariables, provideRoleCredentials } from '@anwbi
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliDeps } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
@@ -24,8 +24,8 @@ passes signals on, and exits with the command's status.`;
     const { flags } = await this.parse(Exec, split === -1 ? raw : raw.slice(0, split));
     const [command, ...args] = split === -1 ? [] : raw.slice(split + 1);
     if (!command) throw new AnwbisError('usage', 'say which command to run after --', { next: 'anwbis exec -p PROJECT -e ENV -r ROLE -- COMMAND ARGS…' });
-    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
-    const provided = await provideRoleCredentials(requestFromFlags(flags), deps);
+    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
+    const provided = await provideRoleCredentials(requestFromFlags(flags), runtime);
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']) delete env[name];
     for (const [name, value] of credentialVariables(provided.credentials, provided.region)) env[name] = value;

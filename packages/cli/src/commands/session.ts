@@ -1,6 +1,6 @@
 import { Command, Flags } from '@oclif/core';
 import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION } from '@anwbis/core';
-import { cliDeps } from '../runtime.js';
+import { cliRuntime } from '../runtime.js';
 
 export default class Session extends Command {
   static override summary = 'Start a corp session (GetSessionToken with MFA) so later runs need no MFA code';
@@ -26,7 +26,7 @@ A still-valid session is reused unless --refresh.`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Session);
-    const deps = cliDeps({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
+    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     const result = await corpSession(
       {
         ...(flags.profile ? { sourceProfile: flags.profile } : {}),
@@ -35,7 +35,7 @@ A still-valid session is reused unless --refresh.`;
         ...(flags.region ? { region: flags.region } : {}),
         ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
       },
-      deps,
+      runtime,
     );
     if (flags.json) {
       const c = result.credentials;

@@ -1,13 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isFresh } from '@anwbis/core/expiry/expiry';
-import { renderPattern } from '@anwbis/core/naming/patterns';
-import { assertValidName } from '@anwbis/core/naming/validate';
-import { DEFAULT_SETTINGS } from '@anwbis/core/settings/defaults';
-import { anwbisHome } from '@anwbis/core/paths/paths';
-import { credentialProcessJson } from '@anwbis/core/output/credential-process';
+import {
+  anwbisHome,
+  askedRegion,
+  assertValidName,
+  corpProfileOf,
+  credentialProcessJson,
+  credentialsCachePath,
+  credentialsFilePath,
+  DEFAULT_SETTINGS,
+  isFresh,
+  loadSettingsLazily,
+  requestKey,
+  resolveTarget,
+  splitTargetName,
+} from '@anwbis/core/fast';
+import { normalizeArgv } from '../argv.js';
 
-const VALUE_FLAGS: Readonly<Record<string, 'project' | 'env' | 'role' | 'contractor' | 'target' | 'ignored'>> = {
+type Field = 'project' | 'env' | 'role' | 'contractor' | 'target' | 'profile' | 'region' | 'externalid' | 'account' | 'group' | 'policy' | 'delegated';
+
+const VALUE_FLAGS: Readonly<Record<string, Field>> = {
   '-p': 'project',
   '--project': 'project',
   '-e': 'env',
@@ -17,66 +29,89 @@ const VALUE_FLAGS: Readonly<Record<string, 'project' | 'env' | 'role' | 'contrac
   '-c': 'contractor',
   '--contractor': 'contractor',
   '--target': 'target',
-  '-P': 'ignored',
-  '--profile': 'ignored',
-  '--region': 'ignored',
-  '--mfa-process': 'ignored',
-  '--mfa-serial': 'ignored',
-  '--externalid': 'ignored',
-  '--account': 'ignored',
+  '-P': 'profile',
+  '--profile': 'profile',
+  '--region': 'region',
+  '--externalid': 'externalid',
+  '--external-id': 'externalid',
+  '--account': 'account',
+  '--iam-master-group': 'group',
+  '--iam-policy': 'policy',
+  '--iam-delegated-role': 'delegated',
 };
 
 /**
- * `anwbis credential-process` when the cached credentials are still valid: answers from the
- * cache file without loading oclif or the AWS SDK, since every AWS client start pays for it.
- * Returns false (nothing printed) whenever the full command must decide: a miss, an expired
- * entry, or any argument this parser does not know.
+ * `anwbis credential-process` when the cached credentials are still valid and were made for
+ * this same request (role names, source, region, external id, account: the full command's
+ * request key): answers from the cache file without loading oclif or the AWS SDK, since every
+ * AWS client start pays for it. Returns false (nothing printed) whenever the full command must
+ * decide: a miss, an expired or foreign entry, or any argument this parser does not know.
  */
 export async function fastCredentialProcess(args: readonly string[]): Promise<boolean> {
-  const values: Partial<Record<'project' | 'env' | 'role' | 'contractor' | 'target', string>> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+  const [, ...normalized] = normalizeArgv(['credential-process', ...args]);
+  const values: Partial<Record<Field, string>> = {};
+  for (let i = 0; i < normalized.length; i++) {
+    const arg = normalized[i]!;
     const eq = arg.indexOf('=');
     const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
     const field = VALUE_FLAGS[name];
-    if (field === undefined) return false;
-    const value = name === arg ? args[++i] : arg.slice(eq + 1);
+    if (field === undefined || values[field] !== undefined) return false;
+    const value = name === arg ? normalized[++i] : arg.slice(eq + 1);
     if (value === undefined) return false;
-    if (field !== 'ignored') values[field] = value;
+    values[field] = value;
   }
-  const home = anwbisHome(process.env);
-  // The settings parser (and `ini`) is only loaded when there is a settings file to read.
-  const settings = existsSync(join(home, 'config'))
-    ? await (await import('@anwbis/core/settings/settings')).loadSettings(home).catch(() => undefined)
-    : DEFAULT_SETTINGS;
+  const env = process.env;
+  const home = anwbisHome(env);
+  const settings = existsSync(join(home, 'config')) ? await loadSettingsLazily(home).catch(() => undefined) : DEFAULT_SETTINGS;
   if (!settings) return false;
-  let profile = values.target;
-  if (profile === undefined) {
-    if (!values.project || !values.env || !values.role) return false;
-    const role = values.contractor ? `contractor-${values.contractor}` : values.role;
-    try {
-      profile = renderPattern(settings.naming.profile, { project: values.project, env: values.env, role });
-    } catch {
-      return false;
-    }
-  }
+  let key: string;
+  let profile: string;
   try {
-    assertValidName('profile', profile);
+    const parts =
+      values.target !== undefined
+        ? values.project || values.env || values.role
+          ? undefined
+          : splitTargetName(values.target, settings.naming.profile)
+        : values.project && values.env && values.role
+          ? { project: values.project, env: values.env, role: values.role }
+          : undefined;
+    if (!parts || (parts.role === 'contractor') !== (values.contractor !== undefined)) return false;
+    const target = resolveTarget(
+      {
+        ...parts,
+        ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
+        ...(values.group !== undefined ? { groupName: values.group } : {}),
+        ...(values.policy !== undefined ? { policyName: values.policy } : {}),
+        ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
+      },
+      settings.naming,
+    );
+    if (values.profile !== undefined) assertValidName('profile', values.profile);
+    profile = target.profileName;
+    key = requestKey({
+      target,
+      source: corpProfileOf(values.profile || env.AWS_PROFILE || 'default', settings.naming),
+      region: askedRegion(values.region, env),
+      externalId: values.externalid,
+      account: values.account,
+      credentialsFile: credentialsFilePath(env),
+    });
   } catch {
     return false;
   }
-  let record: { version?: number; accessKeyId?: string; secretAccessKey?: string; sessionToken?: string; expiration?: string };
+  let record: { version?: unknown; requestKey?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown };
   try {
     // Synchronous: one small file, and nothing else to overlap with.
-    record = JSON.parse(readFileSync(join(home, 'credentials', `${encodeURIComponent(profile)}.json`), 'utf8'));
+    record = JSON.parse(readFileSync(credentialsCachePath(home, profile), 'utf8'));
   } catch {
     return false;
   }
-  if (record.version !== 1 || !record.accessKeyId || !record.secretAccessKey || !record.sessionToken || !record.expiration) return false;
-  const expiration = new Date(record.expiration);
-  if (!isFresh(expiration, new Date(), settings.refreshMarginSeconds)) return false;
-  process.stdout.write(
-    `${credentialProcessJson({ accessKeyId: record.accessKeyId, secretAccessKey: record.secretAccessKey, sessionToken: record.sessionToken, expiration })}\n`,
-  );
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
+  if (record.version !== 1 || record.requestKey !== key) return false;
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string' || typeof expiration !== 'string') return false;
+  if (!accessKeyId || !secretAccessKey || !sessionToken) return false;
+  const expires = new Date(expiration);
+  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), settings.refreshMarginSeconds)) return false;
+  process.stdout.write(`${credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: expires })}\n`);
   return true;
 }

@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { AwsCallError, type AssumeRoleInput, type AwsPort } from '../aws/port.js';
 import { AnwbisError } from '../errors/errors.js';
 import type { Prompter } from '../mfa/code.js';
-import { assume, type AssumeDeps, type AssumeRequest } from './assume.js';
-import { silentReporter } from './reporter.js';
+import { assume } from './assume.js';
+import type { AssumeRequest, FlowDeps as AssumeDeps } from './request.js';
+import { silentEvents } from '../events/events.js';
 
 const ROLE_ARN = 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin';
 const SERIAL = 'arn:aws:iam::111111111111:mfa/alice';
@@ -52,7 +53,7 @@ describe('assume (service, with fakes)', () => {
     deps = (aws, mfa = {}) => ({
       env,
       clock: { now: () => new Date('2029-12-31T23:00:00Z') },
-      reporter: silentReporter,
+      events: silentEvents,
       mfa: { prompter: prompter([]), ...mfa },
       loadSourceCredentials: async () => ({ accessKeyId: 'AKIA', secretAccessKey: 'x' }),
       instanceMetadata: async () => {

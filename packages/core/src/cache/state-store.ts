@@ -1,53 +1,78 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
+import { credentialsCachePath } from '../paths/paths.js';
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+
+/** What kind of profile anwbis wrote: a delegated role, or a corp session. */
+export type ProfileKind = 'assume' | 'session';
+
+const profileRecordSchema = z.object({
+  version: z.literal(1),
+  profile: z.string().min(1),
+  kind: z.enum(['assume', 'session']),
+  /** The access key id written, to tell whether the section was replaced since. */
+  accessKeyId: z.string().min(1),
+  expiration: isoDate,
+  region: z.string(),
+  roleArn: z.string().optional(),
+  account: z.string().optional(),
+  /** The source profile the credentials were made from (a corp profile or a corp session). */
+  sourceProfile: z.string(),
+  /** {@link requestKey} of the request that wrote it: another request under the same name is a miss. */
+  requestKey: z.string().optional(),
+  /** What a refresh needs to repeat the AssumeRole without discovery or a prompt. */
+  sessionName: z.string().optional(),
+  externalId: z.string().optional(),
+  durationSeconds: z.number().int().positive().optional(),
+});
 
 /** What anwbis knows about a profile it wrote; secrets stay in the AWS files only. */
-export interface ProfileRecord {
-  readonly version: 1;
-  readonly profile: string;
-  readonly kind: 'assume' | 'session';
-  /** The access key id written, to tell whether the section was replaced since. */
-  readonly accessKeyId: string;
-  readonly expiration: string;
-  readonly region: string;
-  readonly roleArn?: string;
-  readonly account?: string;
-  readonly sourceProfile: string;
-}
+export type ProfileRecord = z.infer<typeof profileRecordSchema>;
+
+const discoveryRecordSchema = z.object({
+  version: z.literal(1),
+  roleArn: z.string().min(1),
+  userName: z.string(),
+  account: z.string(),
+  partition: z.string(),
+  mfaSerial: z.string().optional(),
+});
 
 /** A delegated role found by discovery, remembered so the next run skips the lookups. */
-export interface DiscoveryRecord {
-  readonly version: 1;
-  readonly roleArn: string;
-  readonly userName: string;
-  readonly account: string;
-  readonly partition: string;
-  readonly mfaSerial?: string;
-}
+export type DiscoveryRecord = z.infer<typeof discoveryRecordSchema>;
+
+const cachedCredentialsSchema = z.object({
+  version: z.literal(1),
+  profile: z.string().min(1),
+  /** {@link requestKey} of the request the credentials answer; any other request is a miss. */
+  requestKey: z.string().min(1),
+  region: z.string(),
+  roleArn: z.string(),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  sessionToken: z.string().min(1),
+  expiration: isoDate,
+});
 
 /**
  * Credentials handed out by `credential-process` and `exec`, cached so concurrent and later
  * calls share them. Secrets: the file is 0600 in a 0700 directory, like the AWS CLI's own cache.
  */
-export interface CachedCredentials {
-  readonly version: 1;
-  readonly profile: string;
-  readonly region: string;
-  readonly roleArn: string;
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration: string;
-}
+export type CachedCredentials = z.infer<typeof cachedCredentialsSchema>;
 
 /** Stable file-name key for a discovery: a hash, so nothing about the account leaks into names. */
 export function discoveryKey(parts: readonly string[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
 }
 
-/** JSON state under `ANWBIS_HOME`: directories 0700, files 0600, written atomically. */
+/**
+ * JSON state under `ANWBIS_HOME`: directories 0700, files 0600, written atomically. Every record
+ * read is validated; a missing, damaged or foreign one is a miss, never a crash.
+ */
 export class StateStore {
   constructor(readonly home: string) {}
 
@@ -60,46 +85,56 @@ export class StateStore {
   }
 
   readProfile(profile: string): Promise<ProfileRecord | undefined> {
-    return readJson<ProfileRecord>(this.profilePath(profile));
+    return readRecord(this.profilePath(profile), profileRecordSchema, (r) => r.profile === profile);
   }
 
   writeProfile(record: ProfileRecord): Promise<void> {
     return writeJson(this.profilePath(record.profile), record);
   }
 
+  async forgetProfile(profile: string): Promise<void> {
+    await rm(this.profilePath(profile), { force: true });
+  }
+
   readDiscovery(key: string): Promise<DiscoveryRecord | undefined> {
-    return readJson<DiscoveryRecord>(this.discoveryPath(key));
+    return readRecord(this.discoveryPath(key), discoveryRecordSchema);
   }
 
   writeDiscovery(key: string, record: DiscoveryRecord): Promise<void> {
     return writeJson(this.discoveryPath(key), record);
   }
 
+  async forgetDiscovery(key: string): Promise<void> {
+    await rm(this.discoveryPath(key), { force: true });
+  }
+
   credentialsPath(profile: string): string {
-    return join(this.home, 'credentials', `${encodeURIComponent(profile)}.json`);
+    return credentialsCachePath(this.home, profile);
   }
 
   readCredentials(profile: string): Promise<CachedCredentials | undefined> {
-    return readJson<CachedCredentials>(this.credentialsPath(profile));
+    return readRecord(this.credentialsPath(profile), cachedCredentialsSchema, (r) => r.profile === profile);
   }
 
   writeCredentials(record: CachedCredentials): Promise<void> {
     return writeJson(this.credentialsPath(record.profile), record);
   }
 
-  async forgetDiscovery(key: string): Promise<void> {
-    await rm(this.discoveryPath(key), { force: true });
+  async forgetCredentials(profile: string): Promise<void> {
+    await rm(this.credentialsPath(profile), { force: true });
   }
 }
 
-async function readJson<T extends { version: number }>(path: string): Promise<T | undefined> {
+async function readRecord<T>(path: string, schema: z.ZodType<T>, belongs: (record: T) => boolean = () => true): Promise<T | undefined> {
+  let value: unknown;
   try {
-    const value = JSON.parse(await readFile(path, 'utf8')) as T;
-    return value && value.version === 1 ? value : undefined;
+    value = JSON.parse(await readFile(path, 'utf8'));
   } catch {
     // A missing or damaged record only costs a lookup: it is rebuilt on the next write.
     return undefined;
   }
+  const parsed = schema.safeParse(value);
+  return parsed.success && belongs(parsed.data) ? parsed.data : undefined;
 }
 
 async function writeJson(path: string, value: unknown): Promise<void> {

@@ -17,7 +17,7 @@ import {
   type OpenOptions,
   type PlanContext,
 } from './browser.js';
-import { FakeBrowserLauncher } from './fakes.js';
+import { FakeBrowserLauncher } from '../testing/fakes.js';
 import { thrownAnwbisError } from '../testing/caught.js';
 
 const URL_WITH_METACHARACTERS = 'https://signin.aws.amazon.com/federation?Action=login&Issuer=a b&Destination=x%3Fy&SigninToken=$(id);`rm`*';

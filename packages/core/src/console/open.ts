@@ -4,6 +4,9 @@ import type { Clock } from '../expiry/expiry.js';
 import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, credentialsFilePath, type Env } from '../paths/paths.js';
 import { readValidWrittenProfile } from '../profiles/profiles.js';
+import { loadSettings } from '../settings/settings.js';
+import { resolveTarget } from '../naming/patterns.js';
+import { assertValidName } from '../naming/validate.js';
 import { BROWSER_CHOICES, type BrowserChoice, type BrowserLauncher, type OpenResult } from './browser.js';
 import { consoleLoginUrl, type FetchLike } from './signin.js';
 
@@ -49,13 +52,31 @@ export async function openConsole(
   });
 }
 
-/** The still-valid role credentials anwbis wrote for a profile, for `anwbis console`. */
+/**
+ * The still-valid role credentials anwbis wrote for a profile, for `anwbis console`, with the
+ * same margin as every other reuse (`[cache] refresh_margin_seconds`).
+ */
 export async function loadWrittenSession(profile: string, env: Env, clock: Clock): Promise<{ credentials: TemporaryCredentials; region: string }> {
-  const written = await readValidWrittenProfile(new StateStore(anwbisHome(env)), credentialsFilePath(env), profile, { now: clock.now(), marginSeconds: 60 });
+  const home = anwbisHome(env);
+  const { refreshMarginSeconds } = await loadSettings(home);
+  const written = await readValidWrittenProfile(new StateStore(home), credentialsFilePath(env), profile, { now: clock.now(), marginSeconds: refreshMarginSeconds });
   if (!written) {
     throw new AnwbisError('config', `profile ${profile} has no valid credentials from anwbis`, {
       next: 'get new ones first: anwbis -p PROJECT -e ENV -r ROLE (add -b to open the console at once)',
     });
   }
   return { credentials: written.credentials, region: written.record.region };
+}
+
+/**
+ * The profile `anwbis console` opens: `--target` as given, or `-p/-e/-r` named with the
+ * `[naming] profile` pattern in force, as `assume` wrote it.
+ */
+export async function consoleProfileName(target: { project: string; env: string; role: string } | { name: string }, env: Env): Promise<string> {
+  if ('name' in target) {
+    assertValidName('profile', target.name);
+    return target.name;
+  }
+  const { naming } = await loadSettings(anwbisHome(env));
+  return resolveTarget(target, naming).profileName;
 }

@@ -1,5 +1,6 @@
 import { AnwbisError, shown } from '../errors/errors.js';
 import { assertValidName } from './validate.js';
+import { parsePattern } from './parse.js';
 
 /** How corp groups, policies, delegated roles and profiles are named. */
 export interface NamingPatterns {
@@ -95,4 +96,12 @@ export function sessionProfileName(sourceProfile: string | undefined, patterns: 
   const name = renderPattern(patterns.session, { profile: sourceProfile ?? 'default' });
   assertValidName('profile', name);
   return name;
+}
+
+/**
+ * The corp profile behind a source as asked: `corp-session-corp` is the session of `corp`, so
+ * both name one source identity in request keys. Any other name is its own corp profile.
+ */
+export function corpProfileOf(sourceProfile: string, patterns: NamingPatterns): string {
+  return parsePattern(patterns.session, sourceProfile)?.profile ?? sourceProfile;
 }

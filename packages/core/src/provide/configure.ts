@@ -1,13 +1,11 @@
 import { removeSection, getSection } from '../credentials-file/ini-edit.js';
 import { displayPath, updateAwsFile } from '../credentials-file/aws-file.js';
-import { resolveRegion } from '../aws/source.js';
-import { resolveTarget } from '../naming/patterns.js';
-import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
-import { writeConfigProfile } from '../profiles/profiles.js';
-import { loadSettings } from '../settings/settings.js';
-import { validateAssumeRequest, type AssumeRequest } from '../assume/assume.js';
-import { chooseSourceProfile } from '../assume/source.js';
-import { StateStore } from '../cache/state-store.js';
+import { resolveRegion } from '../aws/region.js';
+import type { Env } from '../paths/paths.js';
+import { assertEditable, writeConfigProfile } from '../profiles/profiles.js';
+import { chooseSourceProfile } from '../source/source.js';
+import { prepareRequest, type AssumeRequest } from '../assume/request.js';
+import type { MfaSources } from '../mfa/code.js';
 
 /** Quotes a word for botocore's shell-style split of `credential_process`. */
 function quoteWord(word: string): string {
@@ -17,7 +15,7 @@ function quoteWord(word: string): string {
 /** The `anwbis credential-process …` command line for a request. */
 export function credentialProcessCommand(program: readonly string[], request: AssumeRequest): string {
   const t = request.target;
-  const words = [...program, 'credential-process', '-p', t.project, '-e', t.env, '-r', t.role];
+  const words = [...program, 'credential-process', ...('name' in t ? ['--target', t.name] : ['-p', t.project, '-e', t.env, '-r', t.role])];
   if (t.contractor) words.push('-c', t.contractor);
   if (t.groupName) words.push('--iam-master-group', t.groupName);
   if (t.policyName) words.push('--iam-policy', t.policyName);
@@ -29,29 +27,30 @@ export function credentialProcessCommand(program: readonly string[], request: As
   return words.map(quoteWord).join(' ');
 }
 
+const NO_MFA: MfaSources = { prompter: { interactive: false, ask: () => Promise.reject(new Error('configure never asks')) } };
+
 /**
  * Writes a config profile whose credentials come from `anwbis credential-process`, and removes a
  * static credentials section of the same name, which the AWS CLI and SDKs would use instead.
+ * Both files are checked before either is written, so a refusal changes neither.
  * @param program how to start this anwbis (e.g. the Node binary and the bin script).
  */
 export async function configureCredentialProcess(request: AssumeRequest, deps: { env: Env; program: readonly string[] }) {
-  validateAssumeRequest(request);
-  const settings = await loadSettings(anwbisHome(deps.env));
-  const target = resolveTarget(request.target, settings.naming);
-  const configFile = configFilePath(deps.env);
-  const credentialsFile = credentialsFilePath(deps.env);
-  const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, new StateStore(anwbisHome(deps.env)));
+  const prepared = await prepareRequest({ ...request, noMfa: true }, { env: deps.env, mfa: NO_MFA });
+  const { target, files, store } = prepared;
+  await assertEditable(files.configFile, files.credentialsFile);
+  const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, store);
   const region = await resolveRegion(request.region, deps.env, sourceProfile);
   const command = credentialProcessCommand(deps.program, request);
-  await writeConfigProfile(configFile, target.profileName, [
+  await writeConfigProfile(files.configFile, target.profileName, [
     ['credential_process', command],
     ['region', region],
   ]);
   let removedStatic = false;
-  await updateAwsFile(credentialsFile, (text) => {
+  await updateAwsFile(files.credentialsFile, (text) => {
     if (getSection(text, target.profileName) === undefined) return text;
     removedStatic = true;
     return removeSection(text, target.profileName);
   });
-  return { profile: target.profileName, command, removedStatic, credentialsFile: displayPath(credentialsFile) };
+  return { profile: target.profileName, command, removedStatic, credentialsFile: displayPath(files.credentialsFile) };
 }

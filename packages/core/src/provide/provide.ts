@@ -1,14 +1,12 @@
 import { AnwbisError } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
-import { StateStore, type CachedCredentials } from '../cache/state-store.js';
+import type { CachedCredentials } from '../cache/state-store.js';
 import { isFresh } from '../expiry/expiry.js';
 import { withNamedLock } from '../locks/lock.js';
-import { resolveTarget, sessionProfileName } from '../naming/patterns.js';
-import { anwbisHome, credentialsFilePath } from '../paths/paths.js';
-import { readValidWrittenProfile } from '../profiles/profiles.js';
-import { loadSettings } from '../settings/settings.js';
-import { assume, validateAssumeRequest, type AssumeDeps, type AssumeRequest } from '../assume/assume.js';
-import { chooseSourceProfile } from '../assume/source.js';
+import { chooseSourceProfile, findValidSession, sessionCommand } from '../source/source.js';
+import { saveState } from '../steps/profile-writer.js';
+import { obtainRoleCredentials, rememberLookup } from '../assume/obtain.js';
+import { prepareRequest, type AssumeRequest, type FlowDeps, type PreparedRequest } from '../assume/request.js';
 
 /** Role credentials ready to hand to a program. */
 export interface ProvidedCredentials {
@@ -20,78 +18,53 @@ export interface ProvidedCredentials {
 
 /**
  * Credentials for a delegated role without touching the AWS files, for `credential-process`
- * and `exec`: the cached ones while valid; otherwise, under a per-target lock so concurrent
- * callers make one STS call between them, new ones from the corp session (no prompt) or, only
- * when a code can be had, from the source profile with MFA.
+ * and `exec`: the cached ones while valid and made for this same request; otherwise, under a
+ * per-target lock so concurrent callers make one STS call between them, new ones from the corp
+ * session (no prompt) or, only when a code can be had, from the source profile with MFA.
  */
-export async function provideRoleCredentials(request: AssumeRequest, deps: AssumeDeps): Promise<ProvidedCredentials> {
-  validateAssumeRequest(request);
-  const home = anwbisHome(deps.env);
-  const settings = await loadSettings(home);
-  const target = resolveTarget(request.target, settings.naming);
-  const store = new StateStore(home);
-  const margin = settings.refreshMarginSeconds;
-
-  const cached = async () => {
-    if (request.refresh) return undefined;
-    const record = await store.readCredentials(target.profileName);
-    return record && isFresh(new Date(record.expiration), deps.clock.now(), margin) ? record : undefined;
-  };
-  const hit = await cached();
+export async function provideRoleCredentials(request: AssumeRequest, deps: FlowDeps): Promise<ProvidedCredentials> {
+  const prepared = await prepareRequest(request, deps);
+  const { home, store, target, settings } = prepared;
+  const hit = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
   if (hit) return fromRecord(hit, true);
 
   return withNamedLock(home, `credentials-${target.profileName}`, async () => {
     // Whoever held the lock before may have just fetched them.
-    const fresh = await cached();
+    const fresh = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
     if (fresh) return fromRecord(fresh, true);
 
-    const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, store);
-    const viaSession = await usableSession(sourceProfile, store, deps, margin, settings.naming);
+    const sourceProfile = request.fromEc2Role ? '' : await chooseSourceProfile(request.sourceProfile, deps.env, store, deps.events);
+    const session = request.fromEc2Role
+      ? undefined
+      : await findValidSession(sourceProfile, { store, env: deps.env, now: deps.clock.now(), marginSeconds: settings.refreshMarginSeconds, patterns: settings.naming });
     const canAskForMfa = deps.mfa.flag !== undefined || deps.mfa.process !== undefined || deps.mfa.prompter.interactive;
-    if (!viaSession && !request.noMfa && !request.fromEc2Role && !canAskForMfa) {
-      const session = sourceProfile === 'default' ? 'anwbis session' : `anwbis session --profile ${sourceProfile}`;
+    if (!session && !request.noMfa && !request.fromEc2Role && !canAskForMfa) {
       throw new AnwbisError('mfa', `no valid corp session for ${sourceProfile} and no terminal to ask for an MFA code`, {
-        next: `run \`${session}\` in a terminal (one MFA code, valid 8 hours), then try again`,
+        next: `run \`${sessionCommand(sourceProfile)}\` in a terminal (one MFA code, valid 8 hours), then try again`,
       });
     }
-    const result = await assume(
-      {
-        ...request,
-        ...(viaSession ? { sourceProfile: viaSession, noMfa: true } : {}),
-        refresh: true,
-        writeProfile: false,
-      },
-      deps,
-    );
+    const obtained = await obtainRoleCredentials(prepared, { ...request, ...(session ? { noMfa: true } : {}) }, session?.profile ?? sourceProfile, deps);
     const record: CachedCredentials = {
       version: 1,
       profile: target.profileName,
-      region: result.region,
-      roleArn: result.roleArn,
-      accessKeyId: result.credentials.accessKeyId,
-      secretAccessKey: result.credentials.secretAccessKey,
-      sessionToken: result.credentials.sessionToken,
-      expiration: result.credentials.expiration.toISOString(),
+      requestKey: prepared.key,
+      region: obtained.region,
+      roleArn: obtained.roleArn,
+      accessKeyId: obtained.credentials.accessKeyId,
+      secretAccessKey: obtained.credentials.secretAccessKey,
+      sessionToken: obtained.credentials.sessionToken,
+      expiration: obtained.credentials.expiration.toISOString(),
     };
-    await store.writeCredentials(record);
+    await saveState(() => store.writeCredentials(record), `the credentials could not be cached under ${home}`, deps.events);
+    await rememberLookup(store, obtained.lookup, deps.events);
     return fromRecord(record, false);
   });
 }
 
-async function usableSession(
-  sourceProfile: string,
-  store: StateStore,
-  deps: AssumeDeps,
-  margin: number,
-  naming: Parameters<typeof sessionProfileName>[1],
-): Promise<string | undefined> {
-  const name = sourceProfile.startsWith('corp-session-') ? sourceProfile : sessionProfileName(sourceProfile, naming);
-  const written = await readValidWrittenProfile(store, credentialsFilePath(deps.env), name, {
-    kind: 'session',
-    now: deps.clock.now(),
-    marginSeconds: margin,
-  }).catch(() => undefined);
-  return written ? name : undefined;
+async function cachedFor(prepared: PreparedRequest, now: Date): Promise<CachedCredentials | undefined> {
+  const record = await prepared.store.readCredentials(prepared.target.profileName);
+  if (!record || record.requestKey !== prepared.key) return undefined;
+  return isFresh(new Date(record.expiration), now, prepared.settings.refreshMarginSeconds) ? record : undefined;
 }
 
 function fromRecord(record: CachedCredentials, fromCache: boolean): ProvidedCredentials {

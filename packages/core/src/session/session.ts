@@ -1,24 +1,21 @@
 import { AnwbisError } from '../errors/errors.js';
-import type { AwsCredentials, AwsPort, TemporaryCredentials } from '../aws/port.js';
-import { resolveRegion } from '../aws/source.js';
+import type { TemporaryCredentials } from '../aws/port.js';
+import { resolveRegion } from '../aws/region.js';
 import { StateStore } from '../cache/state-store.js';
-import { displayPath } from '../credentials-file/aws-file.js';
-import type { Clock } from '../expiry/expiry.js';
-import { parseCallerArn } from '../identity/identity.js';
-import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
-import { withMfaCode } from '../mfa/retry.js';
+import { precheckMfaSources } from '../mfa/code.js';
+import { chooseMfaSerial, requireMfaSerial } from '../mfa/device.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { assertValidName } from '../naming/validate.js';
-import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
-import { assertEditable, readValidWrittenProfile, writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
+import { assertEditable, readValidWrittenProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
-import { chooseMfaSerial } from '../assume/discovery.js';
-import { explainAwsError } from '../assume/errors.js';
-import { chooseSourceProfile } from '../assume/source.js';
-import type { Reporter } from '../assume/reporter.js';
+import { chooseSourceProfile, loadSource } from '../source/source.js';
+import { whoAmI } from '../steps/identity.js';
+import { writeProfile } from '../steps/profile-writer.js';
+import { getSessionTokenStep, SESSION_DURATION } from '../steps/session-token.js';
+import type { FlowDeps } from '../assume/request.js';
 
-/** STS limits for GetSessionToken called by an IAM user (36 hours at most). */
-export const SESSION_DURATION = { min: 900, max: 129_600, default: 28_800 } as const;
+export { SESSION_DURATION };
 
 /** One `anwbis session` (or the session half of `--get_session`). */
 export interface SessionRequest {
@@ -30,14 +27,8 @@ export interface SessionRequest {
   readonly region?: string;
 }
 
-export interface SessionDeps {
-  readonly env: Env;
-  readonly clock: Clock;
-  readonly reporter: Reporter;
-  readonly mfa: MfaSources;
-  readonly loadSourceCredentials: (profile: string, where: string) => Promise<AwsCredentials>;
-  readonly createAws: (options: { credentials: AwsCredentials; region: string }) => AwsPort;
-}
+/** The effects a corp session needs (no instance metadata: sessions are for people). */
+export type SessionDeps = Omit<FlowDeps, 'instanceMetadata'> & Partial<Pick<FlowDeps, 'instanceMetadata'>>;
 
 export interface SessionResult {
   /** The profile written: `corp-session-<source>`. */
@@ -67,74 +58,45 @@ export function validateSessionRequest(request: SessionRequest): void {
 export async function corpSession(request: SessionRequest, deps: SessionDeps): Promise<SessionResult> {
   validateSessionRequest(request);
   precheckMfaSources(deps.mfa);
-  const { env, reporter } = deps;
+  const { env, events } = deps;
   const home = anwbisHome(env);
   const settings = await loadSettings(home);
-  const credentialsFile = credentialsFilePath(env);
-  const configFile = configFilePath(env);
+  const files = { credentialsFile: credentialsFilePath(env), configFile: configFilePath(env) };
   const store = new StateStore(home);
-  const sourceProfile = await chooseSourceProfile(request.sourceProfile, env, store, reporter);
+  const sourceProfile = await chooseSourceProfile(request.sourceProfile, env, store, events);
   const profile = sessionProfileName(sourceProfile, settings.naming);
   if (profile === sourceProfile) throw new AnwbisError('usage', `${profile} is already a corp session; give the profile with your long-term keys`);
 
   if (!request.refresh) {
-    const written = await readValidWrittenProfile(store, credentialsFile, profile, {
+    const written = await readValidWrittenProfile(store, files.credentialsFile, profile, {
       kind: 'session',
       now: deps.clock.now(),
       marginSeconds: settings.refreshMarginSeconds,
     }).catch(() => undefined);
     if (written) {
-      reporter.ok(`Reusing corp session ${profile}: valid until ${written.record.expiration}`);
+      events({ type: 'reused', kind: 'session', profile, expiration: written.credentials.expiration });
       return { profile, credentials: written.credentials, region: written.record.region, reused: true };
     }
   }
 
-  await assertEditable(credentialsFile, configFile);
+  await assertEditable(files.credentialsFile, files.configFile);
   const region = await resolveRegion(request.region, env, sourceProfile);
-  const source = await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile));
-  if (source.sessionToken) {
+  const noInstance = async (): Promise<never> => {
+    throw new AnwbisError('usage', 'a corp session starts from a profile, not from an instance role');
+  };
+  const source = await loadSource({ kind: 'profile', profile: sourceProfile }, store, { ...deps, instanceMetadata: deps.instanceMetadata ?? noInstance });
+  if (source.credentials.sessionToken) {
     throw new AnwbisError('config', `profile ${sourceProfile} holds temporary credentials; GetSessionToken needs your long-term corp keys`, {
       next: 'use --profile with the profile of your IAM user access keys',
     });
   }
-  const aws = deps.createAws({ credentials: source, region });
-  const [identity, serials] = await Promise.all([
-    aws.getCallerIdentity().catch((err: unknown) => {
-      throw explainAwsError(err, 'checking who you are', { profile: sourceProfile });
-    }),
-    request.mfaSerial ? Promise.resolve([request.mfaSerial]) : aws.listMfaDevices().catch(() => undefined),
-  ]);
-  const who = parseCallerArn(identity.arn);
-  const devices = serials ?? (await aws.listMfaDevices(who.name).catch((err: unknown) => {
-    throw explainAwsError(err, 'listing your MFA devices', { profile: sourceProfile });
-  }));
-  const serial = chooseMfaSerial(devices);
-  if (!serial) {
-    throw new AnwbisError('mfa', `no MFA device is registered for ${who.name}`, { next: 'register one in the IAM console, or pass --mfa-serial ARN' });
-  }
-  reporter.ok(`You are authenticated as ${who.name}`);
-  reporter.info(`Starting a corp session for ${who.name} using MFA device ${serial}...`);
+  const aws = deps.createAws({ credentials: source.credentials, region });
+  const { identity, serials } = await whoAmI(aws, { devices: request.mfaSerial === undefined, profile: sourceProfile });
+  const serial = requireMfaSerial(request.mfaSerial ?? chooseMfaSerial(serials), identity.name, { canGoWithout: false });
+  events({ type: 'authenticated', userName: identity.name });
+  events({ type: 'session-starting', userName: identity.name, serial });
   const durationSeconds = request.durationSeconds ?? SESSION_DURATION.default;
-  const credentials = await withMfaCode(
-    deps.mfa,
-    (tokenCode) => aws.getSessionToken({ durationSeconds, serialNumber: serial, tokenCode }),
-    () => reporter.info('AWS rejected that MFA code.'),
-  ).catch((err: unknown) => {
-    throw explainAwsError(err, 'starting the corp session', { profile: sourceProfile });
-  });
-
-  await writeCredentialsProfile(credentialsFile, profile, credentials);
-  await writeConfigProfile(configFile, profile, [['region', region]]);
-  await store.writeProfile({
-    version: 1,
-    profile,
-    kind: 'session',
-    accessKeyId: credentials.accessKeyId,
-    expiration: credentials.expiration.toISOString(),
-    region,
-    account: who.account,
-    sourceProfile,
-  });
-  reporter.ok(`Corp session ${profile} written to ${displayPath(credentialsFile)} (expires ${credentials.expiration.toISOString()})`);
+  const credentials = await getSessionTokenStep(aws, { durationSeconds, serial, sources: deps.mfa, profile: sourceProfile }, events);
+  await writeProfile(files, store, { credentials, record: { profile, kind: 'session', region, account: identity.account, sourceProfile } }, events);
   return { profile, credentials, region, reused: false };
 }

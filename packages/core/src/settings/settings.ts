@@ -55,7 +55,8 @@ export async function loadSettings(home: string): Promise<Settings> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_SETTINGS;
+    // No settings file, or no ANWBIS_HOME to hold one (a path through a regular file): the defaults.
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return DEFAULT_SETTINGS;
     throw new AnwbisError('file', `cannot read ${path}: ${(err as Error).message}`);
   }
   return parseSettings(text, path);

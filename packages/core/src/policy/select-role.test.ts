@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { AnwbisError } from '../errors/errors.js';
 import { resolveTarget } from '../naming/patterns.js';
-import { chooseMfaSerial, selectRoleArn } from './discovery.js';
+import { selectRoleArn } from './select-role.js';
+import { chooseMfaSerial } from '../mfa/device.js';
 
 const TARGET = resolveTarget({ project: 'datalab', env: 'dev', role: 'admin' });
 const ROLE = TARGET.roleName;

@@ -1,5 +1,5 @@
 import type { AnwbisError } from '../errors/errors.js';
-import type { BrowserChoice, BrowserLauncher, OpenOptions, OpenResult } from './browser.js';
+import type { BrowserChoice, BrowserLauncher, OpenOptions, OpenResult } from '../console/browser.js';
 
 /** A {@link BrowserLauncher} for tests: records what it was asked to open and opens nothing. */
 export class FakeBrowserLauncher implements BrowserLauncher {

@@ -1,6 +1,6 @@
 import { AnwbisError, shown } from '../errors/errors.js';
-import { accountOfArn, findRoleGrants } from '../policy/delegated-roles.js';
-import { parsePolicyDocument } from '../policy/document.js';
+import { accountOfArn, findRoleGrants } from './delegated-roles.js';
+import { parsePolicyDocument } from './document.js';
 import type { Target } from '../naming/patterns.js';
 
 /**
@@ -31,13 +31,4 @@ export function selectRoleArn(
   throw new AnwbisError('denied', `not authorized to use role ${target.role} for project ${target.project}${elsewhere}: no ${target.roleName} in ${where}`, {
     next: `ask the corp account administrators to add ${shown(target.roleName)} to ${target.policyName} of ${target.groupName}, or check -p/-e/-r`,
   });
-}
-
-/**
- * Picks the MFA device to use: the first virtual one, else the first hardware TOTP token.
- * FIDO security keys (`:u2f/`) cannot produce a code for STS and are never chosen.
- */
-export function chooseMfaSerial(serials: readonly string[]): string | undefined {
-  const usable = serials.filter((s) => !/:u2f\//.test(s));
-  return usable.find((s) => /:mfa\//.test(s)) ?? usable[0];
 }

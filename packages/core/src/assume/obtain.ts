@@ -1,0 +1,74 @@
+import type { TemporaryCredentials } from '../aws/port.js';
+import { resolveRegion } from '../aws/region.js';
+import type { StateStore } from '../cache/state-store.js';
+import type { EventSink } from '../events/events.js';
+import { requireMfaSerial } from '../mfa/device.js';
+import { toRoleSessionName } from '../naming/validate.js';
+import { EC2_SOURCE, loadSource } from '../source/source.js';
+import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../steps/assume-role.js';
+import { saveState } from '../steps/profile-writer.js';
+import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../steps/role-lookup.js';
+import type { AssumeRequest, FlowDeps, PreparedRequest } from './request.js';
+
+/** Credentials for a delegated role, with everything needed to write, cache or refresh them. */
+export interface ObtainedRole {
+  readonly credentials: TemporaryCredentials;
+  readonly roleArn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly sourceProfile: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+  readonly lookup: RoleLookup;
+}
+
+/**
+ * New credentials for a delegated role: the source credentials, the role (remembered, or looked
+ * up), the MFA device and code, then AssumeRole. A remembered role that AWS now denies is
+ * looked up once more, since the group's policy may have changed since.
+ * @param sourceProfile the source profile already chosen (ignored for the EC2 instance role).
+ */
+export async function obtainRoleCredentials(prepared: PreparedRequest, request: AssumeRequest, sourceProfile: string, deps: FlowDeps): Promise<ObtainedRole> {
+  const { target, store } = prepared;
+  const { events } = deps;
+  const noMfa = request.noMfa === true || request.fromEc2Role === true;
+  const source = await loadSource(request.fromEc2Role ? { kind: 'ec2' } : { kind: 'profile', profile: sourceProfile }, store, deps);
+  const from = request.fromEc2Role ? EC2_SOURCE : sourceProfile;
+  const region = await resolveRegion(request.region, deps.env, from);
+  const aws = deps.createAws({ credentials: source.credentials, region });
+  const lookupRequest: RoleLookupRequest = { target, source, sourceProfile: from, account: request.account, wantMfaDevice: !noMfa && request.mfaSerial === undefined };
+  let lookup = await lookupRole(aws, lookupRequest, store, events);
+  const userName = lookup.record.userName;
+  events({ type: 'authenticated', userName });
+
+  const serial = noMfa ? undefined : requireMfaSerial(request.mfaSerial ?? lookup.record.mfaSerial, userName, { canGoWithout: true });
+  events({ type: 'assuming', role: target.role, project: target.project, userName, mfa: serial !== undefined });
+  const sessionName = request.sessionName ?? toRoleSessionName(source.kind === 'ec2' ? (source.instance.instanceId ?? userName) : userName);
+  const durationSeconds = request.durationSeconds ?? ASSUME_ROLE_DURATION.default;
+  const attempt = (roleArn: string) =>
+    assumeRoleStep(aws, { roleArn, sessionName, durationSeconds, externalId: request.externalId, mfa: serial ? { serial, sources: deps.mfa } : undefined }, events);
+
+  let credentials: TemporaryCredentials;
+  try {
+    credentials = await attempt(lookup.record.roleArn);
+  } catch (err) {
+    if (!(lookup.remembered && isAccessDenied(err))) throw explainAssumeError(err, lookup.record.roleArn, request.externalId);
+    await store.forgetDiscovery(lookup.key).catch(() => undefined);
+    const fresh = await discoverRole(aws, lookupRequest, events);
+    if (fresh.roleArn === lookup.record.roleArn) throw explainAssumeError(err, lookup.record.roleArn, request.externalId);
+    lookup = { record: fresh, remembered: false, key: lookup.key };
+    try {
+      credentials = await attempt(fresh.roleArn);
+    } catch (retryErr) {
+      throw explainAssumeError(retryErr, fresh.roleArn, request.externalId);
+    }
+  }
+  const roleArn = lookup.record.roleArn;
+  events({ type: 'assumed', roleArn });
+  return { credentials, roleArn, account: roleArn.split(':')[4] ?? '', region, sourceProfile: from, sessionName, durationSeconds, lookup };
+}
+
+/** Remembers the role found, so the next run goes straight to AssumeRole; a failure is a warning. */
+export function rememberLookup(store: StateStore, lookup: RoleLookup, events: EventSink): Promise<void> {
+  return saveState(() => store.writeDiscovery(lookup.key, lookup.record), `the role ${lookup.record.roleArn} could not be remembered under ${store.home}`, events);
+}

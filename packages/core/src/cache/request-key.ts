@@ -1,0 +1,36 @@
+import { createHash } from 'node:crypto';
+import type { Target } from '../naming/patterns.js';
+
+/** Everything that decides which credentials a request must get, as the person asked for them. */
+export interface RequestKeyParts {
+  readonly target: Pick<Target, 'profileName' | 'groupName' | 'policyName' | 'roleName'>;
+  /**
+   * The corp source as asked (`--profile`, else `AWS_PROFILE`, else `default`), a corp session named
+   * by its corp profile, or `ec2-instance-role`.
+   */
+  readonly source: string;
+  /** The region as asked (`--region`, else `AWS_REGION`, else `AWS_DEFAULT_REGION`, else ''). */
+  readonly region: string;
+  readonly externalId?: string | undefined;
+  readonly account?: string | undefined;
+  /** The shared credentials file the source keys come from. */
+  readonly credentialsFile: string;
+}
+
+/**
+ * A fingerprint of a request. Reused and cached credentials are served only to a request with
+ * the same fingerprint: the profile name alone would hand another account's or another role's
+ * credentials to a request that happens to map to the same name. It is computed from what was
+ * asked, before any file is read, so the credential-process fast path computes it too; two
+ * spellings of one request only cost a miss.
+ */
+export function requestKey(parts: RequestKeyParts): string {
+  const t = parts.target;
+  const fields = [t.profileName, t.groupName, t.policyName, t.roleName, parts.source, parts.region, parts.externalId ?? '', parts.account ?? '', parts.credentialsFile];
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
+}
+
+/** The region as asked: the flag, else the environment; '' leaves it to the source profile. */
+export function askedRegion(flag: string | undefined, env: Readonly<Record<string, string | undefined>>): string {
+  return flag || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+}

@@ -1,0 +1,15 @@
+/**
+ * The few pure pieces the `credential-process` cache-hit path needs, as one small entry: it is
+ * bundled and started on every AWS client start, so it must not pull in the SDK, oclif or zod.
+ */
+export { isFresh } from './expiry/expiry.js';
+export { corpProfileOf, resolveTarget } from './naming/patterns.js';
+export { splitTargetName } from './naming/target-name.js';
+export { assertValidName } from './naming/validate.js';
+export { DEFAULT_SETTINGS, type Settings } from './settings/defaults.js';
+export { anwbisHome, credentialsCachePath, credentialsFilePath } from './paths/paths.js';
+export { credentialProcessJson } from './output/credential-process.js';
+export { askedRegion, requestKey } from './cache/request-key.js';
+
+/** The settings parser (and `ini`), loaded only when there is a settings file to read. */
+export const loadSettingsLazily = async (home: string) => (await import('./settings/settings.js')).loadSettings(home);

@@ -1,0 +1,84 @@
+import { AnwbisError } from '../errors/errors.js';
+import { AwsCallError, type TemporaryCredentials } from '../aws/port.js';
+import { StateStore } from '../cache/state-store.js';
+import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
+import { loadSettings } from '../settings/settings.js';
+import { corpProfileOf } from '../naming/patterns.js';
+import { findValidSession, loadSource, sessionCommand } from '../source/source.js';
+import { assumeRoleStep, explainAssumeError, ROLE_CHAINING_MAX_SECONDS } from '../steps/assume-role.js';
+import { writeProfile } from '../steps/profile-writer.js';
+import type { FlowDeps } from '../assume/request.js';
+
+/** A profile refreshed in place. */
+export interface RefreshResult {
+  readonly profile: string;
+  readonly credentials: TemporaryCredentials;
+  /** The corp session the new credentials were made from. */
+  readonly session: string;
+}
+
+/**
+ * Refreshes a delegated profile anwbis wrote, from the valid corp session of its corp profile:
+ * the remembered role ARN, session name and external id, no discovery, no prompt. AssumeRole
+ * with session credentials is role chaining, capped by AWS at one hour, so at most 3600 s are
+ * asked for. Fails with kind `mfa` when there is no valid corp session: only a person can start one.
+ */
+export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps, 'mfa'>, options: { durationSeconds?: number } = {}): Promise<RefreshResult> {
+  const home = anwbisHome(deps.env);
+  const settings = await loadSettings(home);
+  const store = new StateStore(home);
+  const files = { credentialsFile: credentialsFilePath(deps.env), configFile: configFilePath(deps.env) };
+  const record = await store.readProfile(profile);
+  if (record?.kind !== 'assume' || !record.roleArn || !record.sessionName) {
+    throw new AnwbisError('config', `profile ${profile} was not written by this anwbis, so it cannot be refreshed`, {
+      next: 'assume it once with anwbis -p PROJECT -e ENV -r ROLE, then watch it',
+    });
+  }
+  const corp = corpProfileOf(record.sourceProfile, settings.naming);
+  const session = await findValidSession(record.sourceProfile, {
+    store,
+    env: deps.env,
+    now: deps.clock.now(),
+    marginSeconds: settings.refreshMarginSeconds,
+    patterns: settings.naming,
+  });
+  if (!session) {
+    throw new AnwbisError('mfa', `no valid corp session for ${corp}: ${profile} cannot be refreshed without an MFA code`, {
+      next: `run \`${sessionCommand(corp)}\` (one MFA code)`,
+    });
+  }
+  const source = await loadSource({ kind: 'profile', profile: session.profile }, store, deps);
+  const aws = deps.createAws({ credentials: source.credentials, region: record.region });
+  const durationSeconds = Math.min(options.durationSeconds ?? record.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS);
+  const credentials = await assumeRoleStep(
+    aws,
+    { roleArn: record.roleArn, sessionName: record.sessionName, durationSeconds, externalId: record.externalId },
+    deps.events,
+  ).catch((err: unknown) => {
+    throw explainAssumeError(err, record.roleArn!, record.externalId);
+  });
+  deps.events({ type: 'assumed', roleArn: record.roleArn });
+  const { version: _v, accessKeyId: _k, expiration: _e, ...kept } = record;
+  await writeProfile(files, store, { credentials, record: { ...kept, durationSeconds } }, deps.events);
+  return { profile, credentials, session: session.profile };
+}
+
+/** Why a refresh failed, as a scheduler decides on it. */
+export type RefreshFailure = 'needs-mfa' | 'denied' | 'throttled' | 'unavailable' | 'error';
+
+/**
+ * Classifies a refresh failure: the corp session is gone or rejected (only a person can help),
+ * AWS denied the role, AWS throttled, AWS could not be reached, or anything else.
+ */
+export function refreshFailure(error: unknown): RefreshFailure {
+  const aws = error instanceof AwsCallError ? error : error instanceof Error && error.cause instanceof AwsCallError ? error.cause : undefined;
+  if (aws) {
+    if (['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'RequestExpired', 'UnrecognizedClientException'].includes(aws.code)) return 'needs-mfa';
+    if (['AccessDenied', 'AccessDeniedException'].includes(aws.code)) return 'denied';
+    if (['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(aws.code)) return 'throttled';
+    if (['Network', 'TimeoutError'].includes(aws.code) || (aws.status !== undefined && aws.status >= 500)) return 'unavailable';
+    return 'error';
+  }
+  if (error instanceof AnwbisError && error.kind === 'mfa') return 'needs-mfa';
+  return 'error';
+}

@@ -1,0 +1,97 @@
+import { AnwbisError } from '../errors/errors.js';
+import type { AwsCredentials } from '../aws/port.js';
+import type { StateStore } from '../cache/state-store.js';
+import { credentialsFilePath, type Env } from '../paths/paths.js';
+import { describeRemaining, type Clock } from '../expiry/expiry.js';
+import type { EventSink } from '../events/events.js';
+import type { InstanceRole } from '../imds/imds.js';
+import { displayPath } from '../credentials-file/aws-file.js';
+import { corpProfileOf, sessionProfileName, type NamingPatterns } from '../naming/patterns.js';
+import { readValidWrittenProfile } from '../profiles/profiles.js';
+
+/** Where the source credentials of an assume come from. */
+export type Source =
+  | { readonly kind: 'profile'; readonly profile: string; readonly credentials: AwsCredentials }
+  | { readonly kind: 'ec2'; readonly instance: InstanceRole; readonly credentials: AwsCredentials };
+
+/** The effects needed to get source credentials. */
+export interface SourceDeps {
+  readonly env: Env;
+  readonly loadSourceCredentials: (profile: string, where: string) => Promise<AwsCredentials>;
+  readonly instanceMetadata: (env: Env) => Promise<InstanceRole>;
+}
+
+/** The source profile name used for EC2 instance-role credentials in state and messages. */
+export const EC2_SOURCE = 'ec2-instance-role';
+
+/**
+ * The source credentials: the EC2 instance role's (IMDSv2), or a named profile's through the
+ * SDK's own resolver. An expired corp session anwbis wrote fails with what to run instead.
+ */
+export async function loadSource(
+  from: { readonly kind: 'ec2' } | { readonly kind: 'profile'; readonly profile: string },
+  store: StateStore,
+  deps: SourceDeps & { readonly clock: Clock; readonly events: EventSink },
+): Promise<Source> {
+  if (from.kind === 'ec2') {
+    const instance = await deps.instanceMetadata(deps.env);
+    deps.events({ type: 'instance-role', roleName: instance.roleName, ...(instance.instanceId ? { instanceId: instance.instanceId } : {}), endpoint: instance.endpoint });
+    return { kind: 'ec2', instance, credentials: instance.credentials };
+  }
+  await assertSessionUsable(from.profile, store, deps.clock.now());
+  const credentials = await deps.loadSourceCredentials(from.profile, displayPath(credentialsFilePath(deps.env)));
+  return { kind: 'profile', profile: from.profile, credentials };
+}
+
+/** The command that starts a corp session for a corp profile. */
+export function sessionCommand(corpProfile: string): string {
+  return corpProfile === 'default' ? 'anwbis session' : `anwbis session --profile ${corpProfile}`;
+}
+
+/**
+ * Fails with what to run when the source profile is a corp session anwbis wrote and it has
+ * expired, instead of letting AWS answer with an opaque ExpiredToken.
+ */
+export async function assertSessionUsable(profile: string, store: StateStore, now: Date): Promise<void> {
+  const record = await store.readProfile(profile);
+  if (record?.kind !== 'session') return;
+  const expiration = new Date(record.expiration);
+  if (expiration.getTime() > now.getTime()) return;
+  throw new AnwbisError('config', `the corp session ${profile} expired at ${expiration.toISOString()} (${describeRemaining(expiration, now)})`, {
+    next: `start a new one with \`${sessionCommand(record.sourceProfile)}\` (one MFA code), then run this again`,
+  });
+}
+
+/**
+ * The corp source profile: `--profile`, else `AWS_PROFILE`, else `default`. An `AWS_PROFILE`
+ * that names a delegated profile anwbis itself wrote (as the original README suggests
+ * exporting) cannot be a source, so it is passed over for `default`.
+ */
+export async function chooseSourceProfile(flag: string | undefined, env: Env, store: StateStore, events?: EventSink): Promise<string> {
+  if (flag !== undefined) return flag;
+  const fromEnv = env.AWS_PROFILE;
+  if (!fromEnv) return 'default';
+  if ((await store.readProfile(fromEnv))?.kind === 'assume') {
+    events?.({ type: 'source-passed-over', profile: fromEnv });
+    return 'default';
+  }
+  return fromEnv;
+}
+
+/**
+ * The valid corp session anwbis wrote for a source profile (the source itself when it is one),
+ * or undefined when there is none with more than `marginSeconds` left.
+ */
+export async function findValidSession(
+  sourceProfile: string,
+  options: { store: StateStore; env: Env; now: Date; marginSeconds: number; patterns: NamingPatterns },
+): Promise<{ profile: string; expiration: Date } | undefined> {
+  const own = await options.store.readProfile(sourceProfile);
+  const name = own?.kind === 'session' ? sourceProfile : sessionProfileName(corpProfileOf(sourceProfile, options.patterns), options.patterns);
+  const written = await readValidWrittenProfile(options.store, credentialsFilePath(options.env), name, {
+    kind: 'session',
+    now: options.now,
+    marginSeconds: options.marginSeconds,
+  }).catch(() => undefined);
+  return written ? { profile: name, expiration: written.credentials.expiration } : undefined;
+}
