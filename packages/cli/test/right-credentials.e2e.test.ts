@@ -18,7 +18,7 @@ function scenario(): Scenario {
   return {
     ...base,
     groups: [...base.groups, multi],
-    users: base.users.map((u) => ({ ...u, groups: [...u.groups, multi.name] })),
+    users: base.users.map((u) => ({ ...u, groups: [...(u.groups ?? []), multi.name] })),
     accounts: base.accounts.map((a) => (a.id === DEV ? { ...a, roles: [...a.roles, { name: 'dev-multi-delegated-admin', trust: a.roles[0]!.trust }] } : a)),
   };
 }

@@ -1,11 +1,12 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
-export default class Assume extends Command {
+export default class Assume extends AnwbisCommand {
   static override summary = 'Assume a delegated role and write it as a profile (the default command)';
   static override description = `Reads your groups' Delegated_Roles policy, asks for your MFA code, assumes
 <env>-<project>-delegated-<role> and writes the profile <project>-<env>-<role> into
@@ -23,6 +24,8 @@ export default class Assume extends Command {
     'eval "$(anwbis -p datalab -e dev -r admin --stdout)"',
   ];
 
+  static override enableJsonFlag = true;
+
   static override flags = {
     ...targetFlags,
     ...sourceFlags,
@@ -30,7 +33,6 @@ export default class Assume extends Command {
     duration: Flags.integer({ description: 'session length in seconds (900-43200)', default: 3600 }),
     refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),
     stdout: Flags.boolean({ description: 'print export lines for the credentials on stdout', default: false }),
-    json: Flags.boolean({ description: 'print the result as one JSON object on stdout', default: false }),
     'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name, or the EC2 instance id)' }),
     'get-session': Flags.boolean({
       description: 'first start (or reuse) an 8-hour corp session corp-session-<profile> with your MFA code, then assume the role with it (also --get_session)',
@@ -42,13 +44,13 @@ export default class Assume extends Command {
     }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<AssumeJson> {
     const { flags } = await this.parse(Assume);
     const request = requestFromFlags(flags);
     if (flags['from-ec2-role'] && (flags.profile !== undefined || flags['get-session'])) {
       throw new AnwbisError('usage', '--from_ec2_role takes the instance role as its source: it goes with neither --profile nor --get_session');
     }
-    if (flags.browser === 'link' && (flags.json || flags.stdout)) {
+    if (flags.browser === 'link' && (this.jsonEnabled() || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
@@ -74,8 +76,7 @@ export default class Assume extends Command {
       },
       runtime,
     );
-    if (flags.json) process.stdout.write(`${JSON.stringify(toJson(result))}\n`);
-    else if (flags.stdout) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
+    if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
     if (flags.browser !== undefined || flags['browser-command'] !== undefined) {
       await openConsoleAndReport(
         {
@@ -88,8 +89,12 @@ export default class Assume extends Command {
         runtime,
       );
     }
+    return toJson(result);
   }
 }
+
+/** `--json`: one object, the credentials and where they came from. */
+export type AssumeJson = ReturnType<typeof toJson>;
 
 function toJson(result: AssumeResult) {
   return {

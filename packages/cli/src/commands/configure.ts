@@ -1,10 +1,11 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { configureCredentialProcess } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { requestFromFlags } from '../target.js';
 import { cliRuntime } from '../runtime.js';
 
-export default class Configure extends Command {
+export default class Configure extends AnwbisCommand {
   static override summary = 'Set up a profile that gets its credentials from anwbis when a tool needs them';
   static override description = `With --credential-process, writes [profile <project>-<env>-<role>] in ~/.aws/config with
 credential_process calling this anwbis, and removes a static section of the same name from

@@ -1,10 +1,11 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { AnwbisError, consoleProfileName, loadWrittenSession } from '@anwbis/core';
 import { consoleFlags } from '../flags.js';
 import { openConsoleAndReport } from '../console-open.js';
 import { cliRuntime } from '../runtime.js';
 
-export default class Console extends Command {
+export default class Console extends AnwbisCommand {
   static override summary = 'Open the AWS console, signed in, for a profile anwbis wrote';
   static override description = `Uses the still-valid credentials of <project>-<env>-<role> (or --target) and AWS's
 federation sign-in. To get fresh credentials and open the console in one go, use

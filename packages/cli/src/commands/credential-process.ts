@@ -1,10 +1,10 @@
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
-export default class CredentialProcess extends Command {
+export default class CredentialProcess extends AnwbisCommand {
   static override summary = 'Print credentials for a delegated role in the AWS credential_process format';
   static override description = `For "credential_process = anwbis credential-process -p … -e … -r …" in ~/.aws/config
 (see anwbis configure). Serves cached credentials while valid; otherwise gets new ones from

@@ -1,10 +1,11 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { credentialVariables, formatShellExports, provideRoleCredentials, SHELLS, type Shell } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
-export default class Env extends Command {
+export default class Env extends AnwbisCommand {
   static override summary = 'Print shell lines that set the credentials of a delegated role';
   static override examples = ['eval "$(anwbis env -p datalab -e dev -r admin)"', 'anwbis env -p datalab -e dev -r admin --shell fish | source'];
 

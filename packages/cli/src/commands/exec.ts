@@ -1,4 +1,4 @@
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { AnwbisError, credentialVariables, provideRoleCredentials } from '@anwbis/core';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -8,7 +8,7 @@ import { requestFromFlags } from '../target.js';
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
-export default class Exec extends Command {
+export default class Exec extends AnwbisCommand {
   static override summary = 'Run a command with the credentials of a delegated role in its environment';
   static override description = `Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION/AWS_DEFAULT_REGION
 for the command (never on its command line), removes AWS_PROFILE so it cannot override them,

@@ -1,8 +1,9 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 
-export default class Session extends Command {
+export default class Session extends AnwbisCommand {
   static override summary = 'Start a corp session (GetSessionToken with MFA) so later runs need no MFA code';
   static override description = `Writes the profile corp-session-<profile> (corp-session-default without --profile) with
 credentials valid for 8 hours by default (up to 36). Then, until it expires:
@@ -10,6 +11,8 @@ credentials valid for 8 hours by default (up to 36). Then, until it expires:
 A still-valid session is reused unless --refresh.`;
 
   static override examples = ['anwbis session', 'anwbis session --profile corp --duration 43200 --mfa-code 123456'];
+
+  static override enableJsonFlag = true;
 
   static override flags = {
     profile: Flags.string({ char: 'P', description: 'corp profile with your long-term keys (default: $AWS_PROFILE, else default)' }),
@@ -20,11 +23,10 @@ A still-valid session is reused unless --refresh.`;
     'mfa-process': Flags.string({ description: 'command whose output is the MFA code (run without a shell)' }),
     'mfa-serial': Flags.string({ description: 'MFA device ARN (default: your first virtual device)' }),
     stdout: Flags.boolean({ description: 'print export lines for the session credentials on stdout', default: false }),
-    json: Flags.boolean({ description: 'print the result as one JSON object on stdout', default: false }),
     verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
   };
 
-  async run(): Promise<void> {
+  async run(): Promise<Record<string, string | boolean>> {
     const { flags } = await this.parse(Session);
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     const result = await corpSession(
@@ -37,12 +39,8 @@ A still-valid session is reused unless --refresh.`;
       },
       runtime,
     );
-    if (flags.json) {
-      const c = result.credentials;
-      const out = { Profile: result.profile, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
-    } else if (flags.stdout) {
-      process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
-    }
+    if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
+    const c = result.credentials;
+    return { Profile: result.profile, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
   }
 }

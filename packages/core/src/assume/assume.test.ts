@@ -2,39 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AwsCallError, type AssumeRoleInput, type AwsPort } from '../aws/port.js';
+import { AwsCallError, type AwsPort } from '../aws/port.js';
+import { allowPolicy, FAKE_WORLD, fakeAws } from '../testing/fake-aws.js';
 import { AnwbisError } from '../errors/errors.js';
 import type { Prompter } from '../mfa/code.js';
 import { assume } from './assume.js';
 import type { AssumeRequest, FlowDeps as AssumeDeps } from './request.js';
 import { silentEvents } from '../events/events.js';
 
-const ROLE_ARN = 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin';
-const SERIAL = 'arn:aws:iam::111111111111:mfa/alice';
-const policy = (...arns: string[]) =>
-  encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arns }] }));
-
-/** A fake AWS that records calls; each behaviour can be replaced per test. */
-function fakeAws(overrides: Partial<AwsPort> = {}) {
-  const calls: string[] = [];
-  const assumed: AssumeRoleInput[] = [];
-  const port: AwsPort = {
-    getCallerIdentity: async () => (calls.push('GetCallerIdentity'), { account: '111111111111', arn: 'arn:aws:iam::111111111111:user/alice', userId: 'AIDA' }),
-    getGroupPolicy: async () => (calls.push('GetGroupPolicy'), policy(ROLE_ARN)),
-    getRolePolicy: async () => '',
-    listMfaDevices: async () => (calls.push('ListMFADevices'), [SERIAL]),
-    assumeRole: async (input) => {
-      calls.push('AssumeRole');
-      assumed.push(input);
-      return { accessKeyId: `ASIA${assumed.length}`, secretAccessKey: 's/e+c=', sessionToken: 'tok', expiration: new Date('2030-01-01T00:00:00Z'), assumedRoleArn: '' };
-    },
-    getSessionToken: async () => {
-      throw new Error('unused');
-    },
-    ...overrides,
-  };
-  return { port, calls, assumed };
-}
+const ROLE_ARN = FAKE_WORLD.roleArn;
+const SERIAL = FAKE_WORLD.serial;
+const policy = allowPolicy;
 
 const prompter = (answers: string[]): Prompter & { asked: string[] } => {
   const asked: string[] = [];
