@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { askedRegion, corpProfileOf, credentialsFilePath, DEFAULT_PATTERNS, requestKey, resolveTarget } from '@anwbis/core';
 import { ANWBIS_BIN } from '../emulator/processes.js';
 
 /**
@@ -34,12 +35,19 @@ function main(): void {
   try {
     mkdirSync(join(home, 'credentials'), { recursive: true, mode: 0o700 });
     const expiration = new Date(Date.now() + 3600_000).toISOString();
+    const env = { ...process.env, ANWBIS_HOME: home, HOME: home };
+    // The entry the full command would have cached for this very request.
+    const key = requestKey({
+      target: resolveTarget({ project: 'datalab', env: 'dev', role: 'admin' }),
+      source: corpProfileOf(env.AWS_PROFILE || 'default', DEFAULT_PATTERNS),
+      region: askedRegion(undefined, env),
+      credentialsFile: credentialsFilePath(env),
+    });
     writeFileSync(
       join(home, 'credentials', 'datalab-dev-admin.json'),
-      JSON.stringify({ version: 1, profile: 'datalab-dev-admin', region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin', accessKeyId: 'ASIABENCH', secretAccessKey: 'secret', sessionToken: 'token', expiration }),
+      JSON.stringify({ version: 1, profile: 'datalab-dev-admin', requestKey: key, region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin', accessKeyId: 'ASIABENCH', secretAccessKey: 'secret', sessionToken: 'token', expiration }),
       { mode: 0o600 },
     );
-    const env = { ...process.env, ANWBIS_HOME: home, HOME: home };
     const check = spawnSync(process.execPath, [ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env });
     if (!check.stdout.toString().includes('ASIABENCH')) throw new Error(`the cache was not hit: ${check.stderr.toString()}`);
     // Interleave warm-ups so the file cache is equally warm for all three.
