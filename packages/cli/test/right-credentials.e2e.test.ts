@@ -136,6 +136,15 @@ describe('the [naming] settings hold for every command', () => {
 });
 
 describe('nothing half done', () => {
+  it('--json prints the result through oclif, and on an error stdout stays empty and the exit code is documented', async () => {
+    const ok = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ Profile: 'datalab-dev-admin', AccountId: DEV, Reused: false });
+    const denied = await anwbis(['-p', 'nosuch', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--json']);
+    expect({ code: denied.code, stdout: denied.stdout }).toEqual({ code: 4, stdout: '' });
+    expect(denied.stderr).toMatch(/^\[ ERROR \] not authorized to use role admin for project nosuch/m);
+  });
+
   it('configure -v shows what it wrote', async () => {
     const res = await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--credential-process', '-v']);
     expect(res.code).toBe(0);
