@@ -4,7 +4,7 @@ import type { StateStore } from '../cache/state-store.js';
 import type { EventSink } from '../events/events.js';
 import { requireMfaSerial } from '../mfa/device.js';
 import { toRoleSessionName } from '../naming/validate.js';
-import { EC2_SOURCE, loadSource } from '../source/source.js';
+import { EC2_SOURCE, loadInstanceSource, loadProfileSource } from '../source/source.js';
 import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../steps/assume-role.js';
 import { saveState } from '../steps/profile-writer.js';
 import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../steps/role-lookup.js';
@@ -32,7 +32,7 @@ export async function obtainRoleCredentials(prepared: PreparedRequest, request: 
   const { target, store } = prepared;
   const { events } = deps;
   const noMfa = request.noMfa === true || request.fromEc2Role === true;
-  const source = await loadSource(request.fromEc2Role ? { kind: 'ec2' } : { kind: 'profile', profile: sourceProfile }, store, deps);
+  const source = request.fromEc2Role ? await loadInstanceSource(deps) : await loadProfileSource(sourceProfile, store, deps);
   const from = request.fromEc2Role ? EC2_SOURCE : sourceProfile;
   const region = await resolveRegion(request.region, deps.env, from);
   const aws = deps.createAws({ credentials: source.credentials, region });

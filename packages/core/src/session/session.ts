@@ -9,7 +9,7 @@ import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { assertEditable, readValidWrittenProfile } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
-import { chooseSourceProfile, loadSource } from '../source/source.js';
+import { chooseSourceProfile, loadProfileSource } from '../source/source.js';
 import { whoAmI } from '../steps/identity.js';
 import { writeProfile } from '../steps/profile-writer.js';
 import { getSessionTokenStep, SESSION_DURATION } from '../steps/session-token.js';
@@ -28,7 +28,7 @@ export interface SessionRequest {
 }
 
 /** The effects a corp session needs (no instance metadata: sessions are for people). */
-export type SessionDeps = Omit<FlowDeps, 'instanceMetadata'> & Partial<Pick<FlowDeps, 'instanceMetadata'>>;
+export type SessionDeps = Omit<FlowDeps, 'instanceMetadata'>;
 
 export interface SessionResult {
   /** The profile written: `corp-session-<source>`. */
@@ -81,10 +81,7 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
 
   await assertEditable(files.credentialsFile, files.configFile);
   const region = await resolveRegion(request.region, env, sourceProfile);
-  const noInstance = async (): Promise<never> => {
-    throw new AnwbisError('usage', 'a corp session starts from a profile, not from an instance role');
-  };
-  const source = await loadSource({ kind: 'profile', profile: sourceProfile }, store, { ...deps, instanceMetadata: deps.instanceMetadata ?? noInstance });
+  const source = await loadProfileSource(sourceProfile, store, deps);
   if (source.credentials.sessionToken) {
     throw new AnwbisError('config', `profile ${sourceProfile} holds temporary credentials; GetSessionToken needs your long-term corp keys`, {
       next: 'use --profile with the profile of your IAM user access keys',

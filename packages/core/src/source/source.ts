@@ -24,23 +24,25 @@ export interface SourceDeps {
 /** The source profile name used for EC2 instance-role credentials in state and messages. */
 export const EC2_SOURCE = 'ec2-instance-role';
 
+/** The EC2 instance role's credentials, from instance metadata (IMDSv2). */
+export async function loadInstanceSource(deps: Pick<SourceDeps, 'env' | 'instanceMetadata'> & { readonly events: EventSink }): Promise<Source> {
+  const instance = await deps.instanceMetadata(deps.env);
+  deps.events({ type: 'instance-role', roleName: instance.roleName, ...(instance.instanceId ? { instanceId: instance.instanceId } : {}), endpoint: instance.endpoint });
+  return { kind: 'ec2', instance, credentials: instance.credentials };
+}
+
 /**
- * The source credentials: the EC2 instance role's (IMDSv2), or a named profile's through the
- * SDK's own resolver. An expired corp session anwbis wrote fails with what to run instead.
+ * A named profile's credentials through the SDK's own resolver. An expired corp session anwbis
+ * wrote fails with what to run instead, before AWS answers with an opaque ExpiredToken.
  */
-export async function loadSource(
-  from: { readonly kind: 'ec2' } | { readonly kind: 'profile'; readonly profile: string },
+export async function loadProfileSource(
+  profile: string,
   store: StateStore,
-  deps: SourceDeps & { readonly clock: Clock; readonly events: EventSink },
+  deps: Pick<SourceDeps, 'env' | 'loadSourceCredentials'> & { readonly clock: Clock },
 ): Promise<Source> {
-  if (from.kind === 'ec2') {
-    const instance = await deps.instanceMetadata(deps.env);
-    deps.events({ type: 'instance-role', roleName: instance.roleName, ...(instance.instanceId ? { instanceId: instance.instanceId } : {}), endpoint: instance.endpoint });
-    return { kind: 'ec2', instance, credentials: instance.credentials };
-  }
-  await assertSessionUsable(from.profile, store, deps.clock.now());
-  const credentials = await deps.loadSourceCredentials(from.profile, displayPath(credentialsFilePath(deps.env)));
-  return { kind: 'profile', profile: from.profile, credentials };
+  await assertSessionUsable(profile, store, deps.clock.now());
+  const credentials = await deps.loadSourceCredentials(profile, displayPath(credentialsFilePath(deps.env)));
+  return { kind: 'profile', profile, credentials };
 }
 
 /** The command that starts a corp session for a corp profile. */
