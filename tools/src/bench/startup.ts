@@ -35,7 +35,7 @@ function main(): void {
   try {
     mkdirSync(join(home, 'credentials'), { recursive: true, mode: 0o700 });
     const expiration = new Date(Date.now() + 3600_000).toISOString();
-    const env = { ...process.env, ANWBIS_HOME: home, HOME: home };
+    const env: NodeJS.ProcessEnv = { ...process.env, ANWBIS_HOME: home, HOME: home };
     // The entry the full command would have cached for this very request.
     const key = requestKey({
       target: resolveTarget({ project: 'datalab', env: 'dev', role: 'admin' }),
