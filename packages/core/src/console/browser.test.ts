@@ -7,7 +7,6 @@ import type { Env } from '../paths/paths.js';
 import {
   browserCandidates,
   createBrowserLauncher,
-  extraBrowserArgs,
   familyOfProgram,
   findOnPath,
   isolateArgs,
@@ -16,6 +15,7 @@ import {
   type BrowserChoice,
   type OpenOptions,
   type PlanContext,
+  whichQueries,
 } from './browser.js';
 import { FakeBrowserLauncher } from '../testing/fakes.js';
 import { thrownAnwbisError } from '../testing/caught.js';
@@ -62,34 +62,62 @@ describe('findOnPath', () => {
     ['finds nothing on an empty PATH', ['chromium'], [], undefined],
   ])('%s', (_what, names, dirs, expected) => {
     const pathVar = dirs.map((d) => join(dir, d)).join(':');
-    expect(findOnPath(names, pathVar, { platform: 'linux' })).toBe(expected === undefined ? undefined : join(dir, expected));
+    expect(findOnPath(names, pathVar)).toBe(expected === undefined ? undefined : join(dir, expected));
   });
 
-  it('skips empty and relative PATH entries so nothing is taken from the current directory', () => {
-    const seen: string[] = [];
-    findOnPath(['chromium'], `::bin:./x:${join(dir, 'a')}`, { platform: 'linux', isExecutable: (p) => (seen.push(p), false) });
-    expect(seen).toEqual([join(dir, 'a', 'chromium')]);
+  it.each([
+    ['a relative entry', 'rel'],
+    ['a ./ entry', './rel'],
+    ['an empty entry', ':'],
+    ['a relative entry before a directory without it', `rel:DIR/a`],
+  ])('does not use an executable of that name under %s of PATH (the current directory is never searched)', async (_what, entries) => {
+    await mkdir(join(dir, 'rel'));
+    for (const file of ['chromium', 'chromium-browser', 'rel/chromium', 'rel/chromium-browser']) {
+      await writeFile(join(dir, file), '#!/bin/sh\n');
+      await chmod(join(dir, file), 0o755);
+    }
+    const pathVar = entries.replace('DIR', dir);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(findOnPath(['chromium'], pathVar)).toBeUndefined();
+      expect(findOnPath(['chromium-browser'], pathVar)).toBeUndefined();
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
-  it('checks absolute names as they are', () => {
-    expect(findOnPath([join(dir, 'b', 'chromium')], undefined, { platform: 'linux' })).toBe(join(dir, 'b', 'chromium'));
+  it('checks absolute names as they are and never searches a relative name with a directory part', () => {
+    expect(findOnPath([join(dir, 'b', 'chromium')], undefined)).toBe(join(dir, 'b', 'chromium'));
+    expect(findOnPath([join(dir, 'a', 'chromium')], undefined)).toBeUndefined();
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(findOnPath(['b/chromium', './b/chromium'], join(dir, 'b'))).toBeUndefined();
+    } finally {
+      process.chdir(cwd);
+    }
   });
+});
 
-  it('tries .exe and .com on Windows, with ; between directories', () => {
-    const seen: string[] = [];
-    const found = findOnPath(['chrome', 'explorer.exe'], 'C:\\Windows;relative;D:\\Apps', {
-      platform: 'win32',
-      isExecutable: (p) => (seen.push(p), p === 'D:\\Apps\\explorer.exe'),
-    });
-    expect(found).toBe('D:\\Apps\\explorer.exe');
-    expect(seen).toEqual([
-      'C:\\Windows\\chrome.exe',
-      'C:\\Windows\\chrome.com',
-      'D:\\Apps\\chrome.exe',
-      'D:\\Apps\\chrome.com',
-      'C:\\Windows\\explorer.exe',
-      'D:\\Apps\\explorer.exe',
-    ]);
+describe('whichQueries', () => {
+  it.each<[string, NodeJS.Platform, string, string | undefined, { command: string; path?: string }[]]>([
+    ['searches the absolute directories on Linux', 'linux', 'chromium', '/usr/local/bin::bin:./x:/usr/bin', [{ command: 'chromium', path: '/usr/local/bin:/usr/bin' }]],
+    ['asks nothing when no directory is absolute', 'linux', 'chromium', '.::bin', []],
+    ['asks nothing without a PATH', 'linux', 'chromium', undefined, []],
+    ['checks an absolute name as it is', 'linux', '/opt/chromium', '/usr/bin', [{ command: '/opt/chromium' }]],
+    ['never looks up a relative name with a directory part', 'linux', 'bin/chromium', '/usr/bin', []],
+    [
+      'asks each Windows directory by full path, with ; between directories',
+      'win32',
+      'chrome',
+      'C:\\Windows;relative;;D:\\Apps',
+      [{ command: 'C:\\Windows\\chrome' }, { command: 'D:\\Apps\\chrome' }],
+    ],
+    ['checks an absolute Windows name as it is', 'win32', 'C:\\Windows\\explorer.exe', 'D:\\Apps', [{ command: 'C:\\Windows\\explorer.exe' }]],
+    ['never looks up a relative Windows name with a directory part', 'win32', 'bin\\chrome', 'D:\\Apps', []],
+  ])('%s', (_what, platform, name, pathVar, queries) => {
+    expect(whichQueries(name, pathVar, platform)).toEqual(queries);
   });
 });
 
@@ -144,17 +172,6 @@ describe('launchPlan', () => {
     expect(error.next).toContain('--browser-command');
   });
 
-  it('puts ANWBIS_BROWSER_ARGS before the URL', () => {
-    const ctx = context(['chromium'], { ANWBIS_BROWSER_ARGS: `--headless --user-data-dir='/tmp/a b'` });
-    expect(launchPlan('https://x.test/', 'chromium', {}, ctx).args).toEqual(['--headless', '--user-data-dir=/tmp/a b', 'https://x.test/']);
-  });
-
-  it('refuses ANWBIS_BROWSER_ARGS with the default opener, which would take them as URLs', () => {
-    expect(thrownAnwbisError(() => launchPlan('https://x.test/', 'default', {}, context(['xdg-open'], { ANWBIS_BROWSER_ARGS: '--headless' }))).kind).toBe(
-      'usage',
-    );
-  });
-
   it.each<[string, OpenOptions['command'], string, string[]]>([
     ['appends the URL when there is no {url}', 'firefox --new-window', '/usr/bin/firefox', ['--new-window', 'U']],
     ['replaces {url} as one argument', 'chromium --new-window {url} --incognito', '/usr/bin/chromium', ['--new-window', 'U', '--incognito']],
@@ -168,8 +185,8 @@ describe('launchPlan', () => {
     expect(plan).toEqual({ command: program, args: args.map((a) => a.replace('U', url)) });
   });
 
-  it('--browser-command puts ANWBIS_BROWSER_ARGS and isolation before {url}', () => {
-    const ctx = context(['flatpak'], { ANWBIS_BROWSER_ARGS: '--headless' });
+  it('--browser-command puts the isolation arguments before {url}', () => {
+    const ctx = context(['flatpak']);
     const plan = launchPlan('U', 'chromium', { command: 'flatpak run org.chromium.Chromium {url}', isolateProfile: 'p' }, ctx);
     expect(plan.command).toBe('/usr/bin/flatpak');
     expect(plan.args).toEqual([
@@ -177,7 +194,6 @@ describe('launchPlan', () => {
       'org.chromium.Chromium',
       '--user-data-dir=/home/u/.local/state/anwbis/browser-profiles/p',
       '--no-first-run',
-      '--headless',
       'U',
     ]);
   });
@@ -247,15 +263,6 @@ describe('isolation', () => {
   ])('%s is a %s browser', (program, family) => {
     expect(familyOfProgram(program)).toBe(family);
   });
-
-  it.each([
-    [undefined, []],
-    ['', []],
-    ['  ', []],
-    ['--headless --no-sandbox', ['--headless', '--no-sandbox']],
-  ])('ANWBIS_BROWSER_ARGS=%j gives %j', (value, args) => {
-    expect(extraBrowserArgs({ ANWBIS_BROWSER_ARGS: value })).toEqual(args);
-  });
 });
 
 describe('createBrowserLauncher (real processes)', () => {
@@ -287,8 +294,7 @@ describe('createBrowserLauncher (real processes)', () => {
     await chmod(script, 0o755);
     const home = join(dir, 'home');
     const launcher = createBrowserLauncher({
-      env: { PATH: `${dir}:/usr/bin:/bin`, ANWBIS_HOME: home, ANWBIS_BROWSER_ARGS: '--headless' },
-      platform: 'linux',
+      env: { PATH: `${dir}:/usr/bin:/bin`, ANWBIS_HOME: home },
     });
 
     const result = await launcher.open(URL_WITH_METACHARACTERS, 'chromium', { isolateProfile: 'datalab-dev-admin' });
@@ -296,17 +302,17 @@ describe('createBrowserLauncher (real processes)', () => {
     expect(result).toMatchObject({ kind: 'launched', command: script });
     expect(result.kind === 'launched' && result.pid > 0).toBe(true);
     const profile = join(home, 'browser-profiles', 'datalab-dev-admin');
-    expect((await waitForFile(out)).split('\n')).toEqual([`--user-data-dir=${profile}`, '--no-first-run', '--headless', URL_WITH_METACHARACTERS, 'END', '']);
+    expect((await waitForFile(out)).split('\n')).toEqual([`--user-data-dir=${profile}`, '--no-first-run', URL_WITH_METACHARACTERS, 'END', '']);
     expect((await stat(profile)).mode & 0o777).toBe(0o700);
   });
 
   it('returns the link without starting anything for -b link', async () => {
-    const launcher = createBrowserLauncher({ env: { PATH: '' }, platform: 'linux' });
+    const launcher = createBrowserLauncher({ env: { PATH: '' } });
     expect(await launcher.open('https://x.test/', 'link')).toEqual({ kind: 'link', url: 'https://x.test/' });
   });
 
   it('reports a program that cannot be started, without the URL', async () => {
-    const launcher = createBrowserLauncher({ env: { PATH: '/usr/bin:/bin' }, platform: 'linux' });
+    const launcher = createBrowserLauncher({ env: { PATH: '/usr/bin:/bin' } });
     const missing = join(dir, 'no-such-browser');
     const error = await launcher.open('https://x.test/?SigninToken=secret', 'default', { command: `${missing} {url}` }).then(
       () => undefined,

@@ -1,6 +1,7 @@
 import { spawn as nodeSpawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
+import which from 'which';
 import { AnwbisError, shown } from '../errors/errors.js';
 import { splitCommandLine } from '../mfa/shell-words.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
@@ -40,53 +41,53 @@ export interface LaunchPlan {
   readonly profileDir?: string;
 }
 
-export type IsExecutable = (path: string) => boolean;
-
-export interface PathLookupOptions {
-  readonly platform?: NodeJS.Platform;
-  readonly isExecutable?: IsExecutable;
-}
-
 function pathApi(platform: NodeJS.Platform): typeof posix {
   return platform === 'win32' ? win32 : posix;
 }
 
-/** A regular file the user may execute (on Windows, one that exists). */
-export function isExecutableFile(path: string, platform: NodeJS.Platform = process.platform): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    if (platform !== 'win32') accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+/** The Windows endings tried: programs only, never batch files, which need a shell. */
+const WINDOWS_PROGRAM_ENDINGS = '.EXE;.COM';
+
+/** One question for `which`: a command and, for a bare name, the directories searched for it. */
+export interface WhichQuery {
+  readonly command: string;
+  /** Absolute directories joined with the platform's delimiter; absent when `command` is a path. */
+  readonly path?: string;
 }
 
 /**
- * The first of `names` found as an executable in a `PATH` value, searched directory by
- * directory. Absolute names are checked as they are. Empty and relative `PATH` entries are
- * skipped so nothing is picked up from the current directory. On Windows `.exe` and `.com`
- * are tried; batch files are not, because they need a shell.
+ * The `which` lookups that find `name` on a `PATH` value, in order, decided without touching
+ * the disk. Absolute names are checked as they are. Empty and relative `PATH` entries are
+ * dropped, and so are relative names with a directory part, so nothing is taken from the
+ * current directory. On Windows each directory is asked about separately as a full path,
+ * because `which` searches the current directory first there whatever `path` says.
  */
-export function findOnPath(names: readonly string[], pathVar: string | undefined, options: PathLookupOptions = {}): string | undefined {
-  const platform = options.platform ?? process.platform;
-  const isExecutable = options.isExecutable ?? ((p: string) => isExecutableFile(p, platform));
+export function whichQueries(name: string, pathVar: string | undefined, platform: NodeJS.Platform): WhichQuery[] {
   const path = pathApi(platform);
-  const dirs = (pathVar ?? '')
-    .split(platform === 'win32' ? ';' : ':')
-    .filter((dir) => dir !== '' && path.isAbsolute(dir));
-  const variants = (name: string): string[] =>
-    platform === 'win32' && path.extname(name) === '' ? [`${name}.exe`, `${name}.com`] : [name];
+  if (path.isAbsolute(name)) return [{ command: name }];
+  if (name === '' || name.includes('/') || (platform === 'win32' && name.includes('\\'))) return [];
+  const dirs = (pathVar ?? '').split(path.delimiter).filter((dir) => dir !== '' && path.isAbsolute(dir));
+  if (platform === 'win32') return dirs.map((dir) => ({ command: win32.join(dir, name) }));
+  // An empty `path` would make `which` look in the current directory.
+  return dirs.length === 0 ? [] : [{ command: name, path: dirs.join(path.delimiter) }];
+}
+
+/**
+ * The first of `names` found as an executable on a `PATH` value by `which`, following
+ * {@link whichQueries}: earlier names win over earlier directories. On Windows `.exe` and
+ * `.com` are tried; batch files are not, because they need a shell.
+ */
+export function findOnPath(names: readonly string[], pathVar: string | undefined): string | undefined {
+  const platform = process.platform;
   for (const name of names) {
-    if (path.isAbsolute(name)) {
-      if (isExecutable(name)) return name;
-      continue;
-    }
-    for (const dir of dirs) {
-      for (const file of variants(name)) {
-        const candidate = path.join(dir, file);
-        if (isExecutable(candidate)) return candidate;
-      }
+    for (const query of whichQueries(name, pathVar, platform)) {
+      const found = which.sync(query.command, {
+        nothrow: true,
+        delimiter: pathApi(platform).delimiter,
+        pathExt: WINDOWS_PROGRAM_ENDINGS,
+        ...(query.path === undefined ? {} : { path: query.path }),
+      });
+      if (found !== null) return found;
     }
   }
   return undefined;
@@ -166,17 +167,6 @@ export function isolateArgs(family: BrowserFamily, dir: string): string[] {
   return family === 'firefox' ? ['-no-remote', '-profile', dir] : [`--user-data-dir=${dir}`, '--no-first-run'];
 }
 
-/**
- * `ANWBIS_BROWSER_ARGS`: extra browser arguments placed before the URL, split like a command
- * line. It exists so tests can run a browser headless
- * (`--headless --no-sandbox --user-data-dir=/tmp/x`); it applies to named browsers and
- * `--browser-command`, not to the system's default opener.
- */
-export function extraBrowserArgs(env: Env): string[] {
-  const value = env.ANWBIS_BROWSER_ARGS;
-  return value && value.trim() !== '' ? splitCommandLine(value) : [];
-}
-
 export interface PlanContext {
   readonly env: Env;
   readonly platform: NodeJS.Platform;
@@ -196,19 +186,18 @@ function customPlan(url: string, command: string, isolate: string[], profileDir:
   const hasPath = program.includes('/') || (ctx.platform === 'win32' && program.includes('\\'));
   const resolved = hasPath ? program : ctx.find([program]);
   if (resolved === undefined) throw notFound('browser command', [program]);
-  const before = [...isolate, ...extraBrowserArgs(ctx.env)];
   const at = words.findIndex((word) => word.includes('{url}'));
   const args =
     at === -1
-      ? [...words, ...before, url]
-      : [...words.slice(0, at), ...before, ...words.slice(at)].map((word) => word.split('{url}').join(url));
+      ? [...words, ...isolate, url]
+      : [...words.slice(0, at), ...isolate, ...words.slice(at)].map((word) => word.split('{url}').join(url));
   return { command: resolved, args, ...(profileDir ? { profileDir } : {}) };
 }
 
 /**
  * What to run to open `url`, decided without side effects apart from `ctx.find`.
- * Missing browsers, `--isolate` with a browser whose profile flags are unknown, and
- * `ANWBIS_BROWSER_ARGS` with the default opener are refused with an {@link AnwbisError}.
+ * Missing browsers and `--isolate` with a browser whose profile flags are unknown are refused
+ * with an {@link AnwbisError}.
  */
 export function launchPlan(url: string, choice: Exclude<BrowserChoice, 'link'>, options: OpenOptions, ctx: PlanContext): LaunchPlan {
   let isolate: string[] = [];
@@ -225,11 +214,6 @@ export function launchPlan(url: string, choice: Exclude<BrowserChoice, 'link'>, 
   }
   if (options.command !== undefined) return customPlan(url, options.command, isolate, profileDir, ctx);
   if (choice === 'default') {
-    if (extraBrowserArgs(ctx.env).length > 0) {
-      throw new AnwbisError('usage', 'ANWBIS_BROWSER_ARGS cannot be passed to the default opener', {
-        next: 'name the browser with -b, or unset ANWBIS_BROWSER_ARGS',
-      });
-    }
     const names = defaultOpenerCandidates(ctx.platform, ctx.env);
     const opener = ctx.find(names);
     if (opener === undefined) throw notFound('the default browser opener', names);
@@ -238,25 +222,23 @@ export function launchPlan(url: string, choice: Exclude<BrowserChoice, 'link'>, 
   const names = browserCandidates(choice, ctx.platform, ctx.env);
   const program = ctx.find(names);
   if (program === undefined) throw notFound(choice, names);
-  return { command: program, args: [...isolate, ...extraBrowserArgs(ctx.env), url], ...(profileDir ? { profileDir } : {}) };
+  return { command: program, args: [...isolate, url], ...(profileDir ? { profileDir } : {}) };
 }
 
 export interface BrowserLauncherDeps {
   readonly env: Env;
-  readonly platform?: NodeJS.Platform;
-  readonly isExecutable?: IsExecutable;
 }
 
 /**
  * The real launcher: runs the planned program directly (an argument list, never a shell, so
  * nothing in the URL or the command is interpreted), detached in its own process group, and
- * reports a program that could not be started. The login URL it passes is visible in the
- * process list of this machine while the browser runs.
+ * reports a program that could not be started. Programs are looked for with {@link findOnPath}
+ * on `env.PATH`, by the rules of the system anwbis runs on. The login URL it passes is visible
+ * in the process list of this machine while the browser runs.
  */
 export function createBrowserLauncher(deps: BrowserLauncherDeps): BrowserLauncher {
-  const platform = deps.platform ?? process.platform;
-  const find = (names: readonly string[]) =>
-    findOnPath(names, deps.env.PATH ?? deps.env.Path, { platform, ...(deps.isExecutable ? { isExecutable: deps.isExecutable } : {}) });
+  const platform = process.platform;
+  const find = (names: readonly string[]) => findOnPath(names, deps.env.PATH ?? deps.env.Path);
   return {
     async open(url, choice, options = {}) {
       if (choice === 'link') return { kind: 'link', url };
