@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { consoleLoginUrl, createBrowserLauncher, signinTokenUrl } from '@anwbis/core';
+import { headlessChromium } from '../src/browser/index.js';
 import { startFederationStandIn, type FederationStandIn } from '../src/federation/index.js';
 
 /** Role-session credentials as AWS shapes them, with the characters that need encoding. */
@@ -24,23 +24,6 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
   }
 }
 
-function groupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Ends a detached browser and everything it started, escalating if it lingers. */
-async function killGroup(pid: number): Promise<void> {
-  if (!groupAlive(pid)) return;
-  process.kill(-pid, 'SIGTERM');
-  for (let i = 0; i < 50 && groupAlive(pid); i++) await sleep(100);
-  if (groupAlive(pid)) process.kill(-pid, 'SIGKILL');
-}
-
 describe('console sign-in through the federation stand-in', () => {
   let standIn: FederationStandIn;
   const cleanups: Array<() => Promise<void>> = [];
@@ -56,13 +39,13 @@ describe('console sign-in through the federation stand-in', () => {
   });
 
   it('signs a real Chromium in and lands it on the destination', async () => {
-    const profile = await mkdtemp(join(tmpdir(), 'anwbis-chromium-'));
-    cleanups.push(() => rm(profile, { recursive: true, force: true }));
-    const env = {
-      ...process.env,
-      ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint,
-      ANWBIS_BROWSER_ARGS: `--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=${profile}`,
-    };
+    // The `chromium` the launcher finds on PATH runs Debian's Chromium headless in a throw-away profile.
+    const chromium = await headlessChromium();
+    cleanups.push(async () => {
+      await chromium.remove();
+      expect(existsSync(chromium.dir)).toBe(false);
+    });
+    const env = { ...process.env, PATH: chromium.path(process.env.PATH), ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint };
 
     const url = await consoleLoginUrl({ credentials, region: 'eu-west-1', destination: 's3', sessionDuration: 3600, env });
 
@@ -76,9 +59,7 @@ describe('console sign-in through the federation stand-in', () => {
     });
 
     const result = await createBrowserLauncher({ env }).open(url, 'chromium');
-    expect(result.kind).toBe('launched');
-    if (result.kind !== 'launched') return;
-    cleanups.push(() => killGroup(result.pid));
+    expect(result).toMatchObject({ kind: 'launched', command: join(chromium.dir, 'bin', 'chromium') });
 
     const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
     const landing = await until('the browser to reach the console landing page', 45_000, () =>

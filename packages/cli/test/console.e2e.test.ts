@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { headlessChromium, type HeadlessChromium } from '@anwbis/tools/browser';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
 import { snapshot } from './helpers.js';
@@ -14,7 +14,7 @@ let moto: MotoServer;
 let standIn: FederationStandIn;
 let seeded: SeededScenario;
 let sandbox: Sandbox;
-let browserDir: string;
+let chromium: HeadlessChromium;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -29,17 +29,17 @@ beforeEach(async () => {
   await moto.reset();
   seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
   sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
-  browserDir = mkdtempSync(join(tmpdir(), 'anwbis-chromium-'));
-  Object.assign(sandbox.env, {
-    ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint,
-    ANWBIS_BROWSER_ARGS: `--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=${browserDir}`,
-  });
+  // `-b chromium` finds this wrapper first on PATH: Debian's Chromium, headless, in a throw-away profile.
+  chromium = await headlessChromium();
+  Object.assign(sandbox.env, { ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint, PATH: chromium.path(sandbox.env.PATH) });
 });
-afterEach(() => {
-  // The browser is detached from anwbis; find it by its own profile directory.
-  spawnSync('pkill', ['-KILL', '-f', browserDir]);
-  rmSync(browserDir, { recursive: true, force: true });
-  sandbox.remove();
+afterEach(async () => {
+  try {
+    await chromium.remove();
+    expect(existsSync(chromium.dir)).toBe(false);
+  } finally {
+    sandbox.remove();
+  }
 });
 
 const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
