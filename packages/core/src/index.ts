@@ -15,6 +15,7 @@ export * from './profiles/profiles.js';
 export * from './assume/assume.js';
 export * from './assume/reporter.js';
 export * from './assume/discovery.js';
+export * from './fs/index.js';
 export * from './credentials-file/index.js';
 export * from './output/shell.js';
 export * from './console/index.js';

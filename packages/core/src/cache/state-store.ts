@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 
 /** What anwbis knows about a profile it wrote; secrets stay in the AWS files only. */
 export interface ProfileRecord {

@@ -6,8 +6,8 @@ import { chmod, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, sep } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { ensurePrivateDir, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { isErrno } from './errno.js';
+import { ensurePrivateDir, resolveWriteTarget, writeFileAtomic } from '../fs/atomic-write.js';
+import { isErrno } from '../fs/errno.js';
 import { AwsFileEncodingError, AwsFileLockedError, AwsFileLockLostError, IniParseError } from './errors.js';
 
 /** Lock tuning for {@link updateAwsFile}. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { ensurePrivateDir } from '../credentials-file/atomic-write.js';
+import { ensurePrivateDir } from '../fs/atomic-write.js';
 import { AnwbisError } from '../errors/errors.js';
 
 /**
