@@ -124,7 +124,7 @@ describe('updateAwsFile', () => {
     const file = join(dir, 'credentials');
     await mkdir(file + AWS_FILE_LOCK_SUFFIX);
 
-    const failure = updateAwsFile(file, () => 'x', { lock: { retries: 2 } });
+    const failure = updateAwsFile(file, () => 'x', { lock: { waitMs: 300 } });
 
     await expect(failure).rejects.toThrow(AwsFileLockedError);
     await expect(failure).rejects.toThrow(/is locked by another anwbis process/);
@@ -139,7 +139,7 @@ describe('updateAwsFile', () => {
     const longAgo = new Date(Date.now() - 60_000);
     await utimes(lockPath, longAgo, longAgo);
 
-    await updateAwsFile(file, () => '[p]\n', { lock: { retries: 2 } });
+    await updateAwsFile(file, () => '[p]\n');
 
     expect(await readFile(file, 'utf8')).toBe('[p]\n');
     expect(existsSync(lockPath)).toBe(false);
