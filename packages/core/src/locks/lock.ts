@@ -151,7 +151,8 @@ async function inspect(lockPath: string): Promise<Sighting | undefined> {
   try {
     handle = await open(join(lockPath, OWNER_FILE), 'r');
   } catch (error) {
-    if (isErrno(error, 'ENOENT', 'ENOTDIR')) return { key: `inode ${info.ino}`, mtimeMs: info.mtimeMs, owner: undefined };
+    // EACCES: a lock another user (root, under sudo) holds; judged by the directory's age.
+    if (isErrno(error, 'ENOENT', 'ENOTDIR', 'EACCES')) return { key: `inode ${info.ino}`, mtimeMs: info.mtimeMs, owner: undefined };
     throw error;
   }
   try {
@@ -257,10 +258,21 @@ class Lock implements HeldLock {
     return text !== undefined && parseOwner(text)?.nonce === this.nonce;
   }
 
+  // The record, or undefined when the lock is gone; any other failure is thrown, not taken
+  // for a lost lock.
+  private async record(): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.path, OWNER_FILE), 'utf8');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT', 'ENOTDIR')) return undefined;
+      throw error;
+    }
+  }
+
   private async beat(): Promise<void> {
     if (this.released || this.lost) return;
     try {
-      const text = await readFile(join(this.path, OWNER_FILE), 'utf8').catch(() => undefined);
+      const text = await this.record();
       if (!this.ours(text)) {
         this.lost = true;
         return;
@@ -283,15 +295,15 @@ class Lock implements HeldLock {
   }
 
   async assertHeld(): Promise<void> {
-    this.check(await readFile(join(this.path, OWNER_FILE), 'utf8').catch(() => undefined));
+    this.check(await this.record());
   }
 
   assertHeldSync(): void {
     let text: string | undefined;
     try {
       text = readFileSync(join(this.path, OWNER_FILE), 'utf8');
-    } catch {
-      text = undefined;
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT', 'ENOTDIR')) throw error;
     }
     this.check(text);
   }
@@ -301,21 +313,22 @@ class Lock implements HeldLock {
     this.released = true;
     clearTimeout(this.timer);
     if (this.lost) return;
-    const text = await readFile(join(this.path, OWNER_FILE), 'utf8').catch(() => undefined);
     // A lock taken over is someone else's now: leave it alone.
-    if (this.ours(text)) await rm(this.path, { recursive: true, force: true });
+    if (this.ours(await this.record())) await rm(this.path, { recursive: true, force: true });
   }
 }
 
 async function create(lockPath: string, owner: LockOwner): Promise<boolean> {
   try {
-    await mkdir(lockPath, { mode: 0o700 });
+    // Readable by whoever can reach it (nothing in it is secret), so that a waiter of another
+    // user can still see who holds it.
+    await mkdir(lockPath, { mode: 0o755 });
   } catch (error) {
     if (isErrno(error, 'EEXIST')) return false;
     throw error;
   }
   try {
-    await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { flag: 'wx', mode: 0o600 });
+    await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { flag: 'wx', mode: 0o644 });
   } catch (error) {
     await rm(lockPath, { recursive: true, force: true });
     throw error;
