@@ -114,6 +114,17 @@ describe('acquireLock', () => {
     }
   }, 30_000);
 
+  it('a waiter killed while taking over a dead holder\'s lock does not block the next one', async () => {
+    const lockPath = join(dir, 'x.lock');
+    await plantDeadHolder(lockPath);
+    await writeFile(join(lockPath, 'break'), await readFile(join(lockPath, 'owner')));
+
+    const lock = await acquireLock(lockPath, { staleMs: 600_000, waitMs: 20_000 });
+    await lock.release();
+
+    expect(existsSync(lockPath)).toBe(false);
+  });
+
   it('fails at once, not after the wait, when the lock cannot be created', async () => {
     const error = await acquireLock(join(dir, 'missing', 'x.lock'), { waitMs: 600_000 }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'ENOENT' });

@@ -197,35 +197,46 @@ export function takeOverReason(facts: TakeOverFacts): 'dead' | 'stale' | undefin
 }
 
 /**
- * Removes the lock a waiter saw, unless it changed since. The `break` file, created exclusively
- * inside the lock directory, lets one waiter at a time do this, so two waiters that both saw a
- * dead holder cannot each remove the lock and one remove the other's new one. A `break` file
- * left by a waiter killed in these few microseconds is itself removed once it is stale.
+ * Removes the lock a waiter saw, unless it changed since, and says whether it did. The `break`
+ * file, created exclusively inside the lock directory, lets one waiter at a time do this, so two
+ * waiters that both saw a dead holder cannot each remove the lock and one remove the other's
+ * new one. A `break` file left by a waiter killed in these few microseconds is removed as a
+ * lock would be: at once if its writer is dead, else once it is stale.
  */
-async function breakLock(lockPath: string, seen: Sighting, staleMs: number): Promise<void> {
+async function breakLock(lockPath: string, seen: Sighting, staleMs: number): Promise<boolean> {
   const guard = join(lockPath, BREAK_FILE);
+  const breaker: LockOwner = { ...whoAmI(), nonce: randomBytes(16).toString('hex') };
   try {
-    await writeFile(guard, JSON.stringify(whoAmI()), { flag: 'wx', mode: 0o600 });
+    await writeFile(guard, JSON.stringify(breaker), { flag: 'wx', mode: 0o644 });
   } catch (error) {
     if (isErrno(error, 'ENOTDIR')) {
       // Not a lock directory at all (a stray file): nothing else can be racing on it.
       await rm(lockPath, { force: true });
-    } else if (isErrno(error, 'EEXIST')) {
-      const info = await stat(guard).catch(() => undefined);
-      if (info !== undefined && Date.now() - info.mtimeMs > staleMs) await unlink(guard).catch(() => undefined);
-    } else if (!isErrno(error, 'ENOENT')) {
-      throw error;
+      return true;
     }
-    return;
+    if (isErrno(error, 'EEXIST')) await clearStaleGuard(guard, breaker, staleMs);
+    else if (!isErrno(error, 'ENOENT')) throw error;
+    return false;
   }
   try {
     const now = await inspect(lockPath);
     // Without a record the directory's mtime is all there is, and our break file just moved it.
-    if (now !== undefined && now.key === seen.key && (now.owner === undefined || now.mtimeMs === seen.mtimeMs)) {
-      await rm(lockPath, { recursive: true, force: true });
-    }
+    if (now === undefined || now.key !== seen.key || (now.owner !== undefined && now.mtimeMs !== seen.mtimeMs)) return false;
+    await rm(lockPath, { recursive: true, force: true });
+    return true;
   } finally {
     await unlink(guard).catch(() => undefined);
+  }
+}
+
+async function clearStaleGuard(guard: string, self: LockOwner, staleMs: number): Promise<void> {
+  try {
+    const [info, text] = [await stat(guard), await readFile(guard, 'utf8')];
+    const writer = parseOwner(text);
+    const dead = writer !== undefined && writer.host === self.host && writer.boot === self.boot && !isAlive(writer.pid);
+    if (dead || Date.now() - info.mtimeMs > staleMs) await unlink(guard);
+  } catch {
+    // Gone already (its writer finished), or half written: looked at again on the next poll.
   }
 }
 
@@ -377,10 +388,8 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
         staleMs,
         settleMs: heartbeatMs,
       });
-      if (reason !== undefined) {
-        await breakLock(lockPath, seen, staleMs);
-        continue;
-      }
+      // Try again at once after removing it; otherwise another waiter is removing it, and we poll.
+      if (reason !== undefined && (await breakLock(lockPath, seen, staleMs))) continue;
       lastHolder = holder;
     }
     if (performance.now() - started >= waitMs) throw new LockTimeoutError(label, lockPath, waitMs, lastHolder);
