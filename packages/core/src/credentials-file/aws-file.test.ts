@@ -375,6 +375,16 @@ console.log(JSON.stringify({ check, update }));
     expect(getSection(await readFile(file, 'utf8'), 'p')).toEqual({ k: 'v' });
   });
 
+  it('keeps a mode stricter than 0600 (root can read a write-only file)', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    await chmod(file, 0o200);
+
+    await updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']]));
+
+    expect(await modeOf(file)).toBe(0o200);
+  });
+
   it("a new file in the user's directory belongs to the user", async () => {
     await chown(dir, 65534, 65534);
     await updateAwsFile(join(dir, 'config'), () => '[default]\n');
