@@ -27,6 +27,7 @@ export * from './assume/obtain.js';
 export * from './assume/assume.js';
 export * from './session/session.js';
 export * from './refresh/refresh.js';
+export * from './fs/index.js';
 export * from './credentials-file/index.js';
 export * from './output/shell.js';
 export * from './output/credential-process.js';

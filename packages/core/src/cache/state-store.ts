@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { credentialsCachePath } from '../paths/paths.js';
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');

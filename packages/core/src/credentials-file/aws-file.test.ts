@@ -1,13 +1,15 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
+import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { AWS_FILE_LOCK_SUFFIX, displayPath, readAwsFile, updateAwsFile } from './aws-file.js';
-import { AwsFileEncodingError, AwsFileLockedError, IniParseError } from './errors.js';
+import { rejectedAnwbisError } from '../testing/caught.js';
+import { startCoreScript, writeCoreScript } from '../testing/core-child.js';
+import { assertAwsFileWritable, AWS_FILE_LOCK_SUFFIX, displayPath, readAwsFile, updateAwsFile } from './aws-file.js';
+import { AwsFileEncodingError, AwsFileLockedError, CredentialsFileError, IniParseError, type AwsFileAccessError } from './errors.js';
 import { getSection, setSection } from './ini-edit.js';
+
+const CREDENTIALS_FILE_MODULE = new URL('./index.ts', import.meta.url);
 
 let dir: string;
 
@@ -124,7 +126,7 @@ describe('updateAwsFile', () => {
     const file = join(dir, 'credentials');
     await mkdir(file + AWS_FILE_LOCK_SUFFIX);
 
-    const failure = updateAwsFile(file, () => 'x', { lock: { retries: 2 } });
+    const failure = updateAwsFile(file, () => 'x', { lock: { waitMs: 300 } });
 
     await expect(failure).rejects.toThrow(AwsFileLockedError);
     await expect(failure).rejects.toThrow(/is locked by another anwbis process/);
@@ -139,7 +141,7 @@ describe('updateAwsFile', () => {
     const longAgo = new Date(Date.now() - 60_000);
     await utimes(lockPath, longAgo, longAgo);
 
-    await updateAwsFile(file, () => '[p]\n', { lock: { retries: 2 } });
+    await updateAwsFile(file, () => '[p]\n');
 
     expect(await readFile(file, 'utf8')).toBe('[p]\n');
     expect(existsSync(lockPath)).toBe(false);
@@ -165,23 +167,10 @@ describe('updateAwsFile', () => {
     const file = join(dir, 'credentials');
     await writeFile(file, ORIGINAL);
     const child = join(dir, 'child.mjs');
-    // Runs this module's TypeScript source directly: Node strips the types, and the hook maps
-    // the `.js` specifiers NodeNext requires onto the `.ts` files beside them.
-    await writeFile(
+    await writeCoreScript(
       child,
-      `import { registerHooks } from 'node:module';
-registerHooks({
-  resolve(specifier, context, next) {
-    try {
-      return next(specifier, context);
-    } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) return next(specifier.slice(0, -3) + '.ts', context);
-      throw error;
-    }
-  },
-});
-const { updateAwsFile, getSection, setSection } = await import(process.argv[2]);
-const [file, name, rounds] = process.argv.slice(3);
+      `const { updateAwsFile, getSection, setSection } = core;
+const [file, name, rounds] = args;
 for (let i = 0; i < Number(rounds); i++) {
   await updateAwsFile(file, (text) => {
     const count = Number(getSection(text, 'shared')?.counter ?? '0');
@@ -190,15 +179,10 @@ for (let i = 0; i < Number(rounds); i++) {
 }
 `,
     );
-    const entry = fileURLToPath(new URL('./index.ts', import.meta.url));
-    const run = (n: number): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const proc = spawn(process.execPath, ['--no-warnings', child, entry, file, `p${n}`, '5'], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        proc.on('error', reject);
-        proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`child ${n} exited ${code}: ${stderr}`))));
-      });
+    const run = async (n: number): Promise<void> => {
+      const { code, stderr } = await startCoreScript(child, CREDENTIALS_FILE_MODULE, [file, `p${n}`, '5']).exit;
+      if (code !== 0) throw new Error(`child ${n} exited ${code}: ${stderr}`);
+    };
 
     await Promise.all(Array.from({ length: 16 }, (_, n) => run(n)));
 
@@ -208,6 +192,204 @@ for (let i = 0; i < Number(rounds); i++) {
     for (let n = 0; n < 16; n++) expect(getSection(text, `p${n}`)).toEqual({ round: '4' });
     expect(await readdir(dir)).toEqual(['child.mjs', 'credentials']);
   }, 60_000);
+
+  it('a writer stalled past the stale time no longer renames its older copy over the section another wrote meanwhile', async () => {
+    const file = join(dir, 'credentials');
+    // A large file, as in the report: the stalled writer's copy is a full one.
+    const filler = Array.from({ length: 20_000 }, (_, n) => `[filler-${n}]\nkey = ${'v'.repeat(20)}\n`).join('');
+    await writeFile(file, ORIGINAL + filler);
+    const child = join(dir, 'stalled.mjs');
+    // The first edit stalls its whole process (no heartbeat either), as SIGSTOP or a slow parse would.
+    await writeCoreScript(
+      child,
+      `let stalled = false;
+await core.updateAwsFile(args[0], (text) => {
+  if (!stalled) {
+    stalled = true;
+    console.log('editing');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000);
+  }
+  return core.setSection(text, 'a', [['aws_access_key_id', 'AKIAA']]);
+}, { lock: { staleMs: 500 } });
+console.log('written');
+`,
+    );
+    const stalled = startCoreScript(child, CREDENTIALS_FILE_MODULE, [file]);
+    await stalled.line(/^editing$/);
+
+    await updateAwsFile(file, (text) => setSection(text, 'b', [['aws_access_key_id', 'AKIAB']]), { lock: { staleMs: 500 } });
+    const { code, stderr } = await stalled.exit;
+
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    const text = await readFile(file, 'utf8');
+    expect(getSection(text, 'a')).toEqual({ aws_access_key_id: 'AKIAA' });
+    expect(getSection(text, 'b')).toEqual({ aws_access_key_id: 'AKIAB' });
+    expect(text.startsWith(ORIGINAL + filler)).toBe(true);
+  }, 60_000);
+
+  it('a file replaced by another tool during the edit is edited again, not overwritten', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    const seen: string[] = [];
+
+    await updateAwsFile(file, (text) => {
+      // What `aws configure set` does meanwhile, without anwbis's lock.
+      if (seen.length === 0) writeFileSync(file, `${text}\n[cli]\nregion = eu-west-1\n`);
+      seen.push(text);
+      return setSection(text, 'p', [['k', 'v']]);
+    });
+
+    const text = await readFile(file, 'utf8');
+    expect(seen).toHaveLength(2);
+    expect(getSection(text, 'cli')).toEqual({ region: 'eu-west-1' });
+    expect(getSection(text, 'p')).toEqual({ k: 'v' });
+  });
+
+  it('temporary files left by killed writers are removed on the next write', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    const old = ['.credentials.0123456789abcdef.tmp', '.credentials.fedcba9876543210.tmp'];
+    const kept = ['.credentials.00112233445566ff.tmp', '.credentials.bak', '.config.0123456789abcdef.tmp', 'credentials.0123456789abcdef.tmp'];
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    for (const name of [...old, ...kept]) {
+      await writeFile(join(dir, name), ORIGINAL);
+      if (name !== kept[0]) await utimes(join(dir, name), longAgo, longAgo);
+    }
+
+    await updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']]));
+
+    expect((await readdir(dir)).sort()).toEqual(['credentials', ...kept].sort());
+  });
+});
+
+describe('file errors are clear, and nothing is written', () => {
+  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+
+  async function fileError(run: Promise<unknown>): Promise<{ name: string; code: string; message: string; next: string | undefined }> {
+    const error = await rejectedAnwbisError(run);
+    expect(error).toBeInstanceOf(CredentialsFileError);
+    expect(error.kind).toBe('file');
+    return { name: error.name, code: (error as AwsFileAccessError).code, message: error.message, next: error.next };
+  }
+
+  it('the credentials path being a directory is an EISDIR file error, not a bug', async () => {
+    const file = join(dir, 'credentials');
+    await mkdir(file);
+    const shown = displayPath(file);
+    const expected = { name: 'AwsFileAccessError', code: 'EISDIR', message: `cannot write ${shown}: ${shown} is a directory, not a file`, next: expect.stringContaining('move the directory away') };
+
+    expect(await fileError(updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']])))).toEqual(expected);
+    expect(await fileError(assertAwsFileWritable(file))).toEqual(expected);
+    expect(await fileError(readAwsFile(file))).toMatchObject({ code: 'EISDIR', message: `cannot read ${shown}: ${shown} is a directory, not a file` });
+    expect(await readdir(dir)).toEqual(['credentials']);
+  });
+
+  it('a symlink loop is an ELOOP file error, not a bug', async () => {
+    const file = join(dir, 'credentials');
+    await symlink('other', file);
+    await symlink('credentials', join(dir, 'other'));
+
+    expect(await fileError(updateAwsFile(file, () => '[p]\n'))).toMatchObject({ code: 'ELOOP', message: expect.stringContaining('is a loop of symbolic links') });
+    expect(await fileError(assertAwsFileWritable(file))).toMatchObject({ code: 'ELOOP' });
+  });
+
+  it('a path through a file is an ENOTDIR file error', async () => {
+    await writeFile(join(dir, 'aws'), '');
+    expect(await fileError(assertAwsFileWritable(join(dir, 'aws', 'credentials')))).toMatchObject({ code: 'ENOTDIR' });
+    expect(await fileError(updateAwsFile(join(dir, 'aws', 'credentials'), () => '[p]\n'))).toMatchObject({ code: 'ENOTDIR' });
+  });
+
+  it('a read-only directory fails at once with a file error instead of waiting on lock retries and crashing', async () => {
+    const aws = join(dir, '.aws');
+    await mkdir(aws);
+    await writeFile(join(aws, 'credentials'), ORIGINAL);
+    await chmod(dir, 0o755);
+    await chmod(join(aws, 'credentials'), 0o644);
+    if (asNobody) await chown(aws, asNobody.uid, asNobody.gid);
+    await chmod(aws, 0o555);
+    const script = join(dir, 'readonly.mjs');
+    await writeCoreScript(
+      script,
+      `const report = (error) => ({ name: error.name, code: error.code, message: error.message });
+const file = args[0] + '/credentials';
+const check = await core.assertAwsFileWritable(file).then(() => 'ok', report);
+const update = await core.updateAwsFile(file, (text) => core.setSection(text, 'p', [['k', 'v']]), { lock: { waitMs: 600000 } }).then(() => 'ok', report);
+console.log(JSON.stringify({ check, update }));
+`,
+    );
+
+    const { stdout, stderr } = await startCoreScript(script, CREDENTIALS_FILE_MODULE, [aws], asNobody).exit;
+
+    const expected = { name: 'AwsFileAccessError', code: 'EACCES', message: `cannot write ${join(aws, 'credentials')}: permission denied on ${join(aws, 'credentials')} or its directory ${aws}` };
+    expect({ stdout: JSON.parse(stdout), stderr }).toEqual({ stdout: { check: expected, update: expected }, stderr: '' });
+    expect(await readFile(join(aws, 'credentials'), 'utf8')).toBe(ORIGINAL);
+    expect(await readdir(aws)).toEqual(['credentials']);
+  }, 30_000);
+
+  it.each([
+    { mode: 0o400, shown: '0400' },
+    { mode: 0o440, shown: '0440' },
+    { mode: 0o444, shown: '0444' },
+  ])('a read-only file (mode $shown) is refused, not silently replaced', async ({ mode, shown }) => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    await chmod(file, mode);
+
+    const refused = { name: 'AwsFileRefusedError', message: `refusing to write ${displayPath(file)}: it is read-only (mode ${shown})` };
+    expect(await fileError(updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']])))).toMatchObject(refused);
+    expect(await fileError(assertAwsFileWritable(file))).toMatchObject(refused);
+    expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
+    expect(await modeOf(file)).toBe(mode);
+  });
+
+  it('a file with more than one hard link is refused, not split from its other names', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    await link(file, join(dir, 'credentials.backup'));
+
+    const refused = { name: 'AwsFileRefusedError', next: expect.stringContaining('symbolic links') };
+    expect(await fileError(updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']])))).toMatchObject(refused);
+    expect(await fileError(assertAwsFileWritable(file))).toMatchObject(refused);
+    expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
+    expect((await stat(file)).nlink).toBe(2);
+  });
+
+  it('accepts a writable file, a missing one and a missing directory', async () => {
+    await writeFile(join(dir, 'credentials'), ORIGINAL);
+    await assertAwsFileWritable(join(dir, 'credentials'));
+    await assertAwsFileWritable(join(dir, 'config'));
+    await assertAwsFileWritable(join(dir, 'new', '.aws', 'credentials'));
+    expect(await readdir(dir)).toEqual(['credentials']);
+  });
+});
+
+(process.getuid?.() === 0 ? describe : describe.skip)('run as root (sudo keeping the user\'s HOME)', () => {
+  it("a user's file keeps its owner and group instead of becoming root's", async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    await chown(file, 65534, 65533);
+
+    await updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']]));
+
+    expect(await stat(file)).toMatchObject({ uid: 65534, gid: 65533 });
+    expect(getSection(await readFile(file, 'utf8'), 'p')).toEqual({ k: 'v' });
+  });
+
+  it('keeps a mode stricter than 0600 (root can read a write-only file)', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, ORIGINAL);
+    await chmod(file, 0o200);
+
+    await updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']]));
+
+    expect(await modeOf(file)).toBe(0o200);
+  });
+
+  it("a new file in the user's directory belongs to the user", async () => {
+    await chown(dir, 65534, 65534);
+    await updateAwsFile(join(dir, 'config'), () => '[default]\n');
+    expect(await stat(join(dir, 'config'))).toMatchObject({ uid: 65534, gid: 65534 });
+  });
 });
 
 describe('displayPath', () => {

@@ -2,19 +2,32 @@
  * Read-modify-write of an AWS shared file under one cross-process lock, so the CLI, the
  * daemon, the TUI and concurrent CLIs never lose each other's updates.
  */
-import { chmod, readFile, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { dirname, sep } from 'node:path';
-import lockfile from 'proper-lockfile';
-import { ensurePrivateDir, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
-import { isErrno } from './errno.js';
-import { AwsFileEncodingError, AwsFileLockedError, AwsFileLockLostError, IniParseError } from './errors.js';
+import { constants, statSync, type BigIntStats } from 'node:fs';
+import { access, chmod, open, stat, statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { ensurePrivateDir, resolveWriteTarget, writeFileAtomic } from '../fs/atomic-write.js';
+import { displayPath } from '../fs/display.js';
+import { errnoCode, isErrno } from '../fs/errno.js';
+import { explainFsError } from '../fs/explain.js';
+import { acquireLock, LockLostError, LockTimeoutError, type HeldLock } from '../locks/lock.js';
+import {
+  AwsFileAccessError,
+  AwsFileChangingError,
+  AwsFileEncodingError,
+  AwsFileLockedError,
+  AwsFileLockLostError,
+  AwsFileRefusedError,
+  CredentialsFileError,
+  IniParseError,
+} from './errors.js';
 
-/** Lock tuning for {@link updateAwsFile}. */
+export { displayPath } from '../fs/display.js';
+
+/** Lock tuning for {@link updateAwsFile}; the stale time is every anwbis lock's unless a test sets it. */
 export interface AwsFileLockOptions {
-  /** How often to retry a held lock; the default waits about 20 s in all. */
-  readonly retries?: number;
-  /** A lock untouched for this long (ms) belongs to a dead process and is taken over. */
+  /** How long to wait for another writer (ms); default 20 s, for writers hold it only briefly. */
+  readonly waitMs?: number;
+  /** A lock whose heartbeat stopped for this long (ms) is taken over. */
   readonly staleMs?: number;
 }
 
@@ -33,12 +46,61 @@ export interface UpdateAwsFileResult {
 export const AWS_FILE_LOCK_SUFFIX = '.anwbis.lock';
 
 const FILE_MODE = 0o600;
+// Room the new file needs beyond the old one's size before anwbis spends an MFA code on it.
+const SPACE_MARGIN = 64 * 1024;
+// Each attempt follows a lost lock or a file replaced behind our back; more in a row means
+// something keeps doing it.
+const MAX_ATTEMPTS = 5;
+const ELSEWHERE = 'set AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE to a file elsewhere';
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** `path` as the user would write it, for messages: the home directory shown as `~`. */
-export function displayPath(path: string): string {
-  const home = homedir();
-  return path === home || path.startsWith(home + sep) ? `~${path.slice(home.length)}` : path;
+function accessError(path: string, action: 'read' | 'write', error: unknown): unknown {
+  const code = errnoCode(error);
+  if (code === undefined) return error;
+  const problem = explainFsError(code, { file: displayPath(path), dir: displayPath(dirname(path)), elsewhere: ELSEWHERE });
+  return new AwsFileAccessError(displayPath(path), action, problem);
+}
+
+/** What was read, and which version of the file it came from. */
+interface Snapshot {
+  readonly text: string;
+  /** `undefined` for a missing file. */
+  readonly stats: BigIntStats | undefined;
+}
+
+// Nanosecond times and the inode: a writer that renames changes the inode, one that writes in
+// place changes the mtime and ctime.
+function sameVersion(a: BigIntStats | undefined, b: BigIntStats | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+async function readSnapshot(path: string): Promise<Snapshot> {
+  for (;;) {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (isErrno(error, 'ENOENT')) return { text: '', stats: undefined };
+      throw error;
+    }
+    try {
+      const before = await handle.stat({ bigint: true });
+      if (before.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+      const bytes = await handle.readFile();
+      // Changed in place while we read: what we have may be half of each version.
+      if (!sameVersion(before, await handle.stat({ bigint: true }))) continue;
+      let text: string;
+      try {
+        text = decoder.decode(bytes);
+      } catch {
+        throw new AwsFileEncodingError(displayPath(path));
+      }
+      return { text, stats: before };
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 /**
@@ -47,28 +109,112 @@ export function displayPath(path: string): string {
  * @returns `''` when the file does not exist.
  * @throws {@link AwsFileEncodingError} when the bytes are not UTF-8, since editing text
  *   decoded with replacement characters would corrupt them.
+ * @throws {@link AwsFileAccessError} when the file cannot be read (a directory, no permission, …).
  */
 export async function readAwsFile(path: string): Promise<string> {
-  let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    return (await readSnapshot(path)).text;
   } catch (error) {
-    if (isErrno(error, 'ENOENT')) return '';
-    throw error;
+    throw accessError(path, 'read', error);
   }
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    throw new AwsFileEncodingError(displayPath(path));
+}
+
+/**
+ * The mode to give the new file: the old one's owner bits (0600, or a stricter 0200), never
+ * group or other bits since it holds secrets.
+ *
+ * @throws {@link AwsFileRefusedError} for a file anwbis must not replace.
+ */
+function replacementMode(shown: string, stats: { mode: number | bigint; nlink: number | bigint } | undefined): number {
+  if (stats === undefined) return FILE_MODE;
+  const mode = Number(stats.mode) & 0o777;
+  if ((mode & 0o200) === 0) {
+    throw new AwsFileRefusedError(
+      shown,
+      `it is read-only (mode ${mode.toString(8).padStart(4, '0')})`,
+      `make it writable (chmod 600 ${shown}) if anwbis should update it; it was left unchanged`,
+    );
   }
+  // Writing in place would keep the links but lose atomicity: a crash or a full disk halfway
+  // would leave every linked name with a truncated file of secrets, and a concurrent AWS CLI
+  // could read half of one. Replacing by rename would silently split the links. Refusing,
+  // with the way out, is the only choice that never loses data.
+  if (Number(stats.nlink) > 1) {
+    throw new AwsFileRefusedError(
+      shown,
+      `it has ${stats.nlink} hard links, which replacing it would split and writing it in place could leave half written`,
+      `replace the extra hard links with symbolic links (anwbis keeps those); ${shown} was left unchanged`,
+    );
+  }
+  return mode & FILE_MODE;
 }
 
 // An unchanged file may still have been created 0644 by another tool; it holds secrets.
 async function tightenMode(path: string): Promise<void> {
   try {
-    if (((await stat(path)).mode & 0o777) !== FILE_MODE) await chmod(path, FILE_MODE);
+    const mode = (await stat(path)).mode & 0o777;
+    if ((mode & ~FILE_MODE) !== 0) await chmod(path, mode & FILE_MODE);
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
+  }
+}
+
+/** The nearest existing directory at or above `dir`, which is where a new file's parents will go. */
+async function existingAncestor(dir: string): Promise<string> {
+  for (let current = dir; ; current = dirname(current)) {
+    try {
+      await stat(current);
+      return current;
+    } catch (error) {
+      if (!isErrno(error, 'ENOENT') || dirname(current) === current) throw error;
+    }
+  }
+}
+
+/**
+ * Cheap checks that {@link updateAwsFile} could write `path`, made before anything costly
+ * (an MFA code, an STS call): the path is not a directory nor a symlink loop, the file is not
+ * read-only nor hard-linked, the directory is writable and has room for the new file.
+ *
+ * @throws {@link AwsFileAccessError} or {@link AwsFileRefusedError} saying what to fix.
+ */
+export async function assertAwsFileWritable(path: string): Promise<void> {
+  const shown = displayPath(path);
+  let target = path;
+  try {
+    target = await resolveWriteTarget(path);
+    const stats = await stat(target).catch((error: unknown) => {
+      if (isErrno(error, 'ENOENT')) return undefined;
+      throw error;
+    });
+    if (stats?.isDirectory()) throw Object.assign(new Error(`${target} is a directory`), { code: 'EISDIR' });
+    replacementMode(shown, stats);
+    const dir = await existingAncestor(dirname(target));
+    // The rename needs the directory; root passes this test except on a read-only mount.
+    await access(dir, constants.W_OK | constants.X_OK);
+    const space = await statfs(dir);
+    const free = (process.getuid?.() === 0 ? space.bfree : space.bavail) * space.bsize;
+    if (free < (stats?.size ?? 0) + SPACE_MARGIN) throw Object.assign(new Error(`no space in ${dir}`), { code: 'ENOSPC' });
+  } catch (error) {
+    if (error instanceof CredentialsFileError) throw error;
+    throw accessError(target, 'write', error);
+  }
+}
+
+/** Thrown inside the commit when the file is no longer the version that was edited. */
+class ReplacedMeanwhile extends Error {}
+
+async function lockFile(target: string, shown: string, options: UpdateAwsFileOptions): Promise<HeldLock> {
+  const lockPath = target + AWS_FILE_LOCK_SUFFIX;
+  try {
+    return await acquireLock(lockPath, {
+      waitMs: options.lock?.waitMs ?? 20_000,
+      ...(options.lock?.staleMs === undefined ? {} : { staleMs: options.lock.staleMs }),
+      label: shown,
+    });
+  } catch (error) {
+    if (error instanceof LockTimeoutError) throw new AwsFileLockedError(shown, lockPath, error.holder?.pid);
+    throw error;
   }
 }
 
@@ -77,11 +223,18 @@ async function tightenMode(path: string): Promise<void> {
  * process (`<real path>.anwbis.lock`).
  *
  * The current text (`''` for a missing file) goes through `edit`; if the result differs it
- * is written atomically, and the file ends with mode 0600 either way. If `edit` throws (for
- * example an {@link IniParseError}, re-raised naming the file) nothing is written.
+ * is written atomically with the file's owner and mode (at most 0600), else the mode is
+ * tightened to at most 0600. If `edit` throws (for example an {@link IniParseError},
+ * re-raised naming the file) nothing is written.
  *
- * @throws {@link AwsFileLockedError} when the lock stays held past the retries.
- * @throws {@link AwsFileLockLostError} when the lock was lost before the write.
+ * The rename never replaces a version of the file that `edit` did not see: right before it,
+ * the lock's ownership and the file's identity are checked again, and if the lock was taken
+ * over or the file replaced meanwhile, `edit` (a pure function of the text) runs again on the
+ * new content under the lock.
+ *
+ * @throws {@link AwsFileLockedError} when another writer keeps the lock past the wait.
+ * @throws {@link AwsFileLockLostError} or {@link AwsFileChangingError} when that keeps happening.
+ * @throws {@link AwsFileAccessError} or {@link AwsFileRefusedError} when the file cannot be written.
  */
 export async function updateAwsFile(
   path: string,
@@ -89,45 +242,57 @@ export async function updateAwsFile(
   options: UpdateAwsFileOptions = {},
 ): Promise<UpdateAwsFileResult> {
   const shown = displayPath(path);
-  const target = await resolveWriteTarget(path);
-  const lockPath = target + AWS_FILE_LOCK_SUFFIX;
-  await ensurePrivateDir(dirname(target));
-
-  let compromised = false;
-  let release: () => Promise<void>;
+  let target = path;
   try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      lockfilePath: lockPath,
-      stale: options.lock?.staleMs ?? 10_000,
-      retries: { retries: options.lock?.retries ?? 200, minTimeout: 10, maxTimeout: 100, randomize: true },
-      // The default throws from a timer, which would crash the process; we check before writing.
-      onCompromised: () => {
-        compromised = true;
-      },
-    });
-  } catch (error) {
-    if (isErrno(error, 'ELOCKED')) throw new AwsFileLockedError(shown, lockPath);
-    throw error;
-  }
-
-  try {
-    const current = await readAwsFile(target);
-    let next: string;
+    target = await resolveWriteTarget(path);
+    await ensurePrivateDir(dirname(target));
+    let lock = await lockFile(target, shown, options);
     try {
-      next = edit(current);
-    } catch (error) {
-      throw error instanceof IniParseError ? error.inFile(shown) : error;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await editOnce(target, shown, edit, lock);
+        } catch (error) {
+          if (attempt >= MAX_ATTEMPTS) {
+            if (error instanceof LockLostError) throw new AwsFileLockLostError(shown);
+            if (error instanceof ReplacedMeanwhile) throw new AwsFileChangingError(shown);
+          }
+          if (error instanceof LockLostError) {
+            await lock.release();
+            lock = await lockFile(target, shown, options);
+          } else if (!(error instanceof ReplacedMeanwhile)) {
+            throw error;
+          }
+        }
+      }
+    } finally {
+      await lock.release();
     }
-    if (compromised) throw new AwsFileLockLostError(shown);
-    if (next !== current) {
-      await writeFileAtomic(target, next, { mode: FILE_MODE });
-      return { changed: true };
-    }
+  } catch (error) {
+    if (error instanceof CredentialsFileError) throw error;
+    throw accessError(target, 'write', error);
+  }
+}
+
+async function editOnce(target: string, shown: string, edit: (currentText: string) => string, lock: HeldLock): Promise<UpdateAwsFileResult> {
+  const read = await readSnapshot(target);
+  let next: string;
+  try {
+    next = edit(read.text);
+  } catch (error) {
+    throw error instanceof IniParseError ? error.inFile(shown) : error;
+  }
+  if (next === read.text) {
     await tightenMode(target);
     return { changed: false };
-  } finally {
-    // A compromised lock is already gone, possibly taken by someone else: leave it alone.
-    if (!compromised) await release();
   }
+  const mode = replacementMode(shown, read.stats);
+  await lock.assertHeld();
+  await writeFileAtomic(target, next, {
+    mode,
+    beforeRename: () => {
+      lock.assertHeldSync();
+      if (!sameVersion(read.stats, statSync(target, { bigint: true, throwIfNoEntry: false }))) throw new ReplacedMeanwhile();
+    },
+  });
+  return { changed: true };
 }

@@ -1,4 +1,5 @@
 import { AnwbisError } from '../errors/errors.js';
+import type { FsProblem } from '../fs/explain.js';
 
 /**
  * Errors raised while reading or editing AWS shared credentials/config files.
@@ -106,9 +107,9 @@ export class AwsFileLockedError extends CredentialsFileError {
   readonly file: string;
   readonly lockPath: string;
 
-  constructor(file: string, lockPath: string) {
+  constructor(file: string, lockPath: string, holderPid?: number) {
     super(
-      `${file} is locked by another anwbis process`,
+      `${file} is locked by another anwbis process${holderPid === undefined ? '' : ` (pid ${holderPid})`}`,
       `try again in a moment; if no anwbis is running, remove the directory ${lockPath}`,
     );
     this.file = file;
@@ -122,6 +123,39 @@ export class AwsFileLockLostError extends CredentialsFileError {
 
   constructor(file: string) {
     super(`lost the lock on ${file} before writing it`, 'nothing was written — run the command again');
+    this.file = file;
+  }
+}
+
+/** The file kept being replaced by something that does not take anwbis's lock. */
+export class AwsFileChangingError extends CredentialsFileError {
+  readonly file: string;
+
+  constructor(file: string) {
+    super(`${file} kept changing while anwbis was writing it`, 'nothing was written — close what else is editing it and run the command again');
+    this.file = file;
+  }
+}
+
+/** A system error reading or writing an AWS file (permissions, read-only or full disk, …). */
+export class AwsFileAccessError extends CredentialsFileError {
+  readonly file: string;
+  /** The system error code, e.g. `EROFS`. */
+  readonly code: string;
+
+  constructor(file: string, action: 'read' | 'write', problem: FsProblem) {
+    super(`cannot ${action} ${file}: ${problem.problem}`, `${problem.next}; ${file} was left unchanged`);
+    this.file = file;
+    this.code = problem.code;
+  }
+}
+
+/** An AWS file anwbis will not replace, for a reason the user chose (read-only, hard links). */
+export class AwsFileRefusedError extends CredentialsFileError {
+  readonly file: string;
+
+  constructor(file: string, why: string, nextStep: string) {
+    super(`refusing to write ${file}: ${why}`, nextStep);
     this.file = file;
   }
 }

@@ -1,4 +1,3 @@
 export * from './errors.js';
 export * from './ini-edit.js';
-export * from './atomic-write.js';
 export * from './aws-file.js';

@@ -323,3 +323,33 @@ describe('getSection', () => {
     expect(getSection(text, 'P')).toBeUndefined();
   });
 });
+
+describe('parsing is linear on long runs of spaces', () => {
+  // The backtracking `[\s]*$` and `(.*?)\s*[=:]` patterns used to retry at every position of a
+  // run of spaces: a line botocore reads at once (`note = a` + spaces + `b`) took quadratic time.
+  const spaces = ' '.repeat(20_000);
+  const hostile = lf('[p]', `note = a${spaces}b`, `  a${spaces}b`, `other = x${spaces}`, `key${spaces}= v`, `tail =${spaces}t`);
+  let plain = lf('[p]');
+  for (let n = 0; plain.length < hostile.length; n++) plain += lf(`key${n} = value${n}`);
+
+  const fastest = (text: string): number => {
+    let best = Infinity;
+    for (let round = 0; round < 5; round++) {
+      const start = performance.now();
+      parseAwsIni(text);
+      getSection(text, 'p');
+      best = Math.min(best, performance.now() - start);
+    }
+    return best;
+  };
+
+  it('reads such lines as configparser does', () => {
+    expect(getSection(hostile, 'p')).toEqual({ note: `a${spaces}b\na${spaces}b`, other: 'x', key: 'v', tail: 't' });
+  });
+
+  it('takes no more than a small multiple of the time for a plain file of the same size', () => {
+    fastest(plain);
+    // A complexity bound, not a speed target: the quadratic parser was thousands of times slower.
+    expect(fastest(hostile) / Math.max(fastest(plain), 0.05)).toBeLessThan(20);
+  });
+});

@@ -67,10 +67,6 @@ export interface SetSectionOptions {
 // Python's str.isspace() set, which configparser's strip() and \s use; it differs from
 // JavaScript's \s (no U+FEFF, but U+001C–U+001F and U+0085).
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const LEADING_SPACE = new RegExp(`^[${PY_SPACE}]*`);
-const TRAILING_SPACE = new RegExp(`[${PY_SPACE}]*$`);
-// configparser's OPTCRE with its default delimiters: the first '=' or ':' splits.
-const OPTION_LINE = new RegExp(`^(.*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*(.*)$`, 's');
 const HEADER_LINE = /^\[([^[\]]+)\]$/;
 const EDGE_SPACE = new RegExp(`^[${PY_SPACE}\\ufeff]|[${PY_SPACE}\\ufeff]$`);
 
@@ -86,12 +82,52 @@ function hasControl(s: string): boolean {
   return false;
 }
 
-function pyStrip(s: string): string {
-  return s.replace(LEADING_SPACE, '').replace(TRAILING_SPACE, '');
+// The same set as PY_SPACE, tested by code point. Stripping and splitting by hand rather than
+// with `[…]*$`-style regexes keeps parsing linear: a backtracking engine retries such a pattern
+// at every position of a long run of spaces, which made one line quadratic.
+function isPySpace(c: number): boolean {
+  return (
+    (c >= 0x09 && c <= 0x0d) ||
+    (c >= 0x1c && c <= 0x20) ||
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
 }
 
-function indentOf(raw: string): number {
-  return raw.length - raw.replace(LEADING_SPACE, '').length;
+function indentOf(s: string): number {
+  let start = 0;
+  while (start < s.length && isPySpace(s.charCodeAt(start))) start++;
+  return start;
+}
+
+function pyStripEnd(s: string): string {
+  let end = s.length;
+  while (end > 0 && isPySpace(s.charCodeAt(end - 1))) end--;
+  return s.slice(0, end);
+}
+
+function pyStrip(s: string): string {
+  return pyStripEnd(s.slice(indentOf(s)));
+}
+
+/**
+ * configparser's OPTCRE with its default delimiters (`(.*?)\s*([=:])\s*(.*)$`): the first `=`
+ * or `:` splits, the key loses the spaces before it and the value those after it.
+ */
+function splitOption(stripped: string): { key: string; value: string } | undefined {
+  const eq = stripped.indexOf('=');
+  const colon = stripped.indexOf(':');
+  const at = eq === -1 ? colon : colon === -1 ? eq : Math.min(eq, colon);
+  if (at === -1) return undefined;
+  const rest = stripped.slice(at + 1);
+  return { key: pyStripEnd(stripped.slice(0, at)), value: rest.slice(indentOf(rest)) };
 }
 
 function splitLines(body: string): LineText[] {
@@ -167,13 +203,12 @@ export function parseAwsIni(text: string): ParseIniResult {
       continue;
     }
 
-    const option = OPTION_LINE.exec(stripped);
+    const option = splitOption(stripped);
     if (current === undefined) {
-      return fail(index, { kind: option === null ? 'not-a-key-value-line' : 'key-before-section' });
+      return fail(index, { kind: option === undefined ? 'not-a-key-value-line' : 'key-before-section' });
     }
-    if (option === null) return fail(index, { kind: 'not-a-key-value-line' });
-    const key = option[1] ?? '';
-    const value = option[3] ?? '';
+    if (option === undefined) return fail(index, { kind: 'not-a-key-value-line' });
+    const { key, value } = option;
     if (key === '') return fail(index, { kind: 'empty-key' });
     const folded = key.toLowerCase();
     const firstLine = current.keys.get(folded);
@@ -241,7 +276,7 @@ export function getSection(text: string, name: string): Record<string, string> |
       parts?.push('');
     }
   }
-  return Object.fromEntries([...values].map(([key, p]) => [key, p.join('\n').replace(TRAILING_SPACE, '')]));
+  return Object.fromEntries([...values].map(([key, p]) => [key, pyStripEnd(p.join('\n'))]));
 }
 
 function refuse(role: 'section' | 'key' | 'value', why: string): never {

@@ -1,5 +1,5 @@
 import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
-import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
 import { isFresh } from '../expiry/expiry.js';
@@ -40,11 +40,13 @@ export async function readCredentialsProfile(file: string, profile: string): Pro
 }
 
 /**
- * Fails before anything is asked or sent when an AWS file anwbis will write cannot be parsed,
- * so no MFA code or STS call is spent on a run that could not save its result.
+ * Fails before anything is asked or sent when an AWS file anwbis will write cannot be written
+ * (read-only, a directory, no room, …) or parsed, so no MFA code or STS call is spent on a
+ * run that could not save its result.
  */
 export async function assertEditable(...files: string[]): Promise<void> {
   for (const file of files) {
+    await assertAwsFileWritable(file);
     const parsed = parseAwsIni(await readAwsFile(file));
     if (!parsed.ok) throw parsed.error.inFile(displayPath(file));
   }

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
+import { removeStaleTempFiles, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 
 let dir: string;
 
@@ -91,5 +91,58 @@ describe('writeFileAtomic', () => {
     const file = join(dir, 'config');
     await writeFileAtomic(file, 'x', { mode: 0o640 });
     expect(await modeOf(file)).toBe(0o640);
+  });
+});
+
+describe('writeFileAtomic checks before it renames', () => {
+  it('leaves the target as it was and removes its temporary file when the check throws', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, 'old');
+    const refused = new Error('not ours any more');
+
+    await expect(writeFileAtomic(file, 'new', { beforeRename: () => { throw refused; } })).rejects.toBe(refused);
+
+    expect(await readFile(file, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['credentials']);
+  });
+});
+
+describe('removeStaleTempFiles', () => {
+  it('removes only our temporary files for that target that are older than a minute', async () => {
+    const target = join(dir, 'credentials');
+    const now = Date.now();
+    const plant = async (name: string, ageMs: number): Promise<void> => {
+      await writeFile(join(dir, name), 'copy of secrets');
+      const when = new Date(now - ageMs);
+      await utimes(join(dir, name), when, when);
+    };
+    await plant('.credentials.0123456789abcdef.tmp', 120_000);
+    await plant('.credentials.aaaaaaaaaaaaaaaa.tmp', 10_000);
+    await plant('.credentials.0123456789abcdeg.tmp', 120_000);
+    await plant('.credentials.0123456789abcdef.tmp.keep', 120_000);
+    await plant('.config.0123456789abcdef.tmp', 120_000);
+    await mkdir(join(dir, '.credentials.bbbbbbbbbbbbbbbb.tmp'));
+
+    await removeStaleTempFiles(target, now);
+
+    expect((await readdir(dir)).sort()).toEqual(
+      ['.config.0123456789abcdef.tmp', '.credentials.0123456789abcdeg.tmp', '.credentials.0123456789abcdef.tmp.keep', '.credentials.aaaaaaaaaaaaaaaa.tmp', '.credentials.bbbbbbbbbbbbbbbb.tmp'].sort(),
+    );
+  });
+});
+
+(process.getuid?.() === 0 ? describe : describe.skip)('writeFileAtomic run as root', () => {
+  it("keeps a file's owner and group", async () => {
+    const file = join(dir, 'state.json');
+    await writeFile(file, 'old');
+    await chown(file, 65534, 65533);
+    await writeFileAtomic(file, 'new');
+    expect(await stat(file)).toMatchObject({ uid: 65534, gid: 65533 });
+  });
+
+  it("gives a new file the directory's owner", async () => {
+    await chown(dir, 65534, 65534);
+    await writeFileAtomic(join(dir, 'state.json'), 'x');
+    expect(await stat(join(dir, 'state.json'))).toMatchObject({ uid: 65534, gid: 65534 });
   });
 });
