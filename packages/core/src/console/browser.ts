@@ -2,7 +2,7 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdirSync, statSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import { AnwbisError, shown } from '../errors/errors.js';
-import { splitCommandLine } from '../mfa/shell-words.js';
+import { splitCommandLine } from '../process/shell-words.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
 
 /** The browsers `-b` accepts. `link` opens nothing: the caller prints the URL on stdout. */

@@ -1,3 +1,2 @@
 export * from './code.js';
-export * from './shell-words.js';
 export * from './retry.js';
