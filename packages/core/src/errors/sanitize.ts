@@ -3,6 +3,7 @@
  * include the 8-bit CSI), and the bidirectional embeddings, overrides and isolates that make
  * text read differently from what it is (U+202A–U+202E, U+2066–U+2069).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this is for
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 const LINE_BREAKS = /[\t\n\r\v\f]+/g;
 
