@@ -9,9 +9,13 @@ import { validateAssumeRequest, type AssumeRequest } from '../assume/assume.js';
 import { chooseSourceProfile } from '../assume/source.js';
 import { StateStore } from '../cache/state-store.js';
 
-/** Quotes a word for botocore's shell-style split of `credential_process`. */
+/**
+ * Quotes a word of `credential_process` so that botocore's split (`shlex.split`, which keeps
+ * the backslash of `\$` inside double quotes) and a POSIX shell (the JavaScript SDK runs the line
+ * with `exec`) both read it back unchanged: single quotes, the one quoting the two agree on.
+ */
 function quoteWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `"${word.replace(/(["\\$`])/g, '\\$1')}"`;
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The `anwbis credential-process …` command line for a request. */
