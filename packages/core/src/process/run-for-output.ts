@@ -51,9 +51,12 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
       killGroup('SIGTERM');
       killLater();
     }, timeoutMs);
+    const stopPassingOn = () => {
+      for (const signal of PASSED_ON) process.removeListener(signal, onSignal);
+    };
     const onSignal = (signal: NodeJS.Signals) => {
       killGroup(signal);
-      cleanUp();
+      stopPassingOn();
       // With our listener gone the signal does to anwbis what it would have done without it.
       process.kill(process.pid, signal);
     };
@@ -65,7 +68,7 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
       settled = true;
       clearTimeout(stopTimer);
       clearTimeout(killTimer);
-      for (const signal of PASSED_ON) process.removeListener(signal, onSignal);
+      stopPassingOn();
       process.removeListener('exit', onExit);
     }
 
