@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything anwbis's development, demo and tests need on a Debian machine:
-# Debian's AWS CLI v2 and Chromium, moto (the local AWS emulator), the npm workspace
+# Debian's AWS CLI v2 and Chromium, zsh and fish (the shell-output tests run every shell
+# `anwbis env --shell` writes for), moto (the local AWS emulator), the npm workspace
 # (which brings its own Node 24 through the npm package `node`) and, when Go is installed,
 # AWS's EC2 instance-metadata mock.
 set -euo pipefail
@@ -12,6 +13,8 @@ need_apt=()
 /usr/bin/aws --version 2>/dev/null | grep -q 'aws-cli/2\.' || need_apt+=(awscli)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
+command -v zsh >/dev/null || need_apt+=(zsh)
+command -v fish >/dev/null || need_apt+=(fish)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq

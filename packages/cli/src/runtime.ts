@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { createInterface } from 'node:readline';
@@ -8,7 +7,7 @@ import {
   createSdkPort,
   fromInstanceMetadata,
   loadProfileCredentials,
-  splitCommandLine,
+  runMfaProcess,
   systemClock,
   type AnwbisEvent,
   type BrowserLauncher,
@@ -157,26 +156,6 @@ export function readStdinLine(timeoutMs = 15_000): Promise<string | undefined> {
     });
     process.stdin.once('end', () => done(data === '' ? undefined : data));
     process.stdin.once('error', reject);
-  });
-}
-
-/** Runs `--mfa-process` without a shell and returns what it printed. */
-export function runMfaProcess(commandLine: string, timeoutMs = 120_000): Promise<string> {
-  const [command, ...args] = splitCommandLine(commandLine);
-  return new Promise((resolve, reject) => {
-    const child = spawn(command!, args, { stdio: ['inherit', 'pipe', 'inherit'] });
-    let out = '';
-    const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(new AnwbisError('mfa', `--mfa-process could not run ${JSON.stringify(command)}: ${err.message}`));
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(out);
-      else reject(new AnwbisError('mfa', `--mfa-process ${JSON.stringify(command)} exited with status ${code}`));
-    });
   });
 }
 

@@ -1,5 +1,6 @@
 export * from './errors/errors.js';
 export * from './errors/explain-aws.js';
+export * from './errors/sanitize.js';
 export * from './events/events.js';
 export * from './naming/index.js';
 export * from './policy/index.js';
@@ -8,6 +9,8 @@ export * from './paths/index.js';
 export * from './settings/settings.js';
 export * from './expiry/expiry.js';
 export * from './mfa/index.js';
+export * from './process/shell-words.js';
+export * from './process/run-for-output.js';
 export * from './aws/port.js';
 export * from './aws/redact.js';
 export * from './aws/sdk.js';

@@ -1,3 +1,4 @@
+import { sanitizeRemoteText } from '../errors/sanitize.js';
 import { AwsCallError, type AwsCredentials, type AwsPort } from './port.js';
 import { redact } from './redact.js';
 
@@ -6,11 +7,27 @@ export interface SdkPortOptions {
   readonly region: string;
   /** Verbose output: one line per call with its duration; secrets redacted. */
   readonly log?: (line: string) => void;
-  /** Per-call time limit. */
+  /**
+   * The most one call may take, retries included (default 30 s); each attempt gets a third of
+   * it to connect, to hear the first byte and to finish.
+   */
   readonly timeoutMs?: number;
 }
 
+const MAX_ATTEMPTS = 3;
+
 type SdkError = Error & { name: string; Code?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+
+type Next = (args: { request: unknown }) => Promise<unknown>;
+
+/**
+ * The one use the port makes of a command's middleware stack (its own, so one call's recorder
+ * stays with that call). The SDK types `add` as overloads over `@smithy/types`, which no
+ * structural type matches; a build-step middleware is exactly this.
+ */
+interface RecorderStack {
+  add(middleware: (next: Next) => Next, options: { step: 'build'; name: string }): void;
+}
 
 /**
  * The real {@link AwsPort}: AWS SDK v3 clients, imported on first use so commands that never
@@ -18,14 +35,22 @@ type SdkError = Error & { name: string; Code?: string; $metadata?: { httpStatusC
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, config files).
  */
 export function createSdkPort(options: SdkPortOptions): AwsPort {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
   const common = async () => {
     const { NodeHttpHandler } = await import('@smithy/node-http-handler');
     return {
       region: options.region,
       credentials: options.credentials,
-      maxAttempts: 3,
-      requestHandler: new NodeHttpHandler({ connectionTimeout: timeoutMs, requestTimeout: timeoutMs }),
+      maxAttempts: MAX_ATTEMPTS,
+      // Without throwOnRequestTimeout the handler only warns and waits on; socketTimeout also
+      // ends an answer that stops half way.
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: attemptMs,
+        requestTimeout: attemptMs,
+        throwOnRequestTimeout: true,
+        socketTimeout: attemptMs,
+      }),
     };
   };
   let sts: Promise<{ client: import('@aws-sdk/client-sts').STSClient; mod: typeof import('@aws-sdk/client-sts') }> | undefined;
@@ -41,41 +66,62 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
       return { mod, client: new mod.IAMClient(await common()) };
     })());
 
-  async function call<T>(operation: string, input: object, send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends one command under the call's deadline, which also covers the retries and the pauses
+   * between them, and remembers the URL the SDK resolved so a silent endpoint can be named.
+   */
+  async function call<T>(operation: string, input: object, command: { readonly middlewareStack: unknown }, send: (options: { abortSignal: AbortSignal }) => Promise<T>): Promise<T> {
     const started = performance.now();
+    const deadline = AbortSignal.timeout(timeoutMs);
+    let endpoint: string | undefined;
+    (command.middlewareStack as RecorderStack).add(
+      (next) => (args) => {
+        endpoint = urlOf(args.request);
+        return next(args);
+      },
+      { step: 'build', name: 'anwbisEndpointRecorder' },
+    );
     try {
-      const out = await send();
+      const out = await send({ abortSignal: deadline });
       options.log?.(`${operation} ${JSON.stringify(redact(input))} -> ok in ${Math.round(performance.now() - started)} ms`);
       return out;
     } catch (err) {
       const e = err as SdkError;
-      const code = e.$metadata?.httpStatusCode === undefined && isNetworkError(e) ? 'Network' : (e.Code ?? e.name ?? 'Unknown');
+      const silent = deadline.aborted || (e.$metadata?.httpStatusCode === undefined && isTimeout(e));
+      const code = silent || (e.$metadata?.httpStatusCode === undefined && isNetworkError(e)) ? 'Network' : sanitizeRemoteText(e.Code ?? e.name ?? 'Unknown');
       options.log?.(`${operation} ${JSON.stringify(redact(input))} -> ${code} in ${Math.round(performance.now() - started)} ms`);
-      throw new AwsCallError(operation, code, e.message, e.$metadata?.httpStatusCode);
+      const message = silent
+        ? `${endpoint ?? `the ${operation.split(':')[0]} endpoint`} did not answer within ${timeoutMs / 1000} s (${MAX_ATTEMPTS} attempts)`
+        : sanitizeRemoteText(e.message);
+      throw new AwsCallError(operation, code, message, e.$metadata?.httpStatusCode);
     }
   }
 
   return {
     async getCallerIdentity() {
       const { client, mod } = await stsClient();
-      const out = await call('sts:GetCallerIdentity', {}, () => client.send(new mod.GetCallerIdentityCommand({})));
-      return { account: out.Account ?? '', arn: out.Arn ?? '', userId: out.UserId ?? '' };
+      const command = new mod.GetCallerIdentityCommand({});
+      const out = await call('sts:GetCallerIdentity', {}, command, (o) => client.send(command, o));
+      return { account: sanitizeRemoteText(out.Account ?? ''), arn: sanitizeRemoteText(out.Arn ?? ''), userId: sanitizeRemoteText(out.UserId ?? '') };
     },
     async getGroupPolicy(GroupName, PolicyName) {
       const { client, mod } = await iamClient();
-      const out = await call('iam:GetGroupPolicy', { GroupName, PolicyName }, () => client.send(new mod.GetGroupPolicyCommand({ GroupName, PolicyName })));
+      const command = new mod.GetGroupPolicyCommand({ GroupName, PolicyName });
+      const out = await call('iam:GetGroupPolicy', { GroupName, PolicyName }, command, (o) => client.send(command, o));
       return out.PolicyDocument ?? '';
     },
     async getRolePolicy(RoleName, PolicyName) {
       const { client, mod } = await iamClient();
-      const out = await call('iam:GetRolePolicy', { RoleName, PolicyName }, () => client.send(new mod.GetRolePolicyCommand({ RoleName, PolicyName })));
+      const command = new mod.GetRolePolicyCommand({ RoleName, PolicyName });
+      const out = await call('iam:GetRolePolicy', { RoleName, PolicyName }, command, (o) => client.send(command, o));
       return out.PolicyDocument ?? '';
     },
     async listMfaDevices(UserName) {
       const { client, mod } = await iamClient();
       const input = UserName ? { UserName } : {};
-      const out = await call('iam:ListMFADevices', input, () => client.send(new mod.ListMFADevicesCommand(input)));
-      return (out.MFADevices ?? []).map((d) => d.SerialNumber ?? '').filter((s) => s !== '');
+      const command = new mod.ListMFADevicesCommand(input);
+      const out = await call('iam:ListMFADevices', input, command, (o) => client.send(command, o));
+      return (out.MFADevices ?? []).map((d) => sanitizeRemoteText(d.SerialNumber ?? '')).filter((s) => s !== '');
     },
     async assumeRole(input) {
       const { client, mod } = await stsClient();
@@ -86,8 +132,9 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
         ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
         ...(input.externalId ? { ExternalId: input.externalId } : {}),
       };
-      const out = await call('sts:AssumeRole', request, () => client.send(new mod.AssumeRoleCommand(request)));
-      return { ...temporary(out.Credentials, 'sts:AssumeRole'), assumedRoleArn: out.AssumedRoleUser?.Arn ?? '' };
+      const command = new mod.AssumeRoleCommand(request);
+      const out = await call('sts:AssumeRole', request, command, (o) => client.send(command, o));
+      return { ...temporary(out.Credentials, 'sts:AssumeRole'), assumedRoleArn: sanitizeRemoteText(out.AssumedRoleUser?.Arn ?? '') };
     },
     async getSessionToken(input) {
       const { client, mod } = await stsClient();
@@ -95,7 +142,8 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
         DurationSeconds: input.durationSeconds,
         ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
       };
-      const out = await call('sts:GetSessionToken', request, () => client.send(new mod.GetSessionTokenCommand(request)));
+      const command = new mod.GetSessionTokenCommand(request);
+      const out = await call('sts:GetSessionToken', request, command, (o) => client.send(command, o));
       return temporary(out.Credentials, 'sts:GetSessionToken');
     },
   };
@@ -109,6 +157,18 @@ function temporary(
     throw new AwsCallError(operation, 'IncompleteResponse', 'AWS answered without complete credentials');
   }
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+/** The URL an HTTP request goes to, without its query (which a presigned request would carry secrets in). */
+function urlOf(request: unknown): string | undefined {
+  const r = request as { protocol?: string; hostname?: string; port?: number; path?: string } | undefined;
+  if (!r?.hostname) return undefined;
+  return sanitizeRemoteText(`${r.protocol ?? 'https:'}//${r.hostname}${r.port ? `:${r.port}` : ''}${r.path ?? '/'}`);
+}
+
+/** A timeout of the HTTP handler (connect, first byte, idle socket, whole request) or of the call's deadline. */
+function isTimeout(e: SdkError): boolean {
+  return e.name === 'TimeoutError' || e.name === 'AbortError' || e.code === 'ETIMEDOUT';
 }
 
 function isNetworkError(e: SdkError): boolean {

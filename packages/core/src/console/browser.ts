@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { posix, win32 } from 'node:path';
 import which from 'which';
 import { AnwbisError, shown } from '../errors/errors.js';
-import { splitCommandLine } from '../mfa/shell-words.js';
+import { splitCommandLine } from '../process/shell-words.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
 
 /** The browsers `-b` accepts. `link` opens nothing: the caller prints the URL on stdout. */

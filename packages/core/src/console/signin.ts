@@ -1,4 +1,5 @@
 import { AnwbisError } from '../errors/errors.js';
+import { sanitizeRemoteText } from '../errors/sanitize.js';
 import type { Env } from '../paths/paths.js';
 import {
   destinationUrl,
@@ -33,7 +34,7 @@ function field(value: unknown, key: string): unknown {
 
 function networkReason(error: unknown): string {
   const code = field(field(error, 'cause'), 'code');
-  return typeof code === 'string' ? ` (${code})` : '';
+  return typeof code === 'string' ? ` (${sanitizeRemoteText(code)})` : '';
 }
 
 /**

@@ -1,4 +1,3 @@
 export * from './code.js';
-export * from './shell-words.js';
 export * from './retry.js';
 export * from './device.js';

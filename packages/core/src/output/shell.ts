@@ -16,8 +16,15 @@ export function credentialVariables(credentials: AwsCredentials, region?: string
   return vars;
 }
 
+/**
+ * PowerShell's single-quote characters: besides `'`, the typographic U+2018–U+201B end a
+ * verbatim string too (PowerShell Language Specification §2.3.5.2), and each is escaped by
+ * doubling it.
+ */
+const POWERSHELL_QUOTES = /['\u2018-\u201b]/g;
+
 function quote(shell: Shell, value: string): string {
-  if (shell === 'powershell') return `'${value.replace(/'/g, "''")}'`;
+  if (shell === 'powershell') return `'${value.replace(POWERSHELL_QUOTES, '$&$&')}'`;
   if (shell === 'fish') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -7,9 +7,13 @@ import { chooseSourceProfile } from '../source/source.js';
 import { prepareRequest, type AssumeRequest } from '../assume/request.js';
 import type { MfaSources } from '../mfa/code.js';
 
-/** Quotes a word for botocore's shell-style split of `credential_process`. */
+/**
+ * Quotes a word of `credential_process` so that botocore's split (`shlex.split`, which keeps
+ * the backslash of `\$` inside double quotes) and a POSIX shell (the JavaScript SDK runs the line
+ * with `exec`) both read it back unchanged: single quotes, the one quoting the two agree on.
+ */
 function quoteWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `"${word.replace(/(["\\$`])/g, '\\$1')}"`;
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The `anwbis credential-process …` command line for a request. */
