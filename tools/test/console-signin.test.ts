@@ -87,7 +87,7 @@ describe('console sign-in through the federation stand-in', () => {
     expect(landing.userAgent).toMatch(/Chrom/);
     expect(standIn.logins).toContainEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
     expect(standIn.logins.every((login) => login.tokenValid)).toBe(true);
-  }, 60_000);
+  });
 
   it('reports credentials the endpoint will not sign in, without their secrets', async () => {
     const longTerm = { ...credentials, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' };

@@ -1,5 +1,4 @@
 export * from './federation.js';
 export * from './signin.js';
 export * from './browser.js';
-export * from './fakes.js';
 export * from './open.js';
