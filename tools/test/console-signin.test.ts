@@ -81,7 +81,7 @@ describe('console sign-in through the federation stand-in', () => {
     cleanups.push(() => killGroup(result.pid));
 
     const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
-    const landing = await until('the browser to reach the console landing page', 45_000, () =>
+    const landing = await until('the browser to reach the console landing page', 180_000, () =>
       standIn.landings.find((l) => l.destination === destination),
     );
     expect(landing.userAgent).toMatch(/Chrom/);

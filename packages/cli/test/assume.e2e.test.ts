@@ -314,7 +314,7 @@ describe('a stdin left open', () => {
   it('does not hang with nothing on it: anwbis stops waiting (after 15 s) and says how to give the code', async () => {
     const run = startAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin'], sandbox.env);
     await run.waitFor('stderr', waiting);
-    const res = await run.exited(100_000);
+    const res = await run.exited();
     run.child.stdin.destroy();
     expectRefused(res, EXIT.mfa, /an MFA code is needed and there is no terminal to ask for it\n\s+pass --mfa-code CODE/);
     expect(res.stdout).toBe('');

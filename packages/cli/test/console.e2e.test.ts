@@ -44,7 +44,7 @@ afterEach(() => {
 
 const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();

@@ -42,7 +42,8 @@ beforeEach(async () => {
   bin = mkdtempSync(join(tmpdir(), 'anwbis-browsers-'));
   for (const name of ['firefox', 'google-chrome']) {
     const script = join(bin, name);
-    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/${name}.args"\n`);
+    // Written aside and renamed, so a reader never sees the file half written.
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/${name}.args.tmp" && mv "${bin}/${name}.args.tmp" "${bin}/${name}.args"\n`);
     chmodSync(script, 0o755);
   }
   Object.assign(sandbox.env, { PATH: `${bin}:${process.env.PATH}`, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint });
@@ -60,9 +61,14 @@ async function identity(profile: string): Promise<{ UserId: string; Account: str
   expect(res).toMatchObject({ code: 0, stderr: '' });
   return JSON.parse(res.stdout);
 }
-async function browserArgs(name: string): Promise<string[]> {
+/** The arguments a stand-in browser got; anwbis does not wait for the browser it starts. */
+async function browserArgs(name: string, timeoutMs = 180_000): Promise<string[]> {
   const file = join(bin, `${name}.args`);
-  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`the ${name} stand-in was not started within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return readFileSync(file, 'utf8').trim().split('\n');
 }
 
