@@ -36,6 +36,17 @@ export default tseslint.config(
     },
   },
   {
+    // A focused or skipped test passes the suite while checking less than it says.
+    files: ['**/*.test.ts', '**/*.test.tsx'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'MemberExpression[object.name=/^(it|test|describe)$/][property.name=/^(only|skip|todo)$/]', message: 'commit no focused, skipped or todo tests' },
+        { selector: 'Identifier[name=/^[fx](it|test|describe)$/]', message: 'commit no focused or skipped tests' },
+      ],
+    },
+  },
+  {
     // End-to-end tests drive the built CLI through the emulator harness in tools/.
     files: ['packages/*/test/**/*.ts', 'packages/*/test/**/*.tsx'],
     rules: {

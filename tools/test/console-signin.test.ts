@@ -62,13 +62,13 @@ describe('console sign-in through the federation stand-in', () => {
     expect(result).toMatchObject({ kind: 'launched', command: join(chromium.dir, 'bin', 'chromium') });
 
     const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
-    const landing = await until('the browser to reach the console landing page', 45_000, () =>
+    const landing = await until('the browser to reach the console landing page', 180_000, () =>
       standIn.landings.find((l) => l.destination === destination),
     );
     expect(landing.userAgent).toMatch(/Chrom/);
     expect(standIn.logins).toContainEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
     expect(standIn.logins.every((login) => login.tokenValid)).toBe(true);
-  }, 60_000);
+  });
 
   it('reports credentials the endpoint will not sign in, without their secrets', async () => {
     const longTerm = { ...credentials, accessKeyId: 'AKIAIOSFODNN7EXAMPLE' };

@@ -98,7 +98,7 @@ describe('emulator harness', () => {
     const sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users['luis.gonzalez']! } });
     try {
       const res = await runAwsCli(['sts', 'get-caller-identity'], { env: sandbox.env, endpoint: moto.endpoint });
-      expect(res.stderr).toBe('');
+      expect(res).toMatchObject({ code: 0, stderr: '' });
       expect(JSON.parse(res.stdout).Arn).toBe('arn:aws:iam::111111111111:user/luis.gonzalez');
     } finally {
       sandbox.remove();

@@ -140,13 +140,12 @@ export function readStdinLine(timeoutMs = 15_000): Promise<string | undefined> {
     const done = (value: string | undefined) => {
       clearTimeout(timer);
       process.stdin.removeAllListeners('data');
-      process.stdin.pause();
+      // Only one line is ever read; a paused stdin that its writer keeps open would keep
+      // anwbis running after its work is done.
+      process.stdin.destroy();
       resolve(value);
     };
-    const timer = setTimeout(() => {
-      process.stdin.destroy();
-      done(undefined);
-    }, timeoutMs);
+    const timer = setTimeout(() => done(undefined), timeoutMs);
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
       data += chunk;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { headlessChromium, type HeadlessChromium } from '@anwbis/tools/browser';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
-import { snapshot } from './helpers.js';
+import { EXIT, expectOk, expectRefused } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -44,7 +44,7 @@ afterEach(async () => {
 
 const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
 
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 45_000): Promise<T> {
+async function waitFor<T>(probe: () => T | undefined, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -65,8 +65,8 @@ describe('console sign-in (-b)', () => {
   it('opens Chromium, which arrives at the console signed in with the credentials anwbis wrote', async () => {
     const sessionsBefore = standIn.sessions.length;
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium', '--destination', 's3']);
+    expectOk(res);
     expect(res.stderr).toMatch(/Opened the AWS console for datalab-dev-admin with .*chromium/);
-    expect(res.code).toBe(0);
     expect(res.stdout).toBe('');
     const session = standIn.sessions[sessionsBefore]!;
     expect({ sessionId: session.sessionId, sessionKey: session.sessionKey, sessionToken: session.sessionToken }).toEqual(writtenKeys());
@@ -74,11 +74,11 @@ describe('console sign-in (-b)', () => {
     const login = await waitFor(() => standIn.logins.find((l) => l.signinToken === session.signinToken));
     expect(login).toEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
     await waitFor(() => standIn.landings.find((l) => l.destination === destination));
-  }, 90_000);
+  });
 
   it('-b link prints only the sign-in URL on stdout', async () => {
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'link']);
-    expect(res.code).toBe(0);
+    expectOk(res);
     const url = new URL(res.stdout.trim());
     expect(res.stdout).toBe(`${url.href}\n`);
     expect(url.searchParams.get('Action')).toBe('login');
@@ -89,35 +89,25 @@ describe('console sign-in (-b)', () => {
   });
 
   it('-b works on reused credentials too', async () => {
-    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link']);
+    expectOk(res);
     expect(res.stderr).toContain('Reusing profile datalab-dev-admin');
-    expect(res.code).toBe(0);
     const token = new URL(res.stdout.trim()).searchParams.get('SigninToken');
     const session = standIn.sessions.find((s) => s.signinToken === token)!;
     expect(session.sessionId).toBe(writtenKeys().sessionId);
   });
 
   it('anwbis console reuses the written profile', async () => {
-    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
     const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link', '--destination', 'ec2']);
-    expect(res.code).toBe(0);
+    expectOk(res);
     expect(new URL(res.stdout.trim()).searchParams.get('Destination')).toBe('https://console.aws.amazon.com/ec2/home?region=eu-west-1');
-  });
-
-  it('refuses an unknown browser before doing anything', async () => {
-    const before = snapshot(sandbox);
-    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'netscape']);
-    expect(res.code).toBe(2);
-    expect(res.stderr).toMatch(/netscape/);
-    expect(res.stderr).toMatch(/firefox/);
-    expect(snapshot(sandbox)).toEqual(before);
   });
 
   it('names a missing browser program and keeps the credentials it got', async () => {
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--browser-command', 'no-such-browser-xyz --new-window {url}']);
-    expect(res.code).toBe(3);
-    expect(res.stderr).toMatch(/browser command not found: looked for "no-such-browser-xyz"/);
+    expectRefused(res, EXIT.config, /browser command not found: looked for "no-such-browser-xyz"/);
     expect(writtenKeys().sessionToken).toBeDefined();
   });
 
@@ -125,8 +115,7 @@ describe('console sign-in (-b)', () => {
     const emptyPath = mkdtempSync(join(tmpdir(), 'anwbis-path-'));
     try {
       const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium'], { env: { ...sandbox.env, PATH: emptyPath } });
-      expect(res.code).toBe(3);
-      expect(res.stderr).toMatch(/chromium[\s\S]*chromium-browser/);
+      expectRefused(res, EXIT.config, /chromium[\s\S]*chromium-browser/);
       expect(writtenKeys().sessionToken).toBeDefined();
     } finally {
       rmSync(emptyPath, { recursive: true, force: true });
@@ -135,8 +124,7 @@ describe('console sign-in (-b)', () => {
 
   it('anwbis console without valid credentials says what to run', async () => {
     const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link']);
-    expect(res.code).toBe(3);
+    expectRefused(res, EXIT.config, /profile datalab-dev-admin has no valid credentials from anwbis[\s\S]*anwbis -p PROJECT -e ENV -r ROLE/);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/profile datalab-dev-admin has no valid credentials from anwbis[\s\S]*anwbis -p PROJECT -e ENV -r ROLE/);
   });
 });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
-import { modeOf, emulatorWorld } from './helpers.js';
+import { EXIT, emulatorWorld, expectOk, expectRefused, modeOf, startAnwbis } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -14,7 +13,7 @@ const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: 
 
 const anwbis = (args: string[], input = '') => runAnwbis(args, { env: world.sandbox.env, input });
 const aws = (args: string[]) => runAwsCli(args, { env: world.sandbox.env, endpoint: world.moto.endpoint });
-const startSession = async () => expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+const startSession = async () => expectOk(await anwbis(['session', '--mfa-code', '123456']));
 const expireCache = () => {
   const path = join(world.sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json');
   writeFileSync(path, JSON.stringify({ ...JSON.parse(readFileSync(path, 'utf8')), expiration: '2020-01-01T00:00:00.000Z' }));
@@ -28,7 +27,7 @@ describe('credential-process', () => {
       `${world.sandbox.read('credentials')}\n[datalab-dev-admin]\naws_access_key_id = ASIASTATIC\naws_secret_access_key = stale\n`,
     );
     const configured = await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--credential-process']);
-    expect(configured.code).toBe(0);
+    expectOk(configured);
     expect(configured.stderr).toMatch(/Removed the static \[datalab-dev-admin\] section/);
     expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
     expect(world.sandbox.read('config')).toContain(`credential_process = ${process.execPath} ${ANWBIS_BIN} credential-process -p datalab -e dev -r admin`);
@@ -49,7 +48,7 @@ describe('credential-process', () => {
   it('prints the Version 1 JSON and nothing else', async () => {
     await startSession();
     const res = await anwbis(['credential-process', '--target', 'datalab-dev-admin']);
-    expect(res.code).toBe(0);
+    expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
     const out = JSON.parse(res.stdout);
     expect(Object.keys(out)).toEqual(['Version', 'AccessKeyId', 'SecretAccessKey', 'SessionToken', 'Expiration']);
     expect(out.Version).toBe(1);
@@ -61,23 +60,22 @@ describe('credential-process', () => {
 
   it('32 concurrent calls for one expired target make one AssumeRole and give 32 identical answers', async () => {
     await startSession();
-    expect((await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).code).toBe(0);
+    expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
     expireCache();
     await world.moto.startRecording();
     const results = await Promise.all(Array.from({ length: 32 }, () => anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])));
-    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
     const answers = new Set(results.map((r) => r.stdout));
     expect(answers.size).toBe(1);
     const answer = JSON.parse([...answers][0]!);
     expect(new Date(answer.Expiration).getTime()).toBeGreaterThan(Date.now());
     expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
-  }, 120_000);
+  });
 
-  it('with no terminal and no corp session: a clear message, non-zero exit, nothing on stdout', async () => {
+  it('with no terminal and no corp session: a clear message, the MFA exit code, nothing on stdout', async () => {
     const res = await anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
-    expect(res.code).toBe(5);
+    expectRefused(res, EXIT.mfa, /no valid corp session for default and no terminal to ask for an MFA code[\s\S]*anwbis session/);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/no valid corp session for default and no terminal to ask for an MFA code[\s\S]*anwbis session/);
   });
 });
 
@@ -102,6 +100,7 @@ describe('exec and env', () => {
     const id = await run(process.execPath, [ANWBIS_BIN, 'exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'ps -o args= -p $$; echo $AWS_SESSION_TOKEN'], {
       env: world.sandbox.env,
     });
+    expect(id).toMatchObject({ code: EXIT.ok, stderr: '' });
     const [psLine, token] = id.stdout.trim().split('\n');
     expect(token).toBe(seen.env.AWS_SESSION_TOKEN);
     expect(psLine).not.toContain(seen.env.AWS_SECRET_ACCESS_KEY);
@@ -111,27 +110,22 @@ describe('exec and env', () => {
   it('exec passes a signal-ended child on as 128+signal', async () => {
     await startSession();
     const res = await anwbis(['exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'kill -TERM $$']);
-    expect(res.code).toBe(143);
+    expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 128 + 15, stderr: '' });
   });
 
   it('exec passes a signal sent to anwbis on to the command', async () => {
     await startSession();
-    const child = spawn(process.execPath, [ANWBIS_BIN, 'exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'], {
-      env: world.sandbox.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    for (let i = 0; i < 200 && !out.includes('ready'); i++) await new Promise((r) => setTimeout(r, 50));
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-    expect(out).toContain('got-term');
-    expect(code).toBe(7);
+    const run = startAnwbis(['exec', '--target', 'datalab-dev-admin', '--', 'sh', '-c', 'trap "echo got-term; exit 7" TERM; echo ready; while :; do sleep 0.1; done'], world.sandbox.env);
+    await run.waitFor('stdout', /ready/);
+    run.child.kill('SIGTERM');
+    const res = await run.exited();
+    // 7 is the child's own status, passed on.
+    expect(res).toMatchObject({ code: 7, stdout: 'ready\ngot-term\n', stderr: '' });
   });
 
   it('a cache hit loads neither oclif nor the AWS SDK', async () => {
     await startSession();
-    expect((await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).code).toBe(0);
+    expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
       const hook = join(dir, 'trace.mjs');
@@ -142,7 +136,7 @@ describe('exec and env', () => {
           `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
       );
       const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env });
-      expect(res.code).toBe(0);
+      expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
       expect(JSON.parse(res.stdout).Version).toBe(1);
       const loaded = readFileSync(log, 'utf8');
       expect(loaded).toContain('credential-process.bundle.js');
@@ -155,6 +149,7 @@ describe('exec and env', () => {
   it('env prints lines for bash, fish and powershell', async () => {
     await startSession();
     const bash = await anwbis(['env', '--target', 'datalab-dev-admin']);
+    expect(bash).toMatchObject({ code: EXIT.ok, stderr: '' });
     expect(bash.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA\w+'$/m);
     expect(bash.stdout).toMatch(/^unset AWS_PROFILE$/m);
     const evaluated = await run('bash', ['-c', `${bash.stdout}\necho "$AWS_ACCESS_KEY_ID $AWS_REGION"`], { env: world.sandbox.env });

@@ -16,7 +16,7 @@ import {
   type SeededScenario,
 } from '@anwbis/tools/emulator';
 import { startMetadataMock, type MetadataMock } from '@anwbis/tools/imds';
-import { snapshot } from './helpers.js';
+import { EXIT, expectOk, expectRefused, snapshot } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -69,9 +69,7 @@ describe('--from_ec2_role against a real instance-metadata implementation', () =
     mock = await startMetadataMock({ roleName: 'ci-runner', credentials, instanceId: INSTANCE });
     sandbox.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = mock.endpoint;
     await moto.startRecording();
-    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'ci-ext-1', '--from_ec2_role', '--nomfa', '--refresh']);
-    expect(res.stderr).not.toContain('ERROR');
-    expect(res.code).toBe(0);
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'ci-ext-1', '--from_ec2_role', '--nomfa', '--refresh']));
     expect(mock.output()).toMatch(/api\/token/);
     const calls = await moto.recording();
     const policy = calls.find((c) => c.action === 'GetRolePolicy')!;
@@ -90,8 +88,7 @@ describe('--from_ec2_role against a real instance-metadata implementation', () =
     mock = await startMetadataMock({ roleName: 'ci-runner', credentials: await instanceCredentials(), instanceId: INSTANCE });
     sandbox.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = mock.endpoint;
     await moto.startRecording();
-    const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'x1', '--from_ec2_role', '--nomfa', '--session-name', 'jenkins-42']);
-    expect(res.code).toBe(0);
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'x1', '--from_ec2_role', '--nomfa', '--session-name', 'jenkins-42']));
     expect((await moto.recording()).find((c) => c.action === 'AssumeRole')!.params.RoleSessionName).toBe('jenkins-42');
   });
 
@@ -105,8 +102,7 @@ describe('--from_ec2_role against a real instance-metadata implementation', () =
     sandbox.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = `http://127.0.0.1:${closed}`;
     const before = snapshot(sandbox);
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'x1', '--from_ec2_role', '--nomfa', '--refresh']);
-    expect(res.code).toBe(3);
-    expect(res.stderr).toMatch(new RegExp(`no instance metadata service answered at http://127.0.0.1:${closed} \\(waited \\d+ ms\\)`));
+    expectRefused(res, EXIT.config, new RegExp(`no instance metadata service answered at http://127.0.0.1:${closed} \\(waited \\d+ ms\\)`));
     expect(snapshot(sandbox)).toEqual(before);
   });
 });
@@ -119,8 +115,7 @@ describe('--from_ec2_role with an instance role that has no Delegated_Roles', ()
     sandbox.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = mock.endpoint;
     const before = snapshot(sandbox);
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-ext', 'x1', '--from_ec2_role', '--nomfa', '--refresh']);
-    expect(res.code).toBe(4);
-    expect(res.stderr).toMatch(/instance role ci-runner has no inline policy Delegated_Roles/);
+    expectRefused(res, EXIT.denied, /instance role ci-runner has no inline policy Delegated_Roles/);
     expect(snapshot(sandbox)).toEqual(before);
   });
 });

@@ -1,7 +1,44 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
-import { createSandbox, seedScenario, startMoto, type MotoServer, type Sandbox, type Scenario, type SeededScenario } from '@anwbis/tools/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
+import {
+  ANWBIS_BIN,
+  createSandbox,
+  seedScenario,
+  startMoto,
+  type MotoServer,
+  type ProcessResult,
+  type Sandbox,
+  type Scenario,
+  type SeededScenario,
+} from '@anwbis/tools/emulator';
+
+/**
+ * The exit codes the README documents. Written out here, not imported from core, so a change
+ * to core's table fails these tests instead of following it silently.
+ */
+export const EXIT = { ok: 0, usage: 2, config: 3, denied: 4, mfa: 5, aws: 6, file: 7, bug: 70 } as const;
+
+/** A line anwbis prints when it fails: an error it explains, or a crash. */
+const FAILURE_LINE = /^\[ (ERROR|BUG) \]/m;
+
+/** Asserts a run succeeded; when it did not, the failure shows its exit code and all of stderr. */
+export function expectOk(res: ProcessResult): void {
+  // A stderr without a failure line is expected as it is, so the diff still shows it in full.
+  const stderr = FAILURE_LINE.test(res.stderr) ? expect.not.stringMatching(FAILURE_LINE) : res.stderr;
+  expect({ code: res.code, signal: res.signal, stderr: res.stderr }).toEqual({ code: EXIT.ok, signal: null, stderr });
+}
+
+/**
+ * Asserts anwbis refused as documented: this exit code, and an `[ ERROR ]` line that `message`
+ * matches from that line on (a crash prints `[ BUG ]` and never matches). On failure it shows
+ * the exit code and all of stderr.
+ */
+export function expectRefused(res: ProcessResult, code: number, message: RegExp): void {
+  const reported = new RegExp(`^\\[ ERROR \\] [^\\n]*?(?:${message.source})`, 'm');
+  expect({ code: res.code, signal: res.signal, stderr: res.stderr }).toEqual({ code, signal: null, stderr: expect.stringMatching(reported) });
+}
 
 /** Every file under a sandbox with its bytes and mode, to prove a failed run changed nothing. */
 export function snapshot(sandbox: Sandbox): Record<string, string> {
@@ -42,4 +79,61 @@ export function emulatorWorld(scenario: () => Scenario): { readonly moto: MotoSe
   });
   afterEach(() => world.sandbox?.remove());
   return world;
+}
+
+/** A built `anwbis` started with its stdin left open, for what only a live process shows. */
+export interface RunningAnwbis {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** Resolves once the stream's output so far matches; after `timeoutMs` fails showing all output. */
+  waitFor(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves when it has exited; after `timeoutMs` kills it and fails showing all output. */
+  exited(timeoutMs?: number): Promise<ProcessResult>;
+}
+
+/** Starts the built `anwbis` without closing its stdin (runAnwbis closes it at once). */
+export function startAnwbis(args: readonly string[], env: Record<string, string>): RunningAnwbis {
+  const child = spawn(process.execPath, [ANWBIS_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  const seen = () => `exit: ${child.exitCode ?? child.signalCode ?? 'still running'}\nstdout:\n${output.stdout}\nstderr:\n${output.stderr}`;
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (output.stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (output.stderr += d));
+  child.stdin.on('error', () => undefined);
+  let isClosed = false;
+  const closed = new Promise<ProcessResult>((resolve) =>
+    child.once('close', (code, signal) => {
+      isClosed = true;
+      resolve({ code, signal, ...output });
+    }),
+  );
+  return {
+    child,
+    waitFor: (stream, pattern, timeoutMs = 180_000) =>
+      new Promise((resolve, reject) => {
+        const settle = () => {
+          if (pattern.test(output[stream])) done();
+          else if (isClosed) done(new Error(`exited without ${pattern} on ${stream}\n${seen()}`));
+        };
+        const timer = setTimeout(() => done(new Error(`no ${pattern} on ${stream} within ${timeoutMs} ms\n${seen()}`)), timeoutMs);
+        const done = (error?: Error) => {
+          clearTimeout(timer);
+          child[stream].off('data', settle);
+          child.off('close', settle);
+          if (error) reject(error);
+          else resolve();
+        };
+        child[stream].on('data', settle);
+        child.once('close', settle);
+        settle();
+      }),
+    exited: (timeoutMs = 180_000) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`still running after ${timeoutMs} ms\n${seen()}`));
+        }, timeoutMs);
+      });
+      return Promise.race([closed, late]).finally(() => clearTimeout(timer));
+    },
+  };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { conventionScenario, createSandbox, runAnwbis, runAwsCli, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
+import { expectOk } from './helpers.js';
 
 /**
  * Every command line of the original anwbis README, run as written (placeholders filled in)
@@ -41,7 +42,8 @@ beforeEach(async () => {
   bin = mkdtempSync(join(tmpdir(), 'anwbis-browsers-'));
   for (const name of ['firefox', 'google-chrome']) {
     const script = join(bin, name);
-    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/${name}.args"\n`);
+    // Written aside and renamed, so a reader never sees the file half written.
+    writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/${name}.args.tmp" && mv "${bin}/${name}.args.tmp" "${bin}/${name}.args"\n`);
     chmodSync(script, 0o755);
   }
   Object.assign(sandbox.env, { PATH: `${bin}:${process.env.PATH}`, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint });
@@ -53,59 +55,76 @@ afterEach(() => {
 
 const anwbis = (line: string, input = '') => runAnwbis(line.split(/\s+/).filter(Boolean), { env: sandbox.env, input });
 const aws = (line: string) => runAwsCli(line.split(' '), { env: sandbox.env, endpoint: moto.endpoint });
-async function browserArgs(name: string): Promise<string[]> {
+/** Who the AWS CLI acts as with a profile: proof of the role anwbis really assumed. */
+async function identity(profile: string): Promise<{ UserId: string; Account: string; Arn: string }> {
+  const res = await aws(`sts get-caller-identity --profile ${profile}`);
+  expect(res).toMatchObject({ code: 0, stderr: '' });
+  return JSON.parse(res.stdout);
+}
+/** The arguments a stand-in browser got; anwbis does not wait for the browser it starts. */
+async function browserArgs(name: string, timeoutMs = 180_000): Promise<string[]> {
   const file = join(bin, `${name}.args`);
-  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`the ${name} stand-in was not started within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return readFileSync(file, 'utf8').trim().split('\n');
 }
 
 describe('the original README, line by line', () => {
   it('anwbis -p datalab -e dev -r admin -b firefox', async () => {
     const res = await anwbis('-p datalab -e dev -r admin -b firefox', '471265\n');
+    expectOk(res);
     expect(res.stderr).toContain('[ OK ] You are authenticated as luis.gonzalez');
     expect(res.stderr).toContain('Assuming role admin from project datalab using MFA device from user luis.gonzalez...');
     expect(res.stderr).toContain('[ OK ] Assumed the role successfully');
-    expect(res.code).toBe(0);
     const [url] = await browserArgs('firefox');
     expect(new URL(url!).searchParams.get('Action')).toBe('login');
     expect(sandbox.read('credentials')).toMatch(/\[datalab-dev-admin\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\n/);
   });
 
   it('aws s3 ls --profile datalab-dev-admin, and aws --profile datalab-dev-admin s3 ls', async () => {
-    expect((await anwbis('-p datalab -e dev -r admin --mfa-code 471265')).code).toBe(0);
-    expect((await aws('s3 ls --profile datalab-dev-admin')).code).toBe(0);
-    expect((await aws('--profile datalab-dev-admin s3 ls')).code).toBe(0);
+    expectOk(await anwbis('-p datalab -e dev -r admin --mfa-code 471265'));
+    expect(await aws('s3 ls --profile datalab-dev-admin')).toMatchObject({ code: 0, stderr: '' });
+    expect(await aws('--profile datalab-dev-admin s3 ls')).toMatchObject({ code: 0, stderr: '' });
     const id = await runAwsCli(['sts', 'get-caller-identity'], { env: { ...sandbox.env, AWS_PROFILE: 'datalab-dev-admin', AWS_DEFAULT_PROFILE: 'datalab-dev-admin' }, endpoint: moto.endpoint });
     expect(JSON.parse(id.stdout).Account).toBe(DEV);
   });
 
   it('anwbis --profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a', async () => {
-    const res = await anwbis('--profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-code 471265');
-    expect(res.code).toBe(0);
-    expect(sandbox.read('credentials')).toContain('[datalab-dev-contractor-acme]');
+    expectOk(await anwbis('--profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-code 471265'));
+    expect(await identity('datalab-dev-contractor-acme')).toMatchObject({ Account: DEV, Arn: `arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-contractor-acme/${USER}` });
   });
 
   it('anwbis --profile corp -p datalab -e dev -r admin --get_session, then --profile corp-session-corp … --nomfa -b chrome', async () => {
-    expect((await anwbis('--profile corp -p datalab -e dev -r admin --get_session', '471265\n')).code).toBe(0);
+    expectOk(await anwbis('--profile corp -p datalab -e dev -r admin --get_session', '471265\n'));
     expect(sandbox.read('credentials')).toContain('[corp-session-corp]');
-    const res = await anwbis('--profile corp-session-corp -p datalab -e dev -r devops --nomfa -b chrome');
-    expect(res.stderr).not.toContain('ERROR');
-    expect(res.code).toBe(0);
+    expectOk(await anwbis('--profile corp-session-corp -p datalab -e dev -r devops --nomfa -b chrome'));
     const [url] = await browserArgs('google-chrome');
     expect(new URL(url!).searchParams.get('SigninToken')).toBeTruthy();
   });
 
   it('--isolate gives each profile its own Chromium-family browser profile under ANWBIS_HOME', async () => {
-    const res = await anwbis('-p datalab -e dev -r admin --mfa-code 471265 -b chrome --isolate');
-    expect(res.code).toBe(0);
+    expectOk(await anwbis('-p datalab -e dev -r admin --mfa-code 471265 -b chrome --isolate'));
     const args = await browserArgs('google-chrome');
     expect(args).toContain(`--user-data-dir=${join(sandbox.anwbisHome, 'browser-profiles', 'datalab-dev-admin')}`);
   });
 
   it('the underscore spellings: --iam_master_group --iam_policy --iam_delegated_role', async () => {
-    const res = await anwbis(
-      '-p datalab -e dev -r admin --mfa-code 471265 --iam_master_group corp-datalab-master-devops --iam_policy Delegated_Roles --iam_delegated_role dev-datalab-delegated-devops',
+    await moto.startRecording();
+    expectOk(
+      await anwbis(
+        '-p datalab -e dev -r admin --mfa-code 471265 --iam_master_group corp-datalab-master-devops --iam_policy Delegated_Roles --iam_delegated_role dev-datalab-delegated-devops',
+      ),
     );
-    expect(res.code).toBe(0);
+    const read = (await moto.recording()).find((c) => c.action === 'GetGroupPolicy');
+    expect(read?.params).toMatchObject({ GroupName: 'corp-datalab-master-devops', PolicyName: 'Delegated_Roles' });
+    // The profile keeps the -p/-e/-r name; the role in it is the one the flags named.
+    expect(await identity('datalab-dev-admin')).toEqual({
+      UserId: expect.any(String),
+      Account: DEV,
+      Arn: `arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-devops/${USER}`,
+    });
   });
 });

@@ -15,6 +15,11 @@ export interface RunOptions {
   /** Written to the child's stdin, which is then closed; without it stdin is empty. */
   readonly input?: string;
   readonly cwd?: string;
+  /**
+   * Kills the child after this long (default 240 s): only a hung child, as a run on a loaded
+   * machine can take a minute or more. Below the integration tests' own timeout
+   * (jest.preset.mjs), so the test fails showing what the child printed.
+   */
   readonly timeoutMs?: number;
 }
 
@@ -26,7 +31,7 @@ export function run(command: string, args: readonly string[], options: RunOption
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 240_000);
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(err);

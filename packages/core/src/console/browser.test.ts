@@ -17,7 +17,6 @@ import {
   type PlanContext,
   whichQueries,
 } from './browser.js';
-import { FakeBrowserLauncher } from '../testing/fakes.js';
 import { thrownAnwbisError } from '../testing/caught.js';
 
 const URL_WITH_METACHARACTERS = 'https://signin.aws.amazon.com/federation?Action=login&Issuer=a b&Destination=x%3Fy&SigninToken=$(id);`rm`*';
@@ -324,19 +323,3 @@ describe('createBrowserLauncher (real processes)', () => {
   });
 });
 
-describe('FakeBrowserLauncher', () => {
-  it('records what it was asked to open', async () => {
-    const fake = new FakeBrowserLauncher();
-    await fake.open('https://a.test/', 'firefox', { isolateProfile: 'p' });
-    expect(await fake.open('https://b.test/', 'link')).toEqual({ kind: 'link', url: 'https://b.test/' });
-    expect(fake.opened).toEqual([
-      { url: 'https://a.test/', choice: 'firefox', options: { isolateProfile: 'p' } },
-      { url: 'https://b.test/', choice: 'link', options: {} },
-    ]);
-  });
-
-  it('fails as told', async () => {
-    const failure = new AnwbisError('config', 'no browser');
-    await expect(new FakeBrowserLauncher(failure).open('u', 'chrome')).rejects.toBe(failure);
-  });
-});

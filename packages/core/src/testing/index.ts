@@ -1,4 +1,3 @@
 /** Test doubles for anwbis's ports, for the packages' own tests; not part of the runtime API. */
 export * from './caught.js';
-export * from './fakes.js';
 export * from './fake-aws.js';
