@@ -41,7 +41,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: 'MemberExpression[object.name=/^(it|test|describe)$/][property.name=/^(only|skip|todo)$/]', message: 'commit no focused, skipped or todo tests' },
+        // A skip decided by a condition (root only, a shell that cannot be installed) is shown
+        // as skipped with its reason; an unconditional one is a test switched off.
+        {
+          selector: 'MemberExpression[object.name=/^(it|test|describe)$/][property.name=/^(only|skip|todo)$/]:not(ConditionalExpression > MemberExpression)',
+          message: 'commit no focused, skipped or todo tests',
+        },
         { selector: 'Identifier[name=/^[fx](it|test|describe)$/]', message: 'commit no focused or skipped tests' },
       ],
     },
