@@ -245,14 +245,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       clearTimeout(settle);
       await watcher?.close();
       watcher = undefined;
-      await new Promise<void>((resolve) => {
-        net.close(() => resolve());
-        server.closeAll();
-      });
+      const closed = new Promise<void>((resolve) => net.close(() => resolve()));
+      // Clients see the connection close only once running refreshes are written and the
+      // socket is gone, so `anwbis daemon stop` can return when it sees that.
       await running;
       if (ownsSocket) rmSync(socketPath, { force: true });
       rmSync(tokenPathFor(socketPath), { force: true });
       log.info('daemon stopped');
+      server.closeAll();
+      await closed;
       resolveStopped();
     })());
   return { socketPath, stop, stopped };

@@ -172,6 +172,12 @@ describe('Scheduler: the corp session clock', () => {
     expect(due(s, 1900)).toEqual(['datalab-dev-admin']);
   });
 
+  it('a session record rewritten with an earlier end is believed: the next tick ends it', () => {
+    const s = withSession(8 * 3600);
+    expect(s.sessionSeen('default', at(-1), at(10))).toEqual([]);
+    expect(s.tick(at(11)).events.map((e) => e.type)).toEqual(['session.expired', 'failed']);
+  });
+
   it.each([
     [7200, 'valid'],
     [1700, 'expiring'],

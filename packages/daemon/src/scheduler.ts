@@ -234,9 +234,11 @@ export class Scheduler {
     const session = this.sessions.get(source);
     if (!session) return [];
     const next = expiresAt?.getTime();
-    const renewed = next !== undefined && next > now.getTime() && (session.expiresAt === undefined || next > session.expiresAt);
+    if (next === undefined || next === session.expiresAt) return [];
+    const renewed = next > now.getTime() && (session.expired || session.expiresAt === undefined || next > session.expiresAt);
     if (!renewed) {
-      if (session.expiresAt === undefined && next !== undefined) session.expiresAt = next;
+      // An earlier end than believed (the record was rewritten): the next tick's clock acts on it.
+      session.expiresAt = next;
       return [];
     }
     const wasExpired = session.expired;
