@@ -283,7 +283,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     const res = await anwbis(['daemon', 'install', '--no-enable'], { XDG_CONFIG_HOME: configHome });
     expect(res.code).toBe(0);
     const service = readFileSync(join(configHome, 'systemd', 'user', 'anwbis-daemon.service'), 'utf8');
-    expect(service).toContain(`ExecStart="${process.execPath}" "`);
+    expect(service).toContain(`ExecStart="${process.execPath}" "--max-semi-space-size=1" "--max-old-space-size=96" "`);
     expect(service).toMatch(/bin\/run\.js" "daemon" "run"/);
     expect(service).toContain(`Environment="ANWBIS_HOME=${world.sandbox.anwbisHome}"`);
     expect(res.stderr).toContain('systemctl --user enable --now anwbis-daemon.socket');

@@ -9,6 +9,8 @@ import type { WatchSpec } from './watch-spec.js';
 export class FakeBackend implements DaemonBackend {
   readonly files: { credentials: string; config: string };
   readonly refreshes: string[] = [];
+  /** How often the daemon looked at what the files hold. */
+  writtenCalls = 0;
   readonly sessions = new Map<string, Date>();
   readonly profiles = new Map<string, { accessKeyId: string; expiresAt: Date }>();
   private readonly failures: Array<{ reason: FailureReason; message: string }> = [];
@@ -46,7 +48,13 @@ export class FakeBackend implements DaemonBackend {
     return { profile: `corp-session-${sourceProfile}`, expiresAt };
   }
 
+  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
+    this.writtenCalls++;
+    return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
+  }
+
   async written(profile: string): Promise<WrittenProfile> {
+    this.writtenCalls++;
     const p = this.profiles.get(profile);
     return p ? { present: true, ...p } : { present: false };
   }

@@ -3,6 +3,7 @@
  * {@link DaemonBackend}. The real one composes core's assume and corp-session services; the
  * scheduler and server tests use {@link FakeBackend} from `backend-fake.ts`.
  */
+import { createHash } from 'node:crypto';
 import {
   AnwbisError,
   AwsCallError,
@@ -16,10 +17,14 @@ import {
   fromInstanceMetadata,
   loadProfileCredentials,
   loadSettings,
+  parseAwsIni,
+  readAwsFile,
   readCredentialsProfile,
   sessionProfileName,
   silentReporter,
   systemClock,
+  type AwsCredentials,
+  type AwsPort,
   type Env,
 } from '@anwbis/core';
 import type { FailureReason } from './scheduler.js';
@@ -56,6 +61,8 @@ export interface DaemonBackend {
   /** A new corp session from an MFA code (GetSessionToken), written. */
   unlock(sourceProfile: string, mfaCode: string): Promise<{ profile: string; expiresAt: Date }>;
   written(profile: string): Promise<WrittenProfile>;
+  /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
+  keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
 }
 
 const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
@@ -79,6 +86,28 @@ export function classifyFailure(error: unknown): RefreshFailure {
   return new RefreshFailure('other', message);
 }
 
+/** Corp sessions whose SDK clients are kept; one is in use, the rest are about to be dropped. */
+const KEPT_PORTS = 4;
+
+/**
+ * One set of SDK clients per corp session and region, reused by every refresh: a new client
+ * per refresh would open (and keep alive) a connection pool each time.
+ */
+export function reusedPorts(create: (options: { credentials: AwsCredentials; region: string }) => AwsPort) {
+  const ports = new Map<string, AwsPort>();
+  return (options: { credentials: AwsCredentials; region: string }): AwsPort => {
+    const c = options.credentials;
+    // Hashed: the key must change with the secret and token, and must not hold them.
+    const key = createHash('sha256').update(JSON.stringify([c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '', options.region])).digest('hex');
+    let port = ports.get(key);
+    if (port) ports.delete(key);
+    else port = create(options);
+    ports.set(key, port);
+    while (ports.size > KEPT_PORTS) ports.delete(ports.keys().next().value!);
+    return port;
+  };
+}
+
 /** The backend on today's core: `assume` from `corp-session-<source>` with no MFA, `corpSession` to unlock. */
 export function coreBackend(env: Env): DaemonBackend {
   const home = anwbisHome(env);
@@ -90,7 +119,7 @@ export function coreBackend(env: Env): DaemonBackend {
     reporter: silentReporter,
     loadSourceCredentials: loadProfileCredentials,
     instanceMetadata: fromInstanceMetadata,
-    createAws: createSdkPort,
+    createAws: reusedPorts(createSdkPort),
   };
   const sessionName = async (source: string) => sessionProfileName(source, (await loadSettings(home)).naming);
   const session = async (source: string) => {
@@ -133,6 +162,19 @@ export function coreBackend(env: Env): DaemonBackend {
         { ...deps, mfa: { flag: mfaCode, prompter: { interactive: false, ask: () => Promise.reject(new Error('the daemon never prompts')) } } },
       );
       return { profile: result.profile, expiresAt: result.credentials.expiration };
+    },
+    async keys(profiles) {
+      const parsed = parseAwsIni(await readAwsFile(credentials));
+      if (!parsed.ok) throw parsed.error;
+      const { lines, sections } = parsed.ini;
+      const found = new Map<string, string>();
+      for (const section of sections) {
+        for (let i = section.header + 1; i < section.end; i++) {
+          const line = lines[i]!;
+          if (line.kind === 'key' && line.key.toLowerCase() === 'aws_access_key_id') found.set(section.name, line.value.trim());
+        }
+      }
+      return new Map(profiles.map((p) => [p, found.get(p)]));
     },
     async written(profile) {
       const keys = await readCredentialsProfile(credentials, profile);

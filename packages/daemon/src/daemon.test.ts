@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeBackend } from './backend-fake.js';
 import { DaemonClient } from './client.js';
@@ -160,6 +160,26 @@ describe('the methods', () => {
     const unlocked = await c.unlock('123456');
     expect(unlocked.profile).toBe('corp-session-default');
     await waitFor(async () => (await c.status()).profiles[0]!.state === 'fresh');
+  });
+
+  it('a change to the AWS files does not unwatch a watched profile that was never written yet (it was taken for a deleted section)', async () => {
+    backend.failNext('throttled');
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await waitFor(async () => (await c.status()).profiles[0]!.state === 'retrying');
+    const looked = backend.writtenCalls;
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(() => backend.writtenCalls > looked);
+    expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
+  });
+
+  it('a watched profile whose section was deleted is unwatched', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    backend.profiles.delete('datalab-dev-admin');
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 0);
   });
 
   it('refresh of a profile nobody watches is an error with a next step', async () => {

@@ -123,13 +123,21 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const reconcile = async () => {
     for (const source of scheduler.sourceProfiles()) await readSession(source);
     let removed = false;
-    for (const spec of scheduler.specs()) {
-      const written = await backend.written(spec.profile);
+    const specs = scheduler.specs();
+    const keys = await backend.keys(specs.map((s) => s.profile));
+    for (const spec of specs) {
+      const key = keys.get(spec.profile);
+      // The daemon's own writes end here: the key is the one it wrote.
+      if (key !== undefined && key === ownKeys.get(spec.profile)) continue;
+      const written = key === undefined ? { present: false } : await backend.written(spec.profile);
       if (!written.present) {
+        // Only a section that was there is one the person deleted; a new watch may not be written yet.
+        if (!ownKeys.has(spec.profile)) continue;
         scheduler.unwatch(spec.profile);
+        ownKeys.delete(spec.profile);
         removed = true;
         emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${backend.files.credentials}` });
-      } else if (written.accessKeyId !== ownKeys.get(spec.profile) && written.expiresAt) {
+      } else if ('expiresAt' in written && written.expiresAt) {
         ownKeys.set(spec.profile, written.accessKeyId!);
         scheduler.writtenElsewhere(spec.profile, written.expiresAt);
         log.info(`${spec.profile} was written by another anwbis; next refresh follows its expiry ${written.expiresAt.toISOString()}`);
@@ -158,10 +166,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       await readSession(spec.sourceProfile);
       log.info(`watching ${spec.profile} (from the corp session of ${spec.sourceProfile}, ${spec.durationSeconds} s${spec.until ? ` until ${spec.until}` : ''})`);
       void tick();
-      return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)!.state };
+      return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
     },
     async unwatch(profile) {
       const removed = scheduler.unwatch(profile);
+      ownKeys.delete(profile);
       if (removed) {
         await save();
         log.info(`stopped watching ${profile}`);

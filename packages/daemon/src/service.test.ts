@@ -19,7 +19,7 @@ describe('serviceFiles', () => {
     expect(manager).toBe('systemd');
     expect(files.map((f) => f.path)).toEqual(['/home/u/.config/systemd/user/anwbis-daemon.socket', '/home/u/.config/systemd/user/anwbis-daemon.service']);
     expect(files[0]!.text).toContain('ListenStream=%t/anwbis/daemon.sock\nSocketMode=0600\nDirectoryMode=0700');
-    expect(files[1]!.text).toContain(`ExecStart="${process.execPath}" "/home/u/with space/run.js" "daemon" "run"`);
+    expect(files[1]!.text).toContain(`ExecStart="${process.execPath}" "--max-semi-space-size=1" "--max-old-space-size=96" "/home/u/with space/run.js" "daemon" "run"`);
     expect(files[1]!.text).toContain('Environment="ANWBIS_HOME=/home/u/100%%/$$state"');
   });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from '@oclif/core';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
-import { DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
+import { DAEMON_NODE_FLAGS, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
 import { stderrReporter } from '../../runtime.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
@@ -27,7 +27,7 @@ export default class DaemonStart extends Command {
     // Its early failures (a refused directory, a broken config) are shown from here.
     const stderrFile = join(logs, 'daemon.stderr');
     const err = openSync(stderrFile, 'w', 0o600);
-    const child = spawn(process.execPath, [BIN, 'daemon', 'run'], { detached: true, stdio: ['ignore', 'ignore', err], env: process.env });
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', 'run'], { detached: true, stdio: ['ignore', 'ignore', err], env: process.env });
     closeSync(err);
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));
