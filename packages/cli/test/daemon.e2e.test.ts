@@ -255,7 +255,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
           await client.refresh('datalab-dev-admin');
           n++;
           // A pause such as real refreshes have between them, so the CLIs get the file lock too.
-          await new Promise((r) => setTimeout(r, 200));
+          await new Promise((r) => setTimeout(r, 1000));
         }
         return n;
       })();
