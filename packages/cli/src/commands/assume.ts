@@ -38,6 +38,7 @@ export default class Assume extends AnwbisCommand {
       description: 'first start (or reuse) an 8-hour corp session corp-session-<profile> with your MFA code, then assume the role with it (also --get_session)',
       default: false,
     }),
+    watch: Flags.boolean({ description: 'then hand the profile to the daemon to keep fresh from your corp session (see anwbis watch)', default: false }),
     'from-ec2-role': Flags.boolean({
       description: "use the EC2 instance role's credentials (IMDSv2) and its Delegated_Roles policy; no MFA (also --from_ec2_role)",
       default: false,
@@ -53,6 +54,11 @@ export default class Assume extends AnwbisCommand {
     if (flags.browser === 'link' && (this.jsonEnabled() || flags.stdout)) {
       throw new AnwbisError('usage', '-b link prints the sign-in URL on stdout: use it without --json and --stdout');
     }
+    if (flags.watch && flags['from-ec2-role']) throw new AnwbisError('usage', '--watch refreshes from a corp session: it does not go with --from_ec2_role');
+    // Loaded only for --watch: the daemon's client is not part of a plain assume's start-up.
+    const handover = flags.watch ? await import('../watch-handover.js') : undefined;
+    const limits = handover?.watchLimits(flags.duration, undefined);
+    const watching = await handover?.connectDaemon('anwbis assume --watch');
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     let sourceProfile = flags.profile;
     let noMfa = flags.nomfa;
@@ -76,6 +82,16 @@ export default class Assume extends AnwbisCommand {
       },
       runtime,
     );
+    if (handover && watching && limits) {
+      try {
+        const corpProfile = await handover.corpProfileFor(sourceProfile, runtime.env);
+        await handover.requireCorpSession(corpProfile, runtime.env);
+        await handover.handOver(watching, { ...request, ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}) }, result.profile, corpProfile, limits);
+        runtime.say.ok(`The daemon keeps ${result.profile} fresh`);
+      } finally {
+        watching.close();
+      }
+    }
     if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
     if (flags.browser !== undefined || flags['browser-command'] !== undefined) {
       await openConsoleAndReport(

@@ -53,15 +53,21 @@ export interface PreparedRequest {
   readonly key: string;
 }
 
+/** `-p/-e/-r` with the overrides: `--target` read back with the profile pattern in force. */
+export function targetRequestOf(spec: TargetSpec, patterns: NamingPatterns): TargetRequest {
+  if (!('name' in spec)) return spec;
+  const { name, ...overrides } = spec;
+  return { ...overrides, ...splitTargetName(name, patterns.profile) };
+}
+
 /** Resolves `-p/-e/-r` or `--target` into names with the naming patterns in force. */
 export function targetOf(spec: TargetSpec, patterns: NamingPatterns): Target {
-  const parts = 'name' in spec ? splitTargetName(spec.name, patterns.profile) : spec;
+  const parts = targetRequestOf(spec, patterns);
   if (parts.role === 'contractor' && spec.contractor === undefined) {
     throw new AnwbisError('usage', '-r contractor needs -c NAME', { next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID' });
   }
   if (spec.contractor !== undefined && parts.role !== 'contractor') throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
-  const { name: _name, ...overrides } = spec as TargetRequest & { name?: string };
-  return resolveTarget({ ...overrides, project: parts.project, env: parts.env, role: parts.role }, patterns);
+  return resolveTarget(parts, patterns);
 }
 
 /** Checks everything the user typed that needs no settings, before any file is read or AWS is called. */

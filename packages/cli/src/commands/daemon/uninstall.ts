@@ -1,0 +1,32 @@
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command } from '@oclif/core';
+import { serviceFiles } from '@anwbis/daemon';
+import { stderrSay } from '../../runtime.js';
+
+const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
+
+export default class DaemonUninstall extends Command {
+  static override summary = 'Remove the service that runs the daemon at login (see daemon install)';
+  static override examples = ['anwbis daemon uninstall'];
+
+  async run(): Promise<void> {
+    await this.parse(DaemonUninstall);
+    const reporter = stderrSay(false);
+    const service = serviceFiles({
+      platform: process.platform,
+      node: process.execPath,
+      anwbis: BIN,
+      home: process.env.HOME ?? '',
+      ...(process.env.XDG_CONFIG_HOME ? { configHome: process.env.XDG_CONFIG_HOME } : {}),
+      environment: {},
+    });
+    // Best effort: the service may never have been enabled.
+    for (const [command, ...args] of service.disable) spawnSync(command!, args, { stdio: 'ignore' });
+    for (const file of service.files) {
+      rmSync(file.path, { force: true });
+      reporter.ok(`Removed ${file.path}`);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+import { Command } from '@oclif/core';
+import { anwbisHome, loadSettings, targetOf } from '@anwbis/core';
+import { DaemonClient } from '@anwbis/daemon';
+import { targetOrNameFlags } from '../flags.js';
+import { stderrSay } from '../runtime.js';
+import { requestFromFlags } from '../target.js';
+
+export default class Unwatch extends Command {
+  static override summary = 'Stop the daemon keeping a profile fresh (the profile stays until it expires)';
+  static override examples = ['anwbis unwatch -p datalab -e dev -r admin', 'anwbis unwatch --target datalab-dev-admin'];
+
+  static override flags = { ...targetOrNameFlags };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Unwatch);
+    const request = requestFromFlags(flags);
+    const profile = targetOf(request.target, (await loadSettings(anwbisHome(process.env))).naming).profileName;
+    const client = await DaemonClient.connect(process.env, { client: 'anwbis unwatch' });
+    try {
+      const { removed } = await client.unwatch(profile);
+      stderrSay(false).info(removed ? `The daemon no longer refreshes ${profile}.` : `${profile} was not watched.`);
+    } finally {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,293 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { DaemonClient } from '@anwbis/daemon';
+import { emulatorWorld, modeOf } from './helpers.js';
+
+const DEV = '222222222222';
+const USER = 'luis.gonzalez';
+const OTHER_ROLES = ['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'r7', 'r8'];
+
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops', ...OTHER_ROLES] } } }));
+
+let runtime: string;
+let env: Record<string, string>;
+const pids = new Set<number>();
+
+beforeEach(() => {
+  // Short, private, per test: a Unix socket path is limited to about 107 bytes.
+  runtime = mkdtempSync('/tmp/anwr-');
+  chmodSync(runtime, 0o700);
+  env = { ...world.sandbox.env, XDG_RUNTIME_DIR: runtime };
+});
+
+afterEach(async () => {
+  await runAnwbis(['daemon', 'stop'], { env });
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  pids.clear();
+  rmSync(runtime, { recursive: true, force: true });
+});
+
+const anwbis = (args: string[], extra: Record<string, string> = {}) => runAnwbis(args, { env: { ...env, ...extra } });
+const aws = (args: string[]) => runAwsCli(args, { env, endpoint: world.moto.endpoint });
+const sectionKey = (profile: string) => new RegExp(`\\[${profile}\\]\\naws_access_key_id = (\\S+)`).exec(world.sandbox.read('credentials'))?.[1];
+const socketPath = () => join(runtime, 'anwbis', 'daemon.sock');
+
+function settings(text: string): void {
+  mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
+  writeFileSync(join(world.sandbox.anwbisHome, 'config'), text);
+}
+
+async function status(): Promise<{ pid: number; session: { profile: string; state: string; expiresAt: string | null } | null; profiles: Array<Record<string, string | null>> }> {
+  const res = await anwbis(['daemon', 'status', '--json']);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  return JSON.parse(res.stdout);
+}
+
+async function startDaemon(): Promise<number> {
+  const res = await anwbis(['daemon', 'start']);
+  expect(res.stderr).toMatch(/The anwbis daemon is (already )?running/);
+  expect(res.code).toBe(0);
+  const { pid } = await status();
+  pids.add(pid);
+  return pid;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('anwbis daemon and watch, as a person uses them', () => {
+  it('keeps a watched profile fresh from the corp session, without MFA, and the AWS CLI takes the new key', async () => {
+    settings('[daemon]\nrefresh_before_seconds = 895\nnotifications = false\n');
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    const sessionKey = sectionKey('corp-session-default');
+    await startDaemon();
+    await world.moto.startRecording();
+    const watched = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--duration', '900']);
+    expect(watched.stderr).toContain('The daemon keeps datalab-dev-admin fresh from corp-session-default');
+    expect(watched.code).toBe(0);
+    const first = sectionKey('datalab-dev-admin');
+    expect(first).toMatch(/^ASIA/);
+
+    const second = await waitFor('the daemon to refresh the profile', async () => {
+      const key = sectionKey('datalab-dev-admin');
+      return key !== first && key;
+    });
+    const calls = (await world.moto.recording()).filter((c) => c.action === 'AssumeRole');
+    expect(calls.length).toBeGreaterThanOrEqual(2);
+    for (const call of calls) {
+      expect(call.accessKeyId).toBe(sessionKey);
+      expect(call.params).not.toHaveProperty('SerialNumber');
+      expect(call.params).not.toHaveProperty('TokenCode');
+      expect(call.params.DurationSeconds).toBe('900');
+    }
+    const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
+    expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
+    expect(second).toMatch(/^ASIA/);
+
+    const shown = await status();
+    expect(Object.keys(shown).sort()).toEqual(['pid', 'profiles', 'session', 'socket', 'version']);
+    expect(shown.session).toEqual({ profile: 'corp-session-default', state: 'valid', expiresAt: expect.any(String) });
+    expect(shown.profiles).toEqual([
+      { profile: 'datalab-dev-admin', state: expect.stringMatching(/^(fresh|refreshing)$/), expiresAt: expect.any(String), lastRefreshAt: expect.any(String), lastError: null },
+    ]);
+    const log = readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+    expect(log).toContain('refreshed datalab-dev-admin');
+    const secret = /aws_secret_access_key = (\S+)/.exec(world.sandbox.read('credentials'))![1]!;
+    expect(log).not.toContain(secret);
+  }, 150_000);
+
+  it('watch without a valid corp session names the command that starts one, and assume --watch hands over', async () => {
+    await startDaemon();
+    const res = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('there is no valid corp session corp-session-default');
+    expect(res.stderr).toContain('`anwbis session`');
+
+    const assumed = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'devops', '--get_session', '--mfa-code', '123456', '--watch']);
+    expect(assumed.stderr).toContain('The daemon keeps datalab-dev-devops fresh');
+    expect(assumed.code).toBe(0);
+    expect((await status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-devops']);
+    expect((await anwbis(['unwatch', '--target', 'datalab-dev-devops'])).code).toBe(0);
+    expect((await status()).profiles).toEqual([]);
+  }, 60_000);
+
+  it('watch with the daemon not running says how to start it', async () => {
+    const res = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain('the anwbis daemon is not running');
+    expect(res.stderr).toContain('anwbis daemon start');
+  });
+
+  it('a second start keeps the first; kill -9 then start restores the watch list; stop removes the socket', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    const pid = await startDaemon();
+    expect(modeOf(socketPath())).toBe('600');
+    expect(modeOf(join(runtime, 'anwbis'))).toBe('700');
+    expect(modeOf(join(runtime, 'anwbis', 'daemon.token'))).toBe('600');
+    expect(await startDaemon()).toBe(pid);
+    expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
+
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the daemon to die', async () => !alive(pid));
+    expect(statSync(socketPath()).isSocket()).toBe(true);
+    const again = await startDaemon();
+    expect(again).not.toBe(pid);
+    expect((await status()).profiles).toEqual([expect.objectContaining({ profile: 'datalab-dev-admin', state: 'fresh' })]);
+
+    const stopped = await anwbis(['daemon', 'stop']);
+    expect(stopped.code).toBe(0);
+    expect(existsSync(socketPath())).toBe(false);
+    await waitFor('the daemon to exit', async () => !alive(again));
+    const none = await anwbis(['daemon', 'status']);
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('the anwbis daemon is not running');
+  }, 90_000);
+
+  it('refuses a wrong or missing token, and survives garbage and a 2 MB line', async () => {
+    await startDaemon();
+    const send = (bytes: Buffer) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(socketPath());
+        let got = '';
+        socket.setEncoding('utf8').on('data', (d: string) => (got += d));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(got));
+        socket.end(bytes);
+      });
+    const wrong = await send(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hello', params: { token: '0'.repeat(64), protocol: 1 } })}\n{"jsonrpc":"2.0","id":2,"method":"status"}\n`));
+    expect(wrong).toContain('wrong or missing token');
+    expect(wrong).not.toContain('"result"');
+    const missing = await send(Buffer.from('{"jsonrpc":"2.0","id":1,"method":"status"}\n'));
+    expect(missing).not.toContain('"result"');
+    await send(Buffer.from([0xde, 0xad, 0xbe, 0xef, 0xff, 0x0a]));
+    await send(Buffer.concat([Buffer.alloc(2 * 1024 * 1024, 0x7b), Buffer.from('\n')]));
+    await send(Buffer.from('{"jsonrpc":"2.0","id":1,"meth'));
+    expect((await status()).profiles).toEqual([]);
+  }, 60_000);
+
+  it.each([
+    ['a planted symlink', (dir: string) => {
+      mkdirSync(join(runtime, 'elsewhere'), { mode: 0o700 });
+      symlinkSync(join(runtime, 'elsewhere'), dir);
+    }, /refusing the daemon's directory .*: it is a symbolic link/],
+    ['a group-writable directory', (dir: string) => {
+      mkdirSync(dir);
+      chmodSync(dir, 0o770);
+    }, /refusing the daemon's directory .*: its mode is 770/],
+  ])('refuses %s as the socket directory', async (_name, plant, message) => {
+    plant(join(runtime, 'anwbis'));
+    const res = await anwbis(['daemon', 'start']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(message);
+  }, 60_000);
+
+  it('an expired corp session shows needs-mfa; anwbis session renews it and the daemon refreshes at once', async () => {
+    settings('[daemon]\nnotifications = false\n');
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
+    const first = sectionKey('datalab-dev-admin');
+
+    const recordPath = join(world.sandbox.anwbisHome, 'profiles', 'corp-session-default.json');
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    writeFileSync(recordPath, JSON.stringify({ ...record, expiration: new Date(Date.now() - 1000).toISOString() }));
+    await waitFor('needs-mfa', async () => (await status()).profiles[0]?.state === 'needs-mfa');
+    expect((await status()).session).toMatchObject({ profile: 'corp-session-default', state: 'expired' });
+
+    expect((await anwbis(['session', '--mfa-code', '654321'])).code).toBe(0);
+    const refreshed = await waitFor('the refresh after the renewal', async () => {
+      const p = (await status()).profiles[0];
+      return p?.state === 'fresh' && p.lastRefreshAt !== null && p;
+    });
+    expect(refreshed.lastError).toBeNull();
+    expect(sectionKey('datalab-dev-admin')).not.toBe(first);
+    expect((await status()).session).toMatchObject({ state: 'valid' });
+  }, 150_000);
+
+  it('a watched profile whose section the person deletes is unwatched and logged', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
+    const text = world.sandbox.read('credentials');
+    world.sandbox.write('credentials', text.replace(/\[datalab-dev-admin\][^[]*/, ''));
+    await waitFor('the unwatch', async () => (await status()).profiles.length === 0);
+    expect(readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8')).toMatch(/stopped watching datalab-dev-admin: its section was removed/);
+    expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+  }, 60_000);
+
+  it('the daemon refreshing while 8 CLIs assume other roles loses no section', async () => {
+    settings('[daemon]\nnotifications = false\n');
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
+    const client = await DaemonClient.connect(env);
+    try {
+      let cliDone = false;
+      const refreshing = (async () => {
+        let n = 0;
+        while (!cliDone) {
+          await client.refresh('datalab-dev-admin');
+          n++;
+          // A pause such as real refreshes have between them, so the CLIs get the file lock too.
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+        return n;
+      })();
+      const results = await Promise.all(OTHER_ROLES.map((role) => anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', role, '--nomfa'])));
+      cliDone = true;
+      expect(await refreshing).toBeGreaterThan(0);
+      expect(results.map((r) => r.code)).toEqual(OTHER_ROLES.map(() => 0));
+    } finally {
+      client.close();
+    }
+    const credentials = world.sandbox.read('credentials');
+    const config = world.sandbox.read('config');
+    for (const profile of ['default', 'corp-session-default', 'datalab-dev-admin', ...OTHER_ROLES.map((r) => `datalab-dev-${r}`)]) {
+      expect(credentials).toContain(`[${profile}]\naws_access_key_id = `);
+      if (profile !== 'default') expect(config).toContain(`[profile ${profile}]\nregion = eu-west-1`);
+    }
+    for (const role of OTHER_ROLES) {
+      const id = await aws(['sts', 'get-caller-identity', '--profile', `datalab-dev-${role}`]);
+      expect(JSON.parse(id.stdout).Arn).toContain(`dev-datalab-delegated-${role}`);
+    }
+  }, 150_000);
+
+  it('daemon install --no-enable writes systemd units with absolute paths; uninstall removes them', async () => {
+    const configHome = join(world.sandbox.dir, 'xdg-config');
+    const res = await anwbis(['daemon', 'install', '--no-enable'], { XDG_CONFIG_HOME: configHome });
+    expect(res.code).toBe(0);
+    const service = readFileSync(join(configHome, 'systemd', 'user', 'anwbis-daemon.service'), 'utf8');
+    expect(service).toContain(`ExecStart="${process.execPath}" "--max-semi-space-size=1" "--max-old-space-size=96" "`);
+    expect(service).toMatch(/bin\/run\.js" "daemon" "run"/);
+    expect(service).toContain(`Environment="ANWBIS_HOME=${world.sandbox.anwbisHome}"`);
+    expect(res.stderr).toContain('systemctl --user enable --now anwbis-daemon.socket');
+    expect((await anwbis(['daemon', 'uninstall'], { XDG_CONFIG_HOME: configHome })).code).toBe(0);
+    expect(existsSync(join(configHome, 'systemd', 'user', 'anwbis-daemon.service'))).toBe(false);
+  });
+});

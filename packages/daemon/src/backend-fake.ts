@@ -1,0 +1,61 @@
+import { RefreshFailure, type DaemonBackend, type WrittenProfile } from './backend.js';
+import type { FailureReason } from './scheduler.js';
+import type { WatchSpec } from './watch-spec.js';
+
+/**
+ * An in-memory {@link DaemonBackend} for the daemon's own tests: refreshes succeed with a new
+ * key each time unless a failure is queued, and every call is counted.
+ */
+export class FakeBackend implements DaemonBackend {
+  readonly files: { credentials: string; config: string };
+  readonly refreshes: string[] = [];
+  /** How often the daemon looked at what the files hold. */
+  writtenCalls = 0;
+  readonly sessions = new Map<string, Date>();
+  readonly profiles = new Map<string, { accessKeyId: string; expiresAt: Date }>();
+  private readonly failures: Array<{ reason: FailureReason; message: string }> = [];
+  private serial = 0;
+
+  constructor(
+    dir: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.files = { credentials: `${dir}/credentials`, config: `${dir}/config` };
+  }
+
+  failNext(reason: FailureReason, message = `fake ${reason}`): void {
+    this.failures.push({ reason, message });
+  }
+
+  async refresh(watch: WatchSpec): Promise<{ expiresAt: Date; accessKeyId: string }> {
+    this.refreshes.push(watch.profile);
+    const failure = this.failures.shift();
+    if (failure) throw new RefreshFailure(failure.reason, failure.message);
+    const written = { accessKeyId: `ASIAFAKE${++this.serial}`, expiresAt: new Date(this.now().getTime() + Math.min(watch.durationSeconds, 3600) * 1000) };
+    this.profiles.set(watch.profile, written);
+    return written;
+  }
+
+  async session(sourceProfile: string): Promise<{ profile: string; expiresAt?: Date }> {
+    const expiresAt = this.sessions.get(sourceProfile);
+    return { profile: `corp-session-${sourceProfile}`, ...(expiresAt ? { expiresAt } : {}) };
+  }
+
+  async unlock(sourceProfile: string, mfaCode: string): Promise<{ profile: string; expiresAt: Date }> {
+    if (!/^\d{6}$/.test(mfaCode)) throw new Error('the MFA code is not six digits');
+    const expiresAt = new Date(this.now().getTime() + 8 * 3600_000);
+    this.sessions.set(sourceProfile, expiresAt);
+    return { profile: `corp-session-${sourceProfile}`, expiresAt };
+  }
+
+  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
+    this.writtenCalls++;
+    return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
+  }
+
+  async written(profile: string): Promise<WrittenProfile> {
+    this.writtenCalls++;
+    const p = this.profiles.get(profile);
+    return p ? { present: true, ...p } : { present: false };
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The daemon's one port onto core: everything it does to AWS and the AWS files goes through
+ * {@link DaemonBackend}. The real one composes core's assume and corp-session services; the
+ * scheduler and server tests use {@link FakeBackend} from `backend-fake.ts`.
+ */
+import { createHash } from 'node:crypto';
+import {
+  AnwbisError,
+  AwsCallError,
+  StateStore,
+  anwbisHome,
+  configFilePath,
+  corpSession,
+  createSdkPort,
+  credentialsFilePath,
+  fromInstanceMetadata,
+  loadProfileCredentials,
+  loadSettings,
+  parseAwsIni,
+  readAwsFile,
+  readCredentialsProfile,
+  sessionProfileName,
+  refreshWrittenProfile,
+  silentEvents,
+  systemClock,
+  type AwsCredentials,
+  type AwsPort,
+  type Env,
+} from '@anwbis/core';
+import type { FailureReason } from './scheduler.js';
+import { chainedDuration } from './scheduler.js';
+import type { WatchSpec } from './watch-spec.js';
+
+/** A refresh that did not work, classified for the scheduler; the message is for a person. */
+export class RefreshFailure extends Error {
+  constructor(
+    readonly reason: FailureReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RefreshFailure';
+  }
+}
+
+/** What the credentials file holds for a profile now, and what anwbis recorded about it. */
+export interface WrittenProfile {
+  /** Whether the credentials file has the section at all. */
+  readonly present: boolean;
+  readonly accessKeyId?: string;
+  /** Expiry anwbis recorded, when the section still holds the key it recorded. */
+  readonly expiresAt?: Date;
+}
+
+export interface DaemonBackend {
+  /** The AWS files, whose directories the daemon watches. */
+  readonly files: { readonly credentials: string; readonly config: string };
+  /** New credentials for a watched profile from its corp session, written; throws {@link RefreshFailure}. */
+  refresh(watch: WatchSpec): Promise<{ expiresAt: Date; accessKeyId: string }>;
+  /** The corp session of a source profile, as recorded. */
+  session(sourceProfile: string): Promise<{ profile: string; expiresAt?: Date }>;
+  /** A new corp session from an MFA code (GetSessionToken), written. */
+  unlock(sourceProfile: string, mfaCode: string): Promise<{ profile: string; expiresAt: Date }>;
+  written(profile: string): Promise<WrittenProfile>;
+  /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
+  keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+}
+
+const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
+const SESSION_GONE = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'RequestExpired']);
+const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+
+/** Sorts a failure of core's assume into what the scheduler does about it. */
+export function classifyFailure(error: unknown): RefreshFailure {
+  if (error instanceof RefreshFailure) return error;
+  let code: string | undefined;
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e instanceof AwsCallError) {
+      code = e.code;
+      break;
+    }
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (code !== undefined && SESSION_GONE.has(code)) return new RefreshFailure('session-expired', message);
+  if (code !== undefined && TRANSIENT.has(code)) return new RefreshFailure('throttled', message);
+  if ((code !== undefined && DENIED.has(code)) || (error instanceof AnwbisError && error.kind === 'denied')) return new RefreshFailure('denied', message);
+  // Core found no valid corp session (or one too close to its end): only a person can start one.
+  if (error instanceof AnwbisError && error.kind === 'mfa') return new RefreshFailure('session-expired', message);
+  return new RefreshFailure('other', message);
+}
+
+/** Corp sessions whose SDK clients are kept; one is in use, the rest are about to be dropped. */
+const KEPT_PORTS = 4;
+
+/**
+ * One set of SDK clients per corp session and region, reused by every refresh: a new client
+ * per refresh would open (and keep alive) a connection pool each time.
+ */
+export function reusedPorts(create: (options: { credentials: AwsCredentials; region: string }) => AwsPort) {
+  const ports = new Map<string, AwsPort>();
+  return (options: { credentials: AwsCredentials; region: string }): AwsPort => {
+    const c = options.credentials;
+    // Hashed: the key must change with the secret and token, and must not hold them.
+    const key = createHash('sha256').update(JSON.stringify([c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '', options.region])).digest('hex');
+    let port = ports.get(key);
+    if (port) ports.delete(key);
+    else port = create(options);
+    ports.set(key, port);
+    while (ports.size > KEPT_PORTS) ports.delete(ports.keys().next().value!);
+    return port;
+  };
+}
+
+/**
+ * The backend on core: refreshes with core's "refresh the profile I wrote" composition (the
+ * remembered role, from the corp session, no discovery, no prompt); unlocks with `corpSession`.
+ */
+export function coreBackend(env: Env): DaemonBackend {
+  const home = anwbisHome(env);
+  const store = new StateStore(home);
+  const credentials = credentialsFilePath(env);
+  const deps = {
+    env,
+    clock: systemClock,
+    events: silentEvents,
+    loadSourceCredentials: loadProfileCredentials,
+    instanceMetadata: fromInstanceMetadata,
+    createAws: reusedPorts(createSdkPort),
+  };
+  const sessionName = async (source: string) => sessionProfileName(source, (await loadSettings(home)).naming);
+  const session = async (source: string) => {
+    const profile = await sessionName(source);
+    const record = await store.readProfile(profile);
+    return record?.kind === 'session' ? { profile, expiresAt: new Date(record.expiration) } : { profile };
+  };
+
+  return {
+    files: { credentials, config: configFilePath(env) },
+    session,
+    async refresh(watch) {
+      const corp = await session(watch.sourceProfile);
+      if (corp.expiresAt === undefined || corp.expiresAt.getTime() <= Date.now()) {
+        throw new RefreshFailure('session-expired', `the corp session ${corp.profile} ${corp.expiresAt ? 'has expired' : 'does not exist'}`);
+      }
+      try {
+        const result = await refreshWrittenProfile(watch.profile, deps, { durationSeconds: chainedDuration(watch) });
+        return { expiresAt: result.credentials.expiration, accessKeyId: result.credentials.accessKeyId };
+      } catch (error) {
+        throw classifyFailure(error);
+      }
+    },
+    async unlock(sourceProfile, mfaCode) {
+      const result = await corpSession(
+        { sourceProfile, refresh: true },
+        { ...deps, mfa: { flag: mfaCode, prompter: { interactive: false, ask: () => Promise.reject(new Error('the daemon never prompts')) } } },
+      );
+      return { profile: result.profile, expiresAt: result.credentials.expiration };
+    },
+    async keys(profiles) {
+      const parsed = parseAwsIni(await readAwsFile(credentials));
+      if (!parsed.ok) throw parsed.error;
+      const { lines, sections } = parsed.ini;
+      const found = new Map<string, string>();
+      for (const section of sections) {
+        for (let i = section.header + 1; i < section.end; i++) {
+          const line = lines[i]!;
+          if (line.kind === 'key' && line.key.toLowerCase() === 'aws_access_key_id') found.set(section.name, line.value.trim());
+        }
+      }
+      return new Map(profiles.map((p) => [p, found.get(p)]));
+    },
+    async written(profile) {
+      const keys = await readCredentialsProfile(credentials, profile);
+      if (!keys) return { present: false };
+      const record = await store.readProfile(profile);
+      return {
+        present: true,
+        accessKeyId: keys.accessKeyId,
+        ...(record && record.accessKeyId === keys.accessKeyId ? { expiresAt: new Date(record.expiration) } : {}),
+      };
+    },
+  };
+}

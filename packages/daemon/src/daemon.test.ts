@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { connect, type Socket } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeBackend } from './backend-fake.js';
+import { DaemonClient } from './client.js';
+import { startDaemon, type RunningDaemon } from './daemon.js';
+import type { DaemonEvent } from './scheduler.js';
+import { tokenPathFor } from './socket-dir.js';
+import type { WatchSpec } from './watch-spec.js';
+
+const spec = (profile: string): WatchSpec => ({
+  profile,
+  sourceProfile: 'default',
+  target: { project: 'datalab', env: 'dev', role: profile.split('-').pop()! },
+  durationSeconds: 900,
+});
+
+let dir: string;
+let env: Record<string, string>;
+let backend: FakeBackend;
+let daemon: RunningDaemon | undefined;
+const clients: DaemonClient[] = [];
+
+beforeEach(async () => {
+  // Short: a Unix socket path is limited to about 107 bytes.
+  dir = mkdtempSync('/tmp/anwd-');
+  env = { HOME: dir, XDG_RUNTIME_DIR: join(dir, 'run'), ANWBIS_HOME: join(dir, 'home') };
+  backend = new FakeBackend(dir);
+  backend.sessions.set('default', new Date(Date.now() + 8 * 3600_000));
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(env.XDG_RUNTIME_DIR!, { mode: 0o700 });
+  daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined });
+});
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await daemon?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const client = async () => {
+  const c = await DaemonClient.connect(env);
+  clients.push(c);
+  return c;
+};
+
+/** Sends raw bytes and collects what comes back until the daemon closes or `untilLines` arrive. */
+function raw(bytes: Buffer | string, untilLines = Infinity): Promise<{ lines: string[]; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(daemon!.socketPath);
+    let data = '';
+    const finish = (closed: boolean) => {
+      socket.destroy();
+      resolve({ lines: data.split('\n').filter(Boolean), closed });
+    };
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      data += d;
+      if (data.split('\n').filter(Boolean).length >= untilLines) finish(false);
+    });
+    socket.on('close', () => finish(true));
+    socket.on('error', () => undefined);
+    socket.write(bytes);
+  });
+}
+
+const token = () => readFileSync(tokenPathFor(daemon!.socketPath), 'utf8').trim();
+const hello = () => `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hello', params: { token: token(), protocol: 1 } })}\n`;
+
+describe('the socket', () => {
+  it('is 0600 in a 0700 directory, with a 0600 token beside it', () => {
+    expect(daemon!.socketPath).toBe(join(env.XDG_RUNTIME_DIR!, 'anwbis', 'daemon.sock'));
+    expect(statSync(daemon!.socketPath).mode & 0o777).toBe(0o600);
+    expect(statSync(join(env.XDG_RUNTIME_DIR!, 'anwbis')).mode & 0o777).toBe(0o700);
+    expect(statSync(tokenPathFor(daemon!.socketPath)).mode & 0o777).toBe(0o600);
+    expect(token()).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['a wrong token', `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hello', params: { token: 'f'.repeat(64), protocol: 1 } })}\n`],
+    ['no token', `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hello', params: { protocol: 1 } })}\n`],
+    ['another method first', `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'status' })}\n`],
+    ['garbage first', 'GET / HTTP/1.1\r\n\r\n'],
+  ])('refuses %s and closes the connection', async (_name, first) => {
+    const res = await raw(first + `${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'status' })}\n`);
+    expect(res.closed).toBe(true);
+    expect(res.lines.join('\n')).not.toContain('"result"');
+  });
+
+  it('refuses another protocol version', async () => {
+    const res = await raw(`${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hello', params: { token: token(), protocol: 99 } })}\n`);
+    expect(res.closed).toBe(true);
+    expect(JSON.parse(res.lines[0]!).error.message).toMatch(/speaks protocol 1/);
+  });
+
+  it('answers garbage, invalid UTF-8, unknown methods and bad params with errors, and keeps serving', async () => {
+    const lines = Buffer.concat([
+      Buffer.from(hello()),
+      Buffer.from('not json\n'),
+      Buffer.from([0xff, 0xfe, 0x7b, 0x0a]),
+      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'frobnicate' })}\n`),
+      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'watch', params: { watch: { profile: 'x]y' } } })}\n`),
+      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'roles' })}\n`),
+      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'status' })}\n`),
+    ]);
+    const res = await raw(lines, 7);
+    const byId = Object.fromEntries(res.lines.map((l) => JSON.parse(l)).map((m, i) => [m.id ?? `null${i}`, m]));
+    expect(byId[1].result).toMatchObject({ protocol: 1, version: '9.9.9', pid: process.pid });
+    expect(res.lines.filter((l) => JSON.parse(l).error?.code === -32700)).toHaveLength(2);
+    expect(byId[3].error.code).toBe(-32601);
+    expect(byId[4].error.code).toBe(-32602);
+    expect(byId[5].error).toMatchObject({ code: -32003, message: expect.stringMatching(/not supported/) });
+    expect(byId[6].result).toMatchObject({ pid: process.pid, profiles: [] });
+  });
+
+  it('closes a connection that sends a 2 MB line, and survives half lines and clients that vanish', async () => {
+    const big = await raw(Buffer.concat([Buffer.from(hello()), Buffer.alloc(2 * 1024 * 1024, 0x61), Buffer.from('\n')]));
+    expect(big.closed).toBe(true);
+    const half = connect(daemon!.socketPath);
+    half.write(hello() + '{"jsonrpc":"2.0","id":2,"meth');
+    await new Promise((r) => half.once('data', r));
+    half.destroy();
+    expect((await (await client()).status()).version).toBe('9.9.9');
+  });
+});
+
+describe('the methods', () => {
+  it('watch refreshes a profile at once when nothing is written, status shows it, subscribers hear it', async () => {
+    const events: DaemonEvent[] = [];
+    const listener = await client();
+    await listener.subscribe((e) => events.push(e));
+    const c = await client();
+    expect(await c.watch(spec('datalab-dev-admin'))).toEqual({ profile: 'datalab-dev-admin', state: 'pending' });
+    const [refreshed] = await c.refresh('datalab-dev-admin');
+    expect(refreshed).toMatchObject({ profile: 'datalab-dev-admin', state: 'fresh', lastError: null });
+    expect(backend.refreshes[0]).toBe('datalab-dev-admin');
+    const status = await c.status();
+    expect(status).toEqual({
+      pid: process.pid,
+      version: '9.9.9',
+      socket: daemon!.socketPath,
+      session: { profile: 'corp-session-default', state: 'valid', expiresAt: backend.sessions.get('default')!.toISOString() },
+      profiles: [{ profile: 'datalab-dev-admin', state: 'fresh', expiresAt: expect.any(String), lastRefreshAt: expect.any(String), lastError: null }],
+    });
+    await waitFor(() => events.some((e) => e.type === 'refreshed'));
+    expect(JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches).toEqual([spec('datalab-dev-admin')]);
+    expect(await c.unwatch('datalab-dev-admin')).toEqual({ profile: 'datalab-dev-admin', removed: true });
+    expect((await c.status()).profiles).toEqual([]);
+  });
+
+  it('an expired corp session leaves profiles needing MFA until session.unlock, which refreshes them', async () => {
+    backend.sessions.set('default', new Date(Date.now() - 1000));
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh();
+    expect((await c.status()).profiles[0]!.state).toBe('needs-mfa');
+    expect((await c.status()).session!.state).toBe('expired');
+    await expect(c.unlock('12345')).rejects.toThrow(/six digits/);
+    const unlocked = await c.unlock('123456');
+    expect(unlocked.profile).toBe('corp-session-default');
+    await waitFor(async () => (await c.status()).profiles[0]!.state === 'fresh');
+  });
+
+  it('a change to the AWS files does not unwatch a watched profile that was never written yet (it was taken for a deleted section)', async () => {
+    backend.failNext('throttled');
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await waitFor(async () => (await c.status()).profiles[0]!.state === 'retrying');
+    const looked = backend.writtenCalls;
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(() => backend.writtenCalls > looked);
+    expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
+  });
+
+  it('a watched profile whose section was deleted is unwatched', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    backend.profiles.delete('datalab-dev-admin');
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 0);
+  });
+
+  it('refresh of a profile nobody watches is an error with a next step', async () => {
+    await expect((await client()).refresh('nope-dev-admin')).rejects.toThrow(/nope-dev-admin is not watched/);
+  });
+
+  it('shutdown stops the daemon and removes the socket and token', async () => {
+    const c = await client();
+    expect(await c.shutdown()).toEqual({ stopping: true });
+    await daemon!.stopped;
+    expect(() => statSync(daemon!.socketPath)).toThrow();
+    expect(() => statSync(tokenPathFor(daemon!.socketPath))).toThrow();
+  });
+});
+
+async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

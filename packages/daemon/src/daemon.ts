@@ -1,0 +1,293 @@
+/**
+ * The daemon, wired: the scheduler's decisions carried out through the backend on a periodic
+ * wall-clock tick, the watch list kept on disk, the AWS files watched, the socket served.
+ */
+import { createServer, type Server } from 'node:net';
+import { rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { watch as watchFiles, type FSWatcher } from 'chokidar';
+import { AnwbisError, anwbisHome, ensurePrivateDir, withNamedLock, type Env } from '@anwbis/core';
+import { coreBackend, type DaemonBackend } from './backend.js';
+import { loadDaemonSettings } from './daemon-settings.js';
+import { fileLog, type DaemonLog } from './log.js';
+import { desktopNotifier, type Notifier } from './notify.js';
+import type { Results, StatusResult } from './protocol.js';
+import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
+import { RpcServer, type DaemonApi } from './server.js';
+import { assertPrivateDir, assertSocketPathFits, listenPrivate, tokenPathFor, writeToken } from './socket-dir.js';
+import { daemonSocketPath } from './socket-path.js';
+import { WatchStore } from './watch-store.js';
+import type { WatchSpec } from './watch-spec.js';
+
+export interface DaemonOptions {
+  readonly env: Env;
+  /** Reported by `hello` and `status`. */
+  readonly version: string;
+  readonly backend?: DaemonBackend;
+  readonly now?: () => Date;
+  /** How often the wall clock is looked at. */
+  readonly tickMs?: number;
+  /** A socket already bound by the service manager (systemd socket activation: fd 3). */
+  readonly listenFd?: number;
+  readonly log?: DaemonLog;
+  readonly notifier?: Notifier;
+}
+
+/** A daemon that is serving. */
+export interface RunningDaemon {
+  readonly socketPath: string;
+  /** Stops serving, lets running refreshes finish, removes the socket. Safe to call twice. */
+  stop(): Promise<void>;
+  /** Resolves once the daemon has stopped, by {@link stop} or a client's `shutdown`. */
+  readonly stopped: Promise<void>;
+}
+
+const DEFAULT_TICK_MS = 10_000;
+/** Refreshes at once; more would only queue at STS and the file lock. */
+const REFRESH_CONCURRENCY = 4;
+/** Editors and anwbis's own writer touch a file several times per save. */
+const FILE_SETTLE_MS = 150;
+
+/** Starts the daemon: listens on its socket (or `listenFd`) and keeps the watched profiles fresh. */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const env = options.env;
+  const home = anwbisHome(env);
+  await ensurePrivateDir(home);
+  assertPrivateDir(home, false);
+  const settings = await loadDaemonSettings(home);
+  const socketPath = daemonSocketPath(env);
+  assertSocketPathFits(socketPath);
+  assertPrivateDir(dirname(socketPath), true);
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? fileLog(join(home, 'logs', 'daemon.log'));
+  const backend = options.backend ?? coreBackend(env);
+  const notifier = options.notifier ?? (settings.notifications ? desktopNotifier() : undefined);
+  const scheduler = new Scheduler({ ...DEFAULT_SCHEDULER_CONFIG, refreshBeforeSeconds: settings.refreshBeforeSeconds });
+  const store = new WatchStore(home);
+  const ownKeys = new Map<string, string>();
+  const sessionNames = new Map<string, string>();
+  const listeners = new Set<(event: DaemonEvent) => void>();
+
+  const emit = (event: DaemonEvent) => {
+    log.info(describe(event));
+    for (const listener of listeners) listener(event);
+    if (notifier && (event.type.startsWith('session.') || (event.type === 'failed' && event.state === 'failed'))) notifier(describe(event));
+  };
+  const save = () => store.save(scheduler.specs());
+
+  const readSession = async (source: string) => {
+    const session = await backend.session(source);
+    sessionNames.set(source, session.profile);
+    scheduler.sessionSeen(source, session.expiresAt, now()).forEach(emit);
+  };
+
+  const refreshOne = async (spec: WatchSpec) => {
+    try {
+      const written = await backend.refresh(spec);
+      ownKeys.set(spec.profile, written.accessKeyId);
+      scheduler.refreshed(spec.profile, { ok: true, ...written }, now()).forEach(emit);
+    } catch (err) {
+      const failure = err as { reason?: string; message?: string };
+      const reason = failure.reason === 'throttled' || failure.reason === 'session-expired' || failure.reason === 'denied' ? failure.reason : 'other';
+      scheduler.refreshed(spec.profile, { ok: false, reason, message: failure.message ?? String(err) }, now()).forEach(emit);
+    }
+  };
+
+  const tickOnce = async () => {
+    for (const source of scheduler.sourceProfiles()) await readSession(source).catch((err: Error) => log.warn(`reading the corp session of ${source}: ${err.message}`));
+    const { refresh, events } = scheduler.tick(now());
+    events.forEach(emit);
+    if (events.some((e) => e.type === 'unwatched')) await save();
+    const queue = [...refresh];
+    await Promise.all(
+      Array.from({ length: Math.min(REFRESH_CONCURRENCY, queue.length) }, async () => {
+        for (let spec = queue.shift(); spec; spec = queue.shift()) await refreshOne(spec);
+      }),
+    );
+  };
+  // Ticks never overlap; a tick asked for while one runs is folded into the next one.
+  let running: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  const tick = (): Promise<void> => {
+    if (queued) return queued;
+    const next = running.then(() => {
+      queued = undefined;
+      return tickOnce();
+    });
+    queued = next;
+    running = next.catch((err: Error) => log.warn(`tick failed: ${err.message}`));
+    return next;
+  };
+
+  /** Reads the AWS files again after a change: a renewed session, a deleted section, someone else's write. */
+  const reconcile = async () => {
+    for (const source of scheduler.sourceProfiles()) await readSession(source);
+    let removed = false;
+    const specs = scheduler.specs();
+    const keys = await backend.keys(specs.map((s) => s.profile));
+    for (const spec of specs) {
+      const key = keys.get(spec.profile);
+      // The daemon's own writes end here: the key is the one it wrote.
+      if (key !== undefined && key === ownKeys.get(spec.profile)) continue;
+      const written = key === undefined ? { present: false } : await backend.written(spec.profile);
+      if (!written.present) {
+        // Only a section that was there is one the person deleted; a new watch may not be written yet.
+        if (!ownKeys.has(spec.profile)) continue;
+        scheduler.unwatch(spec.profile);
+        ownKeys.delete(spec.profile);
+        removed = true;
+        emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${backend.files.credentials}` });
+      } else if ('expiresAt' in written && written.expiresAt) {
+        ownKeys.set(spec.profile, written.accessKeyId!);
+        scheduler.writtenElsewhere(spec.profile, written.expiresAt);
+        log.info(`${spec.profile} was written by another anwbis; next refresh follows its expiry ${written.expiresAt.toISOString()}`);
+      }
+    }
+    if (removed) await save();
+    await tick();
+  };
+
+  const loaded = await store.load();
+  if (loaded.problem) log.warn(loaded.problem);
+  for (const spec of loaded.watches) {
+    const written = await backend.written(spec.profile);
+    if (written.accessKeyId) ownKeys.set(spec.profile, written.accessKeyId);
+    scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
+  }
+
+  const api: DaemonApi = {
+    version: options.version,
+    status: () => status(),
+    async watch({ watch: spec }) {
+      const written = await backend.written(spec.profile);
+      if (written.accessKeyId) ownKeys.set(spec.profile, written.accessKeyId);
+      scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
+      await save();
+      await readSession(spec.sourceProfile);
+      log.info(`watching ${spec.profile} (from the corp session of ${spec.sourceProfile}, ${spec.durationSeconds} s${spec.until ? ` until ${spec.until}` : ''})`);
+      void tick();
+      return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
+    },
+    async unwatch(profile) {
+      const removed = scheduler.unwatch(profile);
+      ownKeys.delete(profile);
+      if (removed) {
+        await save();
+        log.info(`stopped watching ${profile}`);
+      }
+      return { profile, removed };
+    },
+    async refresh(profile) {
+      if (profile !== undefined && !scheduler.spec(profile)) throw notWatched(profile);
+      const chosen = scheduler.requestRefresh(profile);
+      await tick();
+      return status().profiles.filter((p) => chosen.includes(p.profile));
+    },
+    async unlock(mfaCode, source) {
+      const sources = scheduler.sourceProfiles();
+      const sourceProfile = source ?? (sources.length === 1 ? sources[0]! : 'default');
+      const session = await backend.unlock(sourceProfile, mfaCode);
+      log.info(`corp session ${session.profile} renewed from a client, valid until ${session.expiresAt.toISOString()}`);
+      scheduler.sessionSeen(sourceProfile, session.expiresAt, now()).forEach(emit);
+      void tick();
+      return { profile: session.profile, expiresAt: session.expiresAt.toISOString() };
+    },
+    shutdown: () => void stop(),
+  };
+
+  const status = (): StatusResult => {
+    const views = scheduler.sessionViews(now());
+    // One session in status: the one that ends first is the one a person must act on.
+    const urgent = [...views].sort((a, b) => (a.expiresAt?.getTime() ?? 0) - (b.expiresAt?.getTime() ?? 0))[0];
+    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+    return {
+      pid: process.pid,
+      version: options.version,
+      socket: socketPath,
+      session: urgent ? { profile: sessionNames.get(urgent.sourceProfile) ?? urgent.sourceProfile, state: urgent.state, expiresAt: iso(urgent.expiresAt) } : null,
+      profiles: scheduler.profiles().map((p) => ({
+        profile: p.profile,
+        state: p.state,
+        expiresAt: iso(p.expiresAt),
+        lastRefreshAt: iso(p.lastRefreshAt),
+        lastError: p.lastError ?? null,
+      })),
+    };
+  };
+
+  const net: Server = createServer();
+  const ownsSocket = options.listenFd === undefined;
+  const token = await withNamedLock(home, 'daemon-socket', async () => {
+    if (options.listenFd !== undefined) {
+      await new Promise<void>((resolve, reject) => net.once('error', reject).listen({ fd: options.listenFd }, resolve));
+    } else {
+      await listenPrivate(net, socketPath);
+    }
+    return writeToken(socketPath);
+  });
+  const server = new RpcServer(api, token);
+  listeners.add((event) => server.broadcast(event));
+  net.on('connection', (socket) => server.accept(socket));
+  net.on('error', (err) => log.warn(`socket: ${err.message}`));
+
+  let watcher: FSWatcher | undefined;
+  let settle: NodeJS.Timeout | undefined;
+  const files = new Set([backend.files.credentials, backend.files.config]);
+  watcher = watchFiles([...new Set([...files].map((f) => dirname(f)))], { depth: 0, ignoreInitial: true });
+  watcher.on('all', (_event, path) => {
+    if (!files.has(path) && ![...files].some((f) => basename(f) === basename(path) && dirname(f) === dirname(path))) return;
+    clearTimeout(settle);
+    settle = setTimeout(() => void reconcile().catch((err: Error) => log.warn(`re-reading the AWS files: ${err.message}`)), FILE_SETTLE_MS);
+  });
+  watcher.on('error', (err) => log.warn(`watching the AWS files: ${(err as Error).message}`));
+
+  const timer = setInterval(() => void tick(), options.tickMs ?? DEFAULT_TICK_MS);
+  log.info(`daemon ${options.version} started (pid ${process.pid}, socket ${socketPath}, ${loaded.watches.length} watched)`);
+  await reconcile().catch((err: Error) => log.warn(`first look at the AWS files: ${err.message}`));
+
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(timer);
+      clearTimeout(settle);
+      await watcher?.close();
+      watcher = undefined;
+      const closed = new Promise<void>((resolve) => net.close(() => resolve()));
+      // Clients see the connection close only once running refreshes are written and the
+      // socket is gone, so `anwbis daemon stop` can return when it sees that.
+      await running;
+      if (ownsSocket) rmSync(socketPath, { force: true });
+      rmSync(tokenPathFor(socketPath), { force: true });
+      log.info('daemon stopped');
+      server.closeAll();
+      await closed;
+      resolveStopped();
+    })());
+  return { socketPath, stop, stopped };
+}
+
+function notWatched(profile: string): AnwbisError {
+  return new AnwbisError('usage', `${profile} is not watched`, { next: `watch it with \`anwbis watch\`, or see \`anwbis daemon status\`` });
+}
+
+/** One line for the log and the desktop; events carry no secrets. */
+export function describe(event: DaemonEvent): string {
+  switch (event.type) {
+    case 'refreshed':
+      return `refreshed ${event.profile}, valid until ${event.expiresAt}`;
+    case 'failed':
+      return `${event.profile}: ${event.state}: ${event.error}${event.retryAt ? ` (next try ${event.retryAt})` : ''}`;
+    case 'session.expiring':
+      return `corp session of ${event.profile} ends in ${event.minutesLeft} minutes (${event.expiresAt}); renew it with \`anwbis session\``;
+    case 'session.expired':
+      return `corp session of ${event.profile} has ended; watched profiles wait for \`anwbis session\``;
+    case 'session.renewed':
+      return `corp session of ${event.profile} renewed, valid until ${event.expiresAt}`;
+    case 'unwatched':
+      return `stopped watching ${event.profile}: ${event.reason}`;
+  }
+}
+
+export type { Results };

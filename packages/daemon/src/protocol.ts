@@ -1,0 +1,70 @@
+/**
+ * The daemon's socket protocol (see PROTOCOL.md): newline-delimited JSON-RPC 2.0, the first
+ * message `hello` with the token, every request's params checked against these schemas.
+ */
+import { z } from 'zod';
+import type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
+import { watchSpecSchema } from './watch-spec.js';
+
+/** Bumped on any change a client of the previous version would misread. */
+export const PROTOCOL_VERSION = 1;
+/** A line longer than this closes the connection. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** Application error codes, in JSON-RPC's range for server-defined errors. */
+export const ERROR_CODES = {
+  unauthorized: -32001,
+  protocolVersion: -32002,
+  notSupported: -32003,
+  failed: -32004,
+} as const;
+
+const empty = z.object({}).strict().optional();
+
+/** Params of each method; a method missing here does not exist. */
+export const paramsSchemas = {
+  hello: z.object({ token: z.string().max(256), protocol: z.number().int(), client: z.string().max(64).optional() }).strict(),
+  status: empty,
+  watch: z.object({ watch: watchSpecSchema }).strict(),
+  unwatch: z.object({ profile: watchSpecSchema.shape.profile }).strict(),
+  refresh: z.object({ profile: watchSpecSchema.shape.profile.optional() }).strict().optional(),
+  roles: empty,
+  'session.unlock': z.object({ mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is six digits'), sourceProfile: watchSpecSchema.shape.sourceProfile.optional() }).strict(),
+  subscribe: empty,
+  shutdown: empty,
+} as const;
+
+export type Method = keyof typeof paramsSchemas;
+export type Params<M extends Method> = z.input<(typeof paramsSchemas)[M]>;
+
+/** `status` (and `anwbis daemon status --json`). Times are ISO strings; unknown is null. */
+export interface StatusResult {
+  readonly pid: number;
+  readonly version: string;
+  readonly socket: string;
+  readonly session: { readonly profile: string; readonly state: SessionState; readonly expiresAt: string | null } | null;
+  readonly profiles: ReadonlyArray<{
+    readonly profile: string;
+    readonly state: ProfileState;
+    readonly expiresAt: string | null;
+    readonly lastRefreshAt: string | null;
+    readonly lastError: string | null;
+  }>;
+}
+
+/** What each method answers. */
+export interface Results {
+  hello: { protocol: number; version: string; pid: number };
+  status: StatusResult;
+  watch: { profile: string; state: ProfileState };
+  unwatch: { profile: string; removed: boolean };
+  refresh: StatusResult['profiles'];
+  roles: never;
+  'session.unlock': { profile: string; expiresAt: string };
+  subscribe: { subscribed: true };
+  shutdown: { stopping: true };
+}
+
+/** The notification a subscriber receives for every event. */
+export const EVENT_METHOD = 'event';
+export type EventNotification = DaemonEvent;
