@@ -25,3 +25,4 @@ export * from './locks/lock.js';
 export * from './provide/provide.js';
 export * from './output/credential-process.js';
 export * from './provide/configure.js';
+export * from './logout/logout.js';

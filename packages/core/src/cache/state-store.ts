@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
+import { isErrno } from '../credentials-file/errno.js';
 
 /** What anwbis knows about a profile it wrote; secrets stay in the AWS files only. */
 export interface ProfileRecord {
@@ -89,6 +90,32 @@ export class StateStore {
 
   async forgetDiscovery(key: string): Promise<void> {
     await rm(this.discoveryPath(key), { force: true });
+  }
+
+  async forgetProfile(profile: string): Promise<void> {
+    await rm(this.profilePath(profile), { force: true });
+  }
+
+  async forgetCredentials(profile: string): Promise<void> {
+    await rm(this.credentialsPath(profile), { force: true });
+  }
+
+  /** Names of the profiles with a record (`profiles/`) or cached credentials (`credentials/`). */
+  async listProfiles(from: 'profiles' | 'credentials'): Promise<string[]> {
+    return listNames(join(this.home, from));
+  }
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => decodeURIComponent(f.slice(0, -'.json'.length)))
+      .sort();
+  } catch (error) {
+    // No directory yet: nothing was written.
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
   }
 }
 
