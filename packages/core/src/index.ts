@@ -26,3 +26,4 @@ export * from './provide/provide.js';
 export * from './output/credential-process.js';
 export * from './provide/configure.js';
 export * from './logout/logout.js';
+export * from './completion/candidates.js';
