@@ -1,3 +1,4 @@
+import { isSea } from 'node:sea';
 import { Command, Flags } from '@oclif/core';
 import { configureCredentialProcess } from '@anwbis/core';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
@@ -22,7 +23,9 @@ credential_process calling this anwbis, and removes a static section of the same
   async run(): Promise<void> {
     const { flags } = await this.parse(Configure);
     const request = requestFromFlags(flags);
-    const result = await configureCredentialProcess(request, { env: process.env, program: [process.execPath, process.argv[1] ?? 'anwbis'] });
+    // A single executable is the program itself; its argv[1] is only the name it was started by.
+    const program = isSea() ? [process.execPath] : [process.execPath, process.argv[1] ?? 'anwbis'];
+    const result = await configureCredentialProcess(request, { env: process.env, program });
     const reporter = stderrReporter(false);
     reporter.ok(`Profile ${result.profile} now runs: ${result.command}`);
     if (result.removedStatic) reporter.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);
