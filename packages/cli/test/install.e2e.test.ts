@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,7 +76,7 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
     let installed: Installed;
     beforeAll(async () => {
       [moto, standIn, installed] = await Promise.all([startMoto(), startFederationStandIn(), install()]);
-    }, 300_000);
+    }, 600_000);
     afterAll(async () => {
       await moto?.stop();
       await standIn?.close();
@@ -130,7 +130,7 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
       } finally {
         sandbox.remove();
       }
-    });
+    }, 600_000);
   });
 }
 
@@ -157,5 +157,28 @@ seedFlow(
   },
   () => {
     if (prefixRoot) rmSync(prefixRoot, { recursive: true, force: true });
+  },
+);
+
+let seaDir: string | undefined;
+seedFlow(
+  'the single executable, with no node and no node_modules',
+  async () => {
+    seaDir = mkdtempSync(join(tmpdir(), 'anwbis-sea-'));
+    const built = join(seaDir, 'build', `anwbis-${process.platform}-${process.arch}`);
+    // Built once for this run (the build copies Node and injects the bundle: about a minute).
+    const res = await run(process.execPath, [join(WORKSPACE, 'tools/dist/sea/build.js'), built], { env: { ...process.env } as Record<string, string>, timeoutMs: 600_000 });
+    if (res.code !== 0) throw new Error(`build:sea failed: ${res.stderr}`);
+    const bin = join(seaDir, 'bin');
+    mkdirSync(bin);
+    copyFileSync(built, join(bin, 'anwbis'));
+    chmodSync(join(bin, 'anwbis'), 0o755);
+    rmSync(join(seaDir, 'build'), { recursive: true });
+    // Only the executable on the PATH: no node to fall back on.
+    expect(readdirSync(bin)).toEqual(['anwbis']);
+    return { bin: join(bin, 'anwbis'), path: bin };
+  },
+  () => {
+    if (seaDir) rmSync(seaDir, { recursive: true, force: true });
   },
 );

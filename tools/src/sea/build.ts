@@ -35,8 +35,8 @@ function nodeBinary(): string {
 }
 
 /**
- * The bundle's entry: the CLI's own argv rewriting, error rendering and credential-process fast
- * path (as `bin/main.js` does), and oclif run on a root plugin that holds the command map.
+ * The bundle's entry: the CLI's own argv rewriting and error rendering, and oclif run on a root
+ * plugin that holds the command map.
  */
 function entrySource(): string {
   const commands = readdirSync(join(CLI, 'dist', 'commands'))
@@ -47,7 +47,6 @@ function entrySource(): string {
     "import { Config, Plugin, run, flush } from '@oclif/core';",
     "import { normalizeArgv } from './dist/argv.js';",
     "import { renderError } from './dist/render.js';",
-    "import { fastCredentialProcess } from './dist/fast/credential-process.js';",
     ...commands.map((f, i) => `import C${i} from './dist/commands/${f}';`),
     `const COMMANDS = { ${commands.map((f, i) => `${JSON.stringify(f.slice(0, -3))}: C${i}`).join(', ')} };`,
     `const PJSON = ${JSON.stringify({
@@ -59,7 +58,6 @@ function entrySource(): string {
     })};`,
     `export async function main(argv) {
   try {
-    if (argv[0] === 'credential-process' && (await fastCredentialProcess(argv.slice(1)))) return 0;
     const root = process.execPath.slice(0, process.execPath.lastIndexOf('/')) || '/';
     // The explicit strategy would import its target file; the plugin is handed the map instead,
     // and builds its manifest from the classes rather than reading oclif.manifest.json.
@@ -78,11 +76,25 @@ function entrySource(): string {
   return lines.join('\n');
 }
 
-// The SEA's main script: CommonJS, loads only built-ins; the bundle is an asset.
-const MAIN = `const { getAsset } = require('node:sea');
-const url = 'data:text/javascript;base64,' + Buffer.from(getAsset('anwbis.mjs')).toString('base64');
-import(url).then((m) => m.main(process.argv.slice(2))).then((code) => { process.exitCode = code; });
+/**
+ * The SEA's main script: CommonJS, loads only built-ins; the bundles are assets. Like
+ * `bin/main.js` it answers `--version`, and a cached `credential-process` from the small fast
+ * bundle, before the CLI's bundle (megabytes to compile on every start) loads.
+ */
+function mainSource(version: string): string {
+  return `const { getAsset } = require('node:sea');
+const load = (name) => import('data:text/javascript;base64,' + Buffer.from(getAsset(name)).toString('base64'));
+const argv = process.argv.slice(2);
+(async () => {
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write('anwbis/' + ${JSON.stringify(version)} + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\\n');
+    return 0;
+  }
+  if (argv[0] === 'credential-process' && (await (await load('fast.mjs')).fastCredentialProcess(argv.slice(1)))) return 0;
+  return (await load('anwbis.mjs')).main(argv);
+})().then((code) => { process.exitCode = code; });
 `;
+}
 
 // Dependencies bundled from CommonJS call require() and read __dirname; an ES module has neither.
 const BANNER = `import { createRequire as __anwbisCreateRequire } from 'node:module';
@@ -100,21 +112,18 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
   const work = mkdtempSync(join(tmpdir(), 'anwbis-sea-'));
   try {
     const bundle = join(work, 'anwbis.mjs');
-    await build({
-      stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' },
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node24',
-      outfile: bundle,
-      banner: { js: BANNER },
-      minify: true,
-      keepNames: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
-    writeFileSync(join(work, 'main.cjs'), MAIN);
-    const config = { main: join(work, 'main.cjs'), output: join(work, 'sea.blob'), disableExperimentalSEAWarning: true, assets: { 'anwbis.mjs': bundle } };
+    const fast = join(work, 'fast.mjs');
+    const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24', banner: { js: BANNER }, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' } as const;
+    await build({ ...common, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
+    await build({ ...common, entryPoints: [join(CLI, 'dist', 'fast', 'credential-process.js')], outfile: fast });
+    const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
+    writeFileSync(join(work, 'main.cjs'), mainSource(version));
+    const config = {
+      main: join(work, 'main.cjs'),
+      output: join(work, 'sea.blob'),
+      disableExperimentalSEAWarning: true,
+      assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast },
+    };
     writeFileSync(join(work, 'sea.json'), JSON.stringify(config));
     const node = nodeBinary();
     runOrThrow(node, ['--experimental-sea-config', join(work, 'sea.json')]);
