@@ -59,6 +59,17 @@ describe('the bin on a Node older than 22.22', () => {
   });
 });
 
+let moto: MotoServer;
+let standIn: FederationStandIn;
+beforeAll(async () => {
+  moto = await startMoto();
+  standIn = await startFederationStandIn();
+}, 120_000);
+afterAll(async () => {
+  await moto?.stop();
+  await standIn?.close();
+});
+
 /** How a test reaches one installed anwbis: its path and the PATH it runs with. */
 interface Installed {
   readonly bin: string;
@@ -71,17 +82,12 @@ interface Installed {
  */
 function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () => void) {
   describe(name, () => {
-    let moto: MotoServer;
-    let standIn: FederationStandIn;
     let installed: Installed;
+    // After the servers are up, not beside them: on two cores both at once can starve moto.
     beforeAll(async () => {
-      [moto, standIn, installed] = await Promise.all([startMoto(), startFederationStandIn(), install()]);
+      installed = await install();
     }, 600_000);
-    afterAll(async () => {
-      await moto?.stop();
-      await standIn?.close();
-      cleanup();
-    });
+    afterAll(cleanup);
 
     it('runs every command through the seed flow; the AWS CLI accepts the profiles it writes', async () => {
       await moto.reset();
