@@ -13,8 +13,10 @@ need_apt=()
 /usr/bin/aws --version 2>/dev/null | grep -q 'aws-cli/2\.' || need_apt+=(awscli)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
-command -v zsh >/dev/null || need_apt+=(zsh)
-command -v fish >/dev/null || need_apt+=(fish)
+# The completion tests drive real shells; the old-Node test runs the bin on Debian's older Node.
+for shell in zsh fish; do command -v "$shell" >/dev/null || need_apt+=("$shell"); done
+[ -f /usr/share/bash-completion/bash_completion ] || need_apt+=(bash-completion)
+[ -x /usr/bin/node ] || need_apt+=(nodejs)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq

@@ -1,21 +1,13 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
-import { enableCompileCache } from 'node:module';
-
-// Start-up is paid on every AWS client start (credential_process): reuse compiled code.
-enableCompileCache?.();
-const argv = process.argv.slice(2);
-let answered = false;
-if (argv.length === 1 && argv[0] === '--version') {
-  // oclif's own format, without loading oclif.
-  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`anwbis/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
-  answered = true;
-} else if (argv[0] === 'credential-process') {
-  // Answers from its cache before oclif or the AWS SDK load.
-  answered = await (await import('../dist/fast/credential-process.bundle.js')).fastCredentialProcess(argv.slice(1));
-}
-if (!answered) {
-  const { main } = await import('../dist/entry.js');
-  process.exitCode = await main(argv);
+// Parsed by whatever Node the user has, so only syntax Node 14 reads, and nothing imported
+// statically: an older Node fails to link main.js (node:module's enableCompileCache) before
+// any of it runs, with an error that does not say which Node is needed.
+var NEEDED = [22, 22];
+var found = process.versions.node.split('.').map(Number);
+if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
+  process.stderr.write('anwbis needs Node ' + NEEDED.join('.') + ' or newer; this is Node ' + process.versions.node + ' (' + process.execPath + ')\n');
+  // EXIT_CODES.config in @anwbis/core: a local set-up problem.
+  process.exitCode = 3;
+} else {
+  import('./main.js');
 }

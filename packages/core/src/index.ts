@@ -39,3 +39,5 @@ export * from './imds/imds.js';
 export * from './locks/lock.js';
 export * from './provide/provide.js';
 export * from './provide/configure.js';
+export * from './logout/logout.js';
+export * from './completion/candidates.js';

@@ -1,3 +1,4 @@
+import { isSea } from 'node:sea';
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { configureCredentialProcess } from '@anwbis/core';
@@ -24,7 +25,9 @@ credential_process calling this anwbis, and removes a static section of the same
     const { flags } = await this.parse(Configure);
     const request = requestFromFlags(flags);
     const runtime = cliRuntime({ verbose: flags.verbose });
-    const result = await configureCredentialProcess(request, { env: runtime.env, program: [process.execPath, process.argv[1] ?? 'anwbis'] });
+    // A single executable is the program itself; its argv[1] is only the name it was started by.
+    const program = isSea() ? [process.execPath] : [process.execPath, process.argv[1] ?? 'anwbis'];
+    const result = await configureCredentialProcess(request, { env: runtime.env, program });
     runtime.say.ok(`Profile ${result.profile} now runs: ${result.command}`);
     runtime.say.verbose(`config file section [profile ${result.profile}]: credential_process and region set`);
     if (result.removedStatic) runtime.say.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);

@@ -1,11 +1,11 @@
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { anwbisHome, loadSettings, targetOf } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
 import { targetOrNameFlags } from '../flags.js';
 import { stderrSay } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
-export default class Unwatch extends Command {
+export default class Unwatch extends AnwbisCommand {
   static override summary = 'Stop the daemon keeping a profile fresh (the profile stays until it expires)';
   static override examples = ['anwbis unwatch -p datalab -e dev -r admin', 'anwbis unwatch --target datalab-dev-admin'];
 

@@ -1,11 +1,12 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../base.js';
 import { assume } from '@anwbis/core';
 import { targetFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 import { connectDaemon, corpProfileFor, handOver, requireCorpSession, watchLimits } from '../watch-handover.js';
 
-export default class Watch extends Command {
+export default class Watch extends AnwbisCommand {
   static override summary = 'Assume a role from your corp session and let the daemon keep the profile fresh';
   static override description = `Assumes <env>-<project>-delegated-<role> with the corp session corp-session-<profile>
 (no MFA code), writes the profile, and hands it to the running daemon, which refreshes it

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
@@ -29,6 +29,7 @@ const profileRecordSchema = z.object({
   externalId: z.string().optional(),
   durationSeconds: z.number().int().positive().optional(),
 });
+import { isErrno } from '../fs/errno.js';
 
 /** What anwbis knows about a profile it wrote; secrets stay in the AWS files only. */
 export type ProfileRecord = z.infer<typeof profileRecordSchema>;
@@ -122,6 +123,24 @@ export class StateStore {
 
   async forgetCredentials(profile: string): Promise<void> {
     await rm(this.credentialsPath(profile), { force: true });
+  }
+
+  /** Names of the profiles with a record (`profiles/`) or cached credentials (`credentials/`). */
+  async listProfiles(from: 'profiles' | 'credentials'): Promise<string[]> {
+    return listNames(join(this.home, from));
+  }
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => decodeURIComponent(f.slice(0, -'.json'.length)))
+      .sort();
+  } catch (error) {
+    // No directory yet: nothing was written.
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
   }
 }
 

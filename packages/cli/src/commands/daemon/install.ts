@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
@@ -11,7 +12,7 @@ const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 /** Settings that decide which files the daemon works on; the service manager's environment has none of them. */
 const KEPT = /^(ANWBIS_HOME|AWS_SHARED_CREDENTIALS_FILE|AWS_CONFIG_FILE|AWS_ENDPOINT_URL(_STS|_IAM)?|AWS_REGION|AWS_DEFAULT_REGION|XDG_STATE_HOME)$/;
 
-export default class DaemonInstall extends Command {
+export default class DaemonInstall extends AnwbisCommand {
   static override summary = 'Run the daemon at login: a systemd user service (socket-activated) or a launchd agent';
   static override description = `Writes ~/.config/systemd/user/anwbis-daemon.{socket,service} (Linux) or
 ~/Library/LaunchAgents/dev.anwbis.daemon.plist (macOS) with absolute paths to this Node and

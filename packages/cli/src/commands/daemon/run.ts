@@ -1,7 +1,7 @@
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { startDaemon } from '@anwbis/daemon';
 
-export default class DaemonRun extends Command {
+export default class DaemonRun extends AnwbisCommand {
   static override summary = 'Run the daemon in the foreground (for service managers; see daemon start)';
   static override description = `Serves the daemon's socket and keeps watched profiles fresh until stopped (SIGTERM,
 SIGINT, or anwbis daemon stop). Under systemd socket activation (LISTEN_PID is this

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { DAEMON_NODE_FLAGS, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
@@ -10,7 +10,7 @@ import { stderrSay } from '../../runtime.js';
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
-export default class DaemonStart extends Command {
+export default class DaemonStart extends AnwbisCommand {
   static override summary = 'Start the daemon in the background; returns once it answers';
   static override examples = ['anwbis daemon start'];
 

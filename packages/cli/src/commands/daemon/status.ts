@@ -1,7 +1,8 @@
-import { Command, Flags } from '@oclif/core';
+import { Flags } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { DaemonClient, type StatusResult } from '@anwbis/daemon';
 
-export default class DaemonStatus extends Command {
+export default class DaemonStatus extends AnwbisCommand {
   static override summary = "Show the daemon's corp session and watched profiles";
   static override examples = ['anwbis daemon status', 'anwbis daemon status --json'];
 

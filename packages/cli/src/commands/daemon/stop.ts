@@ -1,9 +1,9 @@
 import { rmSync } from 'node:fs';
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { DaemonClient, DaemonNotRunning, daemonSocketPath, tokenPathFor } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
 
-export default class DaemonStop extends Command {
+export default class DaemonStop extends AnwbisCommand {
   static override summary = 'Stop the daemon and remove its socket';
   static override examples = ['anwbis daemon stop'];
 

@@ -1,13 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command } from '@oclif/core';
+import { AnwbisCommand } from '../../base.js';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
 
 const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
-export default class DaemonUninstall extends Command {
+export default class DaemonUninstall extends AnwbisCommand {
   static override summary = 'Remove the service that runs the daemon at login (see daemon install)';
   static override examples = ['anwbis daemon uninstall'];
 

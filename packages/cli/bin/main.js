@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { enableCompileCache } from 'node:module';
+
+// Start-up is paid on every AWS client start (credential_process): reuse compiled code.
+enableCompileCache?.();
+const argv = process.argv.slice(2);
+let answered = false;
+if (argv.length === 1 && argv[0] === '--version') {
+  // oclif's own format, without loading oclif.
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`anwbis/${version} ${process.platform}-${process.arch} node-${process.version}\n`);
+  answered = true;
+} else if (argv[0] === 'credential-process') {
+  // Answers from its cache before oclif or the AWS SDK load.
+  answered = await (await import('../dist/fast/credential-process.bundle.js')).fastCredentialProcess(argv.slice(1));
+}
+if (!answered) {
+  const { main } = await import('../dist/entry.js');
+  process.exitCode = await main(argv);
+}

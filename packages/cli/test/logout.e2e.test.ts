@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { emulatorWorld } from './helpers.js';
+
+const DEV = '222222222222';
+const USER = 'luis.gonzalez';
+
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer'] } } }));
+const anwbis = (args: string[]) => runAnwbis(args, { env: world.sandbox.env });
+const aws = (args: string[]) => runAwsCli(args, { env: world.sandbox.env, endpoint: world.moto.endpoint });
+
+// Other tools' sections, comments and CRLF line endings around what anwbis writes. The files
+// end with a non-blank line: anwbis appends its section after one blank line, and removing the
+// last section takes the blank lines before it.
+const toCrlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+const OTHERS_CREDENTIALS = toCrlf('# keys for the build box\n[other-tool]\naws_access_key_id = AKIAOTHERTOOL\naws_secret_access_key = other/secret==\n');
+const OTHERS_CONFIG = toCrlf('; SSO, not anwbis\n[profile sso-dev]\nsso_session = corp\nregion = eu-west-1\n');
+
+describe('anwbis logout', () => {
+  it('removes one role\'s sections, cache and state; every other byte of the AWS files stays', async () => {
+    const { sandbox } = world;
+    sandbox.write('credentials', `${OTHERS_CREDENTIALS}\r\n${toCrlf(sandbox.read('credentials'))}`);
+    sandbox.write('config', `${toCrlf(sandbox.read('config'))}\r\n${OTHERS_CONFIG}`);
+    const beforeCredentials = sandbox.read('credentials');
+    const beforeConfig = sandbox.read('config');
+
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    expect((await anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    expect(sandbox.read('credentials')).toContain('[datalab-dev-admin]\r\n');
+
+    const res = await anwbis(['logout', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.stderr).toBe('[ OK ] Logged out of datalab-dev-admin: removed its credentials, config, cached credentials, anwbis state\n');
+    expect(res.stdout).toBe('');
+    expect(res.code).toBe(0);
+    expect(sandbox.read('credentials')).toBe(beforeCredentials);
+    expect(sandbox.read('config')).toBe(beforeConfig);
+    expect(readdirSync(join(sandbox.anwbisHome, 'profiles'))).toEqual([]);
+    expect(readdirSync(join(sandbox.anwbisHome, 'credentials'))).toEqual([]);
+    expect((await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin'])).code).not.toBe(0);
+    expect((await aws(['sts', 'get-caller-identity', '--profile', 'default'])).code).toBe(0);
+  }, 120_000);
+
+  it('--all removes every profile anwbis wrote, the corp session and credential_process profiles included', async () => {
+    const { sandbox } = world;
+    sandbox.write('credentials', `${toCrlf(sandbox.read('credentials'))}\r\n${OTHERS_CREDENTIALS}`);
+    sandbox.write('config', `${OTHERS_CONFIG}\r\n${toCrlf(sandbox.read('config'))}`);
+    const beforeCredentials = sandbox.read('credentials');
+    const beforeConfig = sandbox.read('config');
+
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    expect((await anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--nomfa'])).code).toBe(0);
+    expect((await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'developer', '--credential-process'])).code).toBe(0);
+
+    const res = await anwbis(['logout', '--all']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('[ OK ] Logged out of corp-session-default');
+    expect(res.stderr).toContain('[ OK ] Logged out of datalab-dev-admin');
+    expect(res.stderr).toContain('[ OK ] Logged out of datalab-dev-developer: removed its config');
+    expect(sandbox.read('credentials')).toBe(beforeCredentials);
+    expect(sandbox.read('config')).toBe(beforeConfig);
+  }, 120_000);
+
+  it('never removes a profile anwbis did not write, and says so', async () => {
+    const { sandbox } = world;
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    // Another tool replaces the section anwbis wrote.
+    const replaced = sandbox.read('credentials').replace(/(\[datalab-dev-admin\]\naws_access_key_id = )\S+/, '$1AKIAREPLACED');
+    sandbox.write('credentials', replaced);
+
+    const res = await anwbis(['logout', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/Left \[datalab-dev-admin\] in .*credentials: it holds other keys than anwbis wrote/);
+    expect(sandbox.read('credentials')).toBe(replaced);
+    expect(existsSync(join(sandbox.anwbisHome, 'profiles', 'datalab-dev-admin.json'))).toBe(false);
+  }, 120_000);
+});
