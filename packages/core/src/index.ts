@@ -25,3 +25,5 @@ export * from './locks/lock.js';
 export * from './provide/provide.js';
 export * from './output/credential-process.js';
 export * from './provide/configure.js';
+export * from './naming/parse.js';
+export * from './roles/index.js';

@@ -30,6 +30,8 @@ function fakeAws(overrides: Partial<AwsPort> = {}) {
     getSessionToken: async () => {
       throw new Error('unused');
     },
+    listGroupsForUser: async () => [],
+    listGroupPolicies: async () => [],
     ...overrides,
   };
   return { port, calls, assumed };

@@ -98,6 +98,30 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
       const out = await call('sts:GetSessionToken', request, () => client.send(new mod.GetSessionTokenCommand(request)));
       return temporary(out.Credentials, 'sts:GetSessionToken');
     },
+    async listGroupsForUser(UserName) {
+      const { client, mod } = await iamClient();
+      const names: string[] = [];
+      let Marker: string | undefined;
+      do {
+        const input = { UserName, ...(Marker ? { Marker } : {}) };
+        const out = await call('iam:ListGroupsForUser', input, () => client.send(new mod.ListGroupsForUserCommand(input)));
+        names.push(...(out.Groups ?? []).map((g) => g.GroupName ?? '').filter((n) => n !== ''));
+        Marker = out.IsTruncated ? out.Marker : undefined;
+      } while (Marker);
+      return names;
+    },
+    async listGroupPolicies(GroupName) {
+      const { client, mod } = await iamClient();
+      const names: string[] = [];
+      let Marker: string | undefined;
+      do {
+        const input = { GroupName, ...(Marker ? { Marker } : {}) };
+        const out = await call('iam:ListGroupPolicies', input, () => client.send(new mod.ListGroupPoliciesCommand(input)));
+        names.push(...(out.PolicyNames ?? []));
+        Marker = out.IsTruncated ? out.Marker : undefined;
+      } while (Marker);
+      return names;
+    },
   };
 }
 
