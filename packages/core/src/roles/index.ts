@@ -3,3 +3,4 @@ export * from './discover.js';
 export * from './cache.js';
 export * from './status.js';
 export * from './list.js';
+export * from './history.js';

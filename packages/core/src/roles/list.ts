@@ -15,6 +15,14 @@ import { readRoleList, roleListPath, writeRoleList, ROLE_LIST_MAX_AGE_MS } from 
 import type { DelegatedRole } from './delegated-role.js';
 import { discoverDelegatedRoles, type DiscoveryProgress } from './discover.js';
 
+/** The user's groups grant no delegated role: not a failure of anwbis, a state to explain. */
+export class NoDelegatedRolesError extends AnwbisError {
+  constructor(message: string, next: string) {
+    super('denied', message, { next });
+    this.name = 'NoDelegatedRolesError';
+  }
+}
+
 /** One `anwbis roles` (or the TUI's list). */
 export interface RoleListRequest {
   /** `--profile`: the corp profile; else `AWS_PROFILE`, else `default`. */
@@ -101,15 +109,17 @@ export async function listDelegatedRoles(request: RoleListRequest, deps: RoleLis
     ...(request.onProgress ? { onProgress: request.onProgress } : {}),
   });
   if (found.groups.length === 0) {
-    throw new AnwbisError('denied', `your corp user ${who.name} is in no IAM group, so no delegated role is granted to it`, {
-      next: `anwbis reads groups named ${settings.naming.group} whose inline policy ${settings.naming.policy} allows sts:AssumeRole on the delegated roles; ask the corp account administrators to add you to one`,
-    });
+    throw new NoDelegatedRolesError(
+      `your corp user ${who.name} is in no IAM group, so no delegated role is granted to it`,
+      `anwbis reads groups named ${settings.naming.group} whose inline policy ${settings.naming.policy} allows sts:AssumeRole on the delegated roles; ask the corp account administrators to add you to one`,
+    );
   }
   if (found.roles.length === 0) {
     const why = found.problems.length > 0 ? ` (${found.problems.join('; ')})` : '';
-    throw new AnwbisError('denied', `none of the ${found.groups.length} IAM groups of ${who.name} grants a delegated role${why}`, {
-      next: `a group grants roles through an inline policy ${settings.naming.policy} that allows sts:AssumeRole on role ARNs; ask the corp account administrators`,
-    });
+    throw new NoDelegatedRolesError(
+      `none of the ${found.groups.length} IAM groups of ${who.name} grants a delegated role${why}`,
+      `a group grants roles through an inline policy ${settings.naming.policy} that allows sts:AssumeRole on role ARNs; ask the corp account administrators`,
+    );
   }
   const record = { version: 1 as const, sourceProfile, userName: who.name, account: who.account, fetchedAt: now.toISOString(), roles: found.roles };
   await writeRoleList(cachePath, record);
