@@ -131,7 +131,8 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
         }
         setOverlay({ kind: 'busy', label: `Getting credentials for ${role.profile ?? role.roleArn}…` });
         const result = await services.assume(role);
-        dispatch({ type: 'scores', scores: await services.recordUse(role) });
+        // Counted for the next visit; reordering now would move the list under the cursor.
+        await services.recordUse(role);
         await refreshStatuses();
         if (action === 'assume' && exitOnAssume) {
           quit({ kind: 'assumed', role, result });
@@ -160,9 +161,9 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
       if (key.escape) {
         setOverlay({ kind: 'none' });
         setMessage({ kind: 'info', text: 'MFA code not entered; nothing was done' });
-      } else if (key.backspace || key.delete) setOverlay({ ...overlay, code: overlay.code.slice(0, -1) });
+      } else if (key.backspace || key.delete) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: o.code.slice(0, -1) } : o));
       else if (key.return && overlay.code.length === 6) void act(overlay.action, overlay.role, overlay.code);
-      else if (/^\d+$/.test(input)) setOverlay({ ...overlay, code: (overlay.code + input).slice(0, 6) });
+      else if (/^\d+$/.test(input)) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: (o.code + input).slice(0, 6) } : o));
       return;
     }
     if (key.escape) return quit();
@@ -202,7 +203,7 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   });
 
   if (columns < MIN_COLUMNS) {
-    return <Text wrap="truncate-end">anwbis tui needs a terminal at least {MIN_COLUMNS} columns wide (this one has {columns}); widen it, or Esc to quit</Text>;
+    return <Text wrap="truncate-end">anwbis tui: needs {MIN_COLUMNS} columns, has {columns}; widen it or Esc</Text>;
   }
   const accent = color ? 'cyan' : undefined;
   const title = (

@@ -23,7 +23,6 @@ export interface PickerState<R extends FilterRow = FilterRow> {
 
 export type PickerAction<R extends FilterRow = FilterRow> =
   | { readonly type: 'rows'; readonly rows: readonly R[]; readonly scores?: ReadonlyMap<string, number> }
-  | { readonly type: 'scores'; readonly scores: ReadonlyMap<string, number> }
   | { readonly type: 'type'; readonly text: string }
   | { readonly type: 'backspace' }
   | { readonly type: 'clear' }
@@ -69,8 +68,6 @@ export function pickerReducer<R extends FilterRow>(state: PickerState<R>, action
   switch (action.type) {
     case 'rows':
       return refilter({ ...state, rows: action.rows, lowered: action.rows.map((r) => r.cells.map((c) => c.toLowerCase())), scores: action.scores ?? state.scores }, true);
-    case 'scores':
-      return refilter({ ...state, scores: action.scores }, true);
     case 'type':
       return action.text === '' ? state : refilter({ ...state, query: state.query + action.text }, false);
     case 'backspace':

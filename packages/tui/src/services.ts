@@ -32,8 +32,8 @@ export interface PickerServices {
   statuses(roles: readonly DelegatedRole[]): Promise<ReadonlyMap<string, RoleStatus>>;
   /** Frecency score by role ARN. */
   scores(): Promise<ReadonlyMap<string, number>>;
-  /** Counts a use of the role; returns the new scores. */
-  recordUse(role: DelegatedRole): Promise<ReadonlyMap<string, number>>;
+  /** Counts a use of the role, for the order of the next visit. */
+  recordUse(role: DelegatedRole): Promise<void>;
   /** Whether getting credentials needs an MFA code typed in the picker (no valid corp session, no --mfa-code/--mfa-process). */
   needsCode(): Promise<boolean>;
   /** Starts the corp session with a code typed in the picker, or with the MFA flags when `code` is undefined. */
@@ -100,7 +100,7 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     },
     statuses: (roles) => roleStatuses(roles, home, credentialsFilePath(deps.env), deps.clock.now()),
     scores: async () => toScores(await history.read()),
-    recordUse: async (role) => toScores(await history.record(role.roleArn, deps.clock.now())),
+    recordUse: async (role) => void (await history.record(role.roleArn, deps.clock.now())),
     needsCode: async () => !(await session()).valid && !mfaFlags,
     async startSession(code) {
       await corpSession(
