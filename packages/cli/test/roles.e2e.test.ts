@@ -1,6 +1,9 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { manyGroupsScenario, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
 import { emulatorWorld } from './helpers.js';
+
+// Seeding 40 groups and running the CLI several times per test: more than the default allows on a busy machine.
+jest.setTimeout(120_000);
 
 const USER = 'ana.ruiz';
 const world = emulatorWorld(() => {

@@ -177,6 +177,18 @@ describe('PickerApp', () => {
     expect(calls).toEqual(['load refresh=false', 'session 123456', 'assume bulk-e07-admin', 'used bulk-e07-admin', 'assume bulk-e17-admin', 'used bulk-e17-admin']);
   });
 
+  it('a code arriving with its Enter in one chunk (a fast terminal, a paste) starts the session', async () => {
+    const { services, calls } = fakeServices();
+    const picker = renderPicker(services);
+    await picker.shows('4/4 roles');
+    picker.stdin.write('e07\r');
+    await picker.shows('MFA code for the corp session');
+    expect(calls).toEqual(['load refresh=false']);
+    picker.stdin.write('123456\r');
+    await picker.shows('Written: profile bulk-e07-admin');
+    expect(calls).toContain('session 123456');
+  });
+
   it('ctrl-o opens the console and ctrl-y copies the export lines of the highlighted role', async () => {
     const { services, calls } = fakeServices({ needsCode: async () => false });
     const picker = renderPicker(services);

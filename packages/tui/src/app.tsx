@@ -1,8 +1,8 @@
-import { Box, Text, useApp, useInput, useWindowSize } from 'ink';
-import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
+import { useCallback, useEffect, useRef, useState, type SetStateAction } from 'react';
 import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
-import { initialPickerState, pickerReducer, visibleMatches, type PickerAction } from './picker-state.js';
+import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, type PickerServices } from './services.js';
 import { cellSegments, layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS } from './table.js';
 
@@ -40,6 +40,50 @@ interface Message {
   readonly text: string;
 }
 
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+function applyUpdate<T>(current: T, update: SetStateAction<T>): T {
+  return typeof update === 'function' ? (update as (c: T) => T)(current) : update;
+}
+
+/**
+ * useState whose latest value can also be read at once (the third element), for handlers that
+ * run several times before the next render.
+ */
+function useMirror<S, A>(init: () => S, reduce: (state: S, action: A) => S): [S, (action: A) => void, () => S] {
+  const [state, setState] = useState(init);
+  const ref = useRef(state);
+  const apply = useCallback(
+    (action: A) => {
+      ref.current = reduce(ref.current, action);
+      setState(ref.current);
+    },
+    [reduce],
+  );
+  return [state, apply, useCallback(() => ref.current, [])];
+}
+
 function rowsOf(roles: readonly DelegatedRole[], statuses: ReadonlyMap<string, RoleStatus>, now: Date): RoleRow[] {
   return roles.map((role) => ({
     id: role.roleArn,
@@ -63,9 +107,11 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   const { exit } = useApp();
   const { columns, rows: lines } = useWindowSize();
   const listHeight = Math.max(1, lines - CHROME_LINES);
-  const [state, dispatch] = useReducer(pickerReducer<RoleRow>, listHeight, (h) => initialPickerState<RoleRow>(h));
-  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
-  const [overlay, setOverlay] = useState<Overlay>({ kind: 'none' });
+  // State the key handler reads lives in refs as well: keys typed faster than React renders
+  // (a pasted code and its Enter in one chunk) must see what the keys before them did.
+  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => initialPickerState<RoleRow>(listHeight), pickerReducer);
+  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: 'loading' }), applyUpdate);
+  const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
   const [message, setMessage] = useState<Message | undefined>();
   const [userName, setUserName] = useState('');
   const data = useRef<{ roles: readonly DelegatedRole[]; statuses: ReadonlyMap<string, RoleStatus> }>({ roles: [], statuses: new Map() });
@@ -154,7 +200,10 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
     [services, exitOnAssume, quit, refreshStatuses],
   );
 
-  useInput((input, key) => {
+  const onKey = (input: string, key: Key): void => {
+    const overlay = overlayRef();
+    const phase = phaseRef();
+    const state = stateRef();
     if (key.ctrl && input === 'c') return quit();
     if (overlay.kind === 'busy') return;
     if (overlay.kind === 'mfa') {
@@ -200,6 +249,12 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
       return void act(key.return ? 'assume' : input === 'o' ? 'console' : 'copy', selected);
     }
     if (!key.ctrl && !key.meta && isPrintable(input)) dispatch({ type: 'type', text: input });
+  };
+  useInput((input, key) => {
+    // Ink hands text and a following Enter or Tab over as one input: take them apart.
+    if (input.length > 1 && /[\r\t]/.test(input)) {
+      for (const ch of input) onKey(ch, ch === '\r' ? { ...NO_KEY, return: true } : ch === '\t' ? { ...NO_KEY, tab: true } : NO_KEY);
+    } else onKey(input, key);
   });
 
   if (columns < MIN_COLUMNS) {
