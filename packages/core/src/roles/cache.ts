@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { discoveryKey } from '../cache/state-store.js';
 import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
 import type { NamingPatterns } from '../naming/patterns.js';
@@ -9,28 +8,38 @@ import type { DelegatedRole } from './delegated-role.js';
 /** How long a fetched role list answers without asking AWS again. */
 export const ROLE_LIST_MAX_AGE_MS = 60 * 60 * 1000;
 
-const roleSchema = z.object({
-  project: z.string().nullable(),
-  env: z.string().nullable(),
-  role: z.string(),
-  account: z.string(),
-  roleArn: z.string(),
-  profile: z.string().nullable(),
-  group: z.string(),
-  policy: z.string(),
-});
-
-const recordSchema = z.object({
-  version: z.literal(1),
-  sourceProfile: z.string(),
-  userName: z.string(),
-  account: z.string(),
-  fetchedAt: z.iso.datetime(),
-  roles: z.array(roleSchema),
-});
-
 /** A corp user's role list as fetched, kept under `ANWBIS_HOME/roles/` (no secrets in it). */
-export type RoleListRecord = z.infer<typeof recordSchema> & { readonly roles: DelegatedRole[] };
+export interface RoleListRecord {
+  readonly version: 1;
+  readonly sourceProfile: string;
+  readonly userName: string;
+  readonly account: string;
+  readonly fetchedAt: string;
+  readonly roles: DelegatedRole[];
+}
+
+// zod's small build, loaded when a list is read: commands that never read one do not pay for it.
+async function recordSchema() {
+  const z = await import('zod/mini');
+  const role = z.object({
+    project: z.nullable(z.string()),
+    env: z.nullable(z.string()),
+    role: z.string(),
+    account: z.string(),
+    roleArn: z.string(),
+    profile: z.nullable(z.string()),
+    group: z.string(),
+    policy: z.string(),
+  });
+  return z.object({
+    version: z.literal(1),
+    sourceProfile: z.string(),
+    userName: z.string(),
+    account: z.string(),
+    fetchedAt: z.iso.datetime(),
+    roles: z.array(role),
+  });
+}
 
 /**
  * The cache file of a corp profile's role list. The naming patterns are part of the key: a list
@@ -43,7 +52,8 @@ export function roleListPath(home: string, sourceProfile: string, patterns: Nami
 /** The cached list, or undefined when there is none or it is not what anwbis writes (a miss, never a crash). */
 export async function readRoleList(path: string): Promise<RoleListRecord | undefined> {
   try {
-    const parsed = recordSchema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+    const text = await readFile(path, 'utf8');
+    const parsed = (await recordSchema()).safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { ensurePrivateDir, writeFileAtomic } from '../credentials-file/atomic-write.js';
 
 /** How often and how lately a role was picked. */
@@ -9,10 +8,13 @@ export interface RoleUse {
   readonly lastUsed: string;
 }
 
-const historySchema = z.object({
-  version: z.literal(1),
-  uses: z.record(z.string(), z.object({ count: z.number().int().positive(), lastUsed: z.iso.datetime() })),
-});
+async function historySchema() {
+  const z = await import('zod/mini');
+  return z.object({
+    version: z.literal(1),
+    uses: z.record(z.string(), z.object({ count: z.int().check(z.positive()), lastUsed: z.iso.datetime() })),
+  });
+}
 
 const HOUR = 3_600_000;
 
@@ -37,7 +39,8 @@ export class RoleHistory {
   /** The uses recorded; a missing or invalid file is no history. */
   async read(): Promise<Map<string, RoleUse>> {
     try {
-      const parsed = historySchema.safeParse(JSON.parse(await readFile(this.path, 'utf8')));
+      const text = await readFile(this.path, 'utf8');
+      const parsed = (await historySchema()).safeParse(JSON.parse(text));
       return new Map(parsed.success ? Object.entries(parsed.data.uses) : []);
     } catch {
       return new Map();
