@@ -1,5 +1,5 @@
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
-import { useCallback, useEffect, useRef, useState, type SetStateAction } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
 import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
@@ -257,6 +257,7 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
     } else onKey(input, key);
   });
 
+  const longest = useMemo(() => longestCells(state.rows, ROLE_COLUMNS.length), [state.rows]);
   if (columns < MIN_COLUMNS) {
     return <Text wrap="truncate-end">anwbis tui: needs {MIN_COLUMNS} columns, has {columns}; widen it or Esc</Text>;
   }
@@ -292,7 +293,7 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
     );
   }
 
-  const widths = layoutColumns(ROLE_COLUMNS, longestCells(state.matches, ROLE_COLUMNS.length), columns);
+  const widths = layoutColumns(ROLE_COLUMNS, longest, columns);
   const shown = (cells: readonly string[]) => cells.map((c, i) => ({ c, i })).filter(({ i }) => widths[i]! > 0);
   const visible = visibleMatches(state);
   return (

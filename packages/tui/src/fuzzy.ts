@@ -30,34 +30,64 @@ function subsequence(term: string, text: string): number[] | undefined {
   return at;
 }
 
+function isSubsequence(term: string, text: string): boolean {
+  let from = 0;
+  for (let k = 0; k < term.length; k++) {
+    const i = text.indexOf(term[k]!, from);
+    if (i === -1) return false;
+    from = i + 1;
+  }
+  return true;
+}
+
 /**
- * Matches one row against the terms: every term must be found in some cell, as a substring
- * (preferred) or else as a subsequence of its characters (`bk` finds `bulk`), ignoring case.
- * @param lowered the row's cells already lower-cased (computed once per row, not per keystroke).
+ * The score of a row for the terms, or -1 when it does not match: every term must be found in
+ * some cell, as a substring (which scores) or else as a subsequence of its characters (`bk`
+ * finds `bulk`), ignoring case. Allocates nothing: it runs for every row on every keystroke.
+ * @param lowered the row's cells already lower-cased.
  */
-export function matchRow<R extends FilterRow>(row: R, lowered: readonly string[], terms: readonly string[]): RowMatch<R> | undefined {
-  const marks = lowered.map(() => new Set<number>());
+export function scoreRow(lowered: readonly string[], terms: readonly string[]): number {
   let score = 0;
   for (const term of terms) {
     let found = false;
-    for (let c = 0; c < lowered.length && !found; c++) {
-      const i = lowered[c]!.indexOf(term);
-      if (i !== -1) {
-        for (let k = 0; k < term.length; k++) marks[c]!.add(i + k);
+    for (let c = 0; c < lowered.length; c++) {
+      if (lowered[c]!.includes(term)) {
         score++;
         found = true;
+        break;
       }
     }
-    for (let c = 0; c < lowered.length && !found; c++) {
-      const at = subsequence(term, lowered[c]!);
-      if (at) {
-        for (const i of at) marks[c]!.add(i);
-        found = true;
-      }
-    }
-    if (!found) return undefined;
+    for (let c = 0; c < lowered.length && !found; c++) found = isSubsequence(term, lowered[c]!);
+    if (!found) return -1;
   }
-  return { row, highlights: marks.map((m) => [...m].sort((a, b) => a - b)), score };
+  return score;
+}
+
+/** Which characters of each cell the terms matched, as {@link scoreRow} found them (for the rows on screen). */
+export function highlightRow(lowered: readonly string[], terms: readonly string[]): number[][] {
+  const marks = lowered.map(() => new Set<number>());
+  for (const term of terms) {
+    const c = lowered.findIndex((cell) => cell.includes(term));
+    if (c !== -1) {
+      const i = lowered[c]!.indexOf(term);
+      for (let k = 0; k < term.length; k++) marks[c]!.add(i + k);
+      continue;
+    }
+    for (let d = 0; d < lowered.length; d++) {
+      const at = subsequence(term, lowered[d]!);
+      if (at) {
+        for (const i of at) marks[d]!.add(i);
+        break;
+      }
+    }
+  }
+  return marks.map((m) => [...m].sort((a, b) => a - b));
+}
+
+/** One row against the terms, with its highlights; undefined when it does not match. */
+export function matchRow<R extends FilterRow>(row: R, lowered: readonly string[], terms: readonly string[]): RowMatch<R> | undefined {
+  const score = scoreRow(lowered, terms);
+  return score < 0 ? undefined : { row, highlights: highlightRow(lowered, terms), score };
 }
 
 /**
@@ -66,7 +96,6 @@ export function matchRow<R extends FilterRow>(row: R, lowered: readonly string[]
  */
 export function filterRows<R extends FilterRow>(rows: readonly R[], lowered: readonly (readonly string[])[], query: string): RowMatch<R>[] {
   const terms = queryTerms(query);
-  if (terms.length === 0) return rows.map((row) => ({ row, highlights: row.cells.map(() => []), score: 0 }));
   const out: RowMatch<R>[] = [];
   for (let i = 0; i < rows.length; i++) {
     const m = matchRow(rows[i]!, lowered[i]!, terms);

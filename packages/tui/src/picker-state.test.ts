@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { FilterRow } from './fuzzy.js';
+import { filterRows, type FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 
 const rows: FilterRow[] = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, cells: [`p${String(i).padStart(2, '0')}`, i % 2 ? 'dev' : 'pro', 'admin'] }));
@@ -48,5 +48,17 @@ describe('pickerReducer', () => {
     expect(s.matches[s.selected]?.row.id).toBe('r3');
     s = pickerReducer(s, { type: 'rows', rows: rows.filter((r) => r.id !== 'r3') });
     expect(s.matches[s.selected]?.row.id).toBe('r0');
+  });
+});
+
+describe('typing narrows among the last matches', () => {
+  it.each(['p1 dev', 'p2 pro adm', 'dv p', 'admin p0', 'p 1'])('gives what filtering all rows gives, key by key: %j', (query) => {
+    let s = pickerReducer(initialPickerState<FilterRow>(50, 'alphabetical'), { type: 'rows', rows });
+    for (let i = 1; i <= query.length; i++) {
+      s = pickerReducer(s, { type: 'type', text: query[i - 1]! });
+      const full = filterRows(rows, rows.map((r) => r.cells.map((c) => c.toLowerCase())), query.slice(0, i));
+      expect(s.matches.map((m) => [m.row.id, m.score])).toEqual(full.map((m) => [m.row.id, m.score]));
+      expect(visibleMatches(s).map((m) => m.highlights)).toEqual(full.slice(0, 50).map((m) => m.highlights));
+    }
   });
 });

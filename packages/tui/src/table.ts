@@ -1,4 +1,4 @@
-import type { RowMatch } from './fuzzy.js';
+import type { FilterRow } from './fuzzy.js';
 
 /** A picker column: its title, and how wide it may get. */
 export interface Column {
@@ -72,9 +72,9 @@ export function cellSegments(text: string, highlights: readonly number[], width:
   return segments;
 }
 
-/** The longest value of each cell over the rows, for {@link layoutColumns}. */
-export function longestCells(matches: readonly RowMatch[], cells: number): number[] {
+/** The longest value of each cell over all rows, for {@link layoutColumns}: columns do not jump while filtering. */
+export function longestCells(rows: readonly FilterRow[], cells: number): number[] {
   const longest = new Array<number>(cells).fill(0);
-  for (const m of matches) m.row.cells.forEach((c, i) => (longest[i] = Math.max(longest[i]!, c.length)));
+  for (const row of rows) row.cells.forEach((c, i) => (longest[i] = Math.max(longest[i]!, c.length)));
   return longest;
 }
