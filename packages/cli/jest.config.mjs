@@ -1,3 +1,3 @@
 import { jestConfig } from '../../jest.preset.mjs';
 
-export default jestConfig();
+export default jestConfig({ integration: true });
