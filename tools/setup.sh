@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything anwbis's development, demo and tests need on a Debian machine:
-# Debian's AWS CLI v2 and Chromium, zsh and fish (the shell-output tests run every shell
+# Debian's AWS CLI v2, Chromium and tmux, zsh and fish (the shell-output tests run every shell
 # `anwbis env --shell` writes for), moto (the local AWS emulator), the npm workspace
 # (which brings its own Node 24 through the npm package `node`) and, when Go is installed,
 # AWS's EC2 instance-metadata mock.
@@ -12,6 +12,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 need_apt=()
 /usr/bin/aws --version 2>/dev/null | grep -q 'aws-cli/2\.' || need_apt+=(awscli)
 command -v chromium >/dev/null || need_apt+=(chromium)
+command -v tmux >/dev/null || need_apt+=(tmux) # the picker's real-terminal tests
 command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
 # The completion tests drive real shells; the old-Node test runs the bin on Debian's older Node.
 for shell in zsh fish; do command -v "$shell" >/dev/null || need_apt+=("$shell"); done

@@ -41,3 +41,4 @@ export * from './provide/provide.js';
 export * from './provide/configure.js';
 export * from './logout/logout.js';
 export * from './completion/candidates.js';
+export * from './roles/index.js';

@@ -4,3 +4,4 @@ export * from './scenario.js';
 export * from './sandbox.js';
 export * from './processes.js';
 export * from './demo-scenario.js';
+export * from './roles-scenario.js';

@@ -38,6 +38,10 @@ export interface AwsPort {
   listMfaDevices(userName?: string): Promise<string[]>;
   assumeRole(input: AssumeRoleInput): Promise<TemporaryCredentials & { assumedRoleArn: string }>;
   getSessionToken(input: GetSessionTokenInput): Promise<TemporaryCredentials>;
+  /** Names of every IAM group the user belongs to, all pages. */
+  listGroupsForUser(userName: string): Promise<string[]>;
+  /** Names of a group's inline policies, all pages. */
+  listGroupPolicies(groupName: string): Promise<string[]>;
 }
 
 /** An error answered by AWS (or the network on the way), reduced to what anwbis decides on. */

@@ -146,6 +146,32 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
       const out = await call('sts:GetSessionToken', request, command, (o) => client.send(command, o));
       return temporary(out.Credentials, 'sts:GetSessionToken');
     },
+    async listGroupsForUser(UserName) {
+      const { client, mod } = await iamClient();
+      const names: string[] = [];
+      let Marker: string | undefined;
+      do {
+        const input = { UserName, ...(Marker ? { Marker } : {}) };
+        const command = new mod.ListGroupsForUserCommand(input);
+        const out = await call('iam:ListGroupsForUser', input, command, (o) => client.send(command, o));
+        names.push(...(out.Groups ?? []).map((g) => g.GroupName ?? '').filter((n) => n !== ''));
+        Marker = out.IsTruncated ? out.Marker : undefined;
+      } while (Marker);
+      return names;
+    },
+    async listGroupPolicies(GroupName) {
+      const { client, mod } = await iamClient();
+      const names: string[] = [];
+      let Marker: string | undefined;
+      do {
+        const input = { GroupName, ...(Marker ? { Marker } : {}) };
+        const command = new mod.ListGroupPoliciesCommand(input);
+        const out = await call('iam:ListGroupPolicies', input, command, (o) => client.send(command, o));
+        names.push(...(out.PolicyNames ?? []));
+        Marker = out.IsTruncated ? out.Marker : undefined;
+      } while (Marker);
+      return names;
+    },
   };
 }
 

@@ -1,32 +1,55 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_PATTERNS } from './patterns.js';
+import { AnwbisError } from '../errors/errors.js';
 import { parsePattern } from './parse.js';
+import { corpProfileOf, DEFAULT_PATTERNS, renderPattern } from './patterns.js';
 import { splitTargetName } from './target-name.js';
 import { thrownAnwbisError } from '../testing/caught.js';
 
+const GROUP = ['project', 'role'];
+const ROLE = ['env', 'project', 'role'];
+const PROFILE = ['project', 'env', 'role'];
+
 describe('parsePattern', () => {
-  it.each([
-    [DEFAULT_PATTERNS.group, 'corp-datalab-master-admin', { project: 'datalab', role: 'admin' }],
-    [DEFAULT_PATTERNS.group, 'corp-data-lab-master-contractor-acme', { project: 'data-lab', role: 'contractor-acme' }],
-    [DEFAULT_PATTERNS.role, 'dev-datalab-delegated-admin', { env: 'dev', project: 'datalab', role: 'admin' }],
-    [DEFAULT_PATTERNS.profile, 'datalab-dev-admin', { project: 'datalab', env: 'dev', role: 'admin' }],
-    [DEFAULT_PATTERNS.session, 'corp-session-corp', { profile: 'corp' }],
-    ['{role}-{env}-{project}', 'admin-dev-datalab', { role: 'admin', env: 'dev', project: 'datalab' }],
-    ['{project}.{env}.{role}', 'a-b.c.d', { project: 'a-b', env: 'c', role: 'd' }],
-    ['{project}-{project}', 'x-x', { project: 'x' }],
-    ['Delegated_Roles', 'Delegated_Roles', {}],
-  ])('%s reads %s', (pattern, name, parts) => {
-    expect(parsePattern(pattern, name)).toEqual(parts);
+  it.each<[string, string, string[], Record<string, string>, Record<string, string> | undefined]>([
+    ['corp-{project}-master-{role}', 'corp-datalab-master-admin', GROUP, {}, { project: 'datalab', role: 'admin' }],
+    ['corp-{project}-master-{role}', 'corp-data-lab-master-admin', GROUP, {}, { project: 'data-lab', role: 'admin' }],
+    ['corp-{project}-master-{role}', 'corp-datalab-master-contractor-acme', GROUP, {}, { project: 'datalab', role: 'contractor-acme' }],
+    ['corp-{project}-master-{role}', 'corp-a-master-b-master-c', GROUP, {}, undefined],
+    ['corp-{project}-master-{role}', 'corp--master-admin', GROUP, {}, undefined],
+    ['corp-{project}-master-{role}', 'corp-datalab-master-', GROUP, {}, undefined],
+    ['corp-{project}-master-{role}', 'platform-admins', GROUP, {}, undefined],
+    ['corp-{project}-master-{role}', 'Corp-datalab-master-admin', GROUP, {}, undefined],
+    ['{env}-{project}-delegated-{role}', 'dev-datalab-delegated-admin', ROLE, {}, { env: 'dev', project: 'datalab', role: 'admin' }],
+    ['{env}-{project}-delegated-{role}', 'pro-datalab-delegated-contractor-acme', ROLE, {}, { env: 'pro', project: 'datalab', role: 'contractor-acme' }],
+    ['{env}-{project}-delegated-{role}', 'pro-data-lab-delegated-admin', ROLE, {}, undefined],
+    ['{env}-{project}-delegated-{role}', 'pro-data-lab-delegated-admin', ROLE, { project: 'data-lab' }, { env: 'pro', project: 'data-lab', role: 'admin' }],
+    ['{env}-{project}-delegated-{role}', 'dev-datalab-delegated-admin', ROLE, { project: 'web' }, undefined],
+    ['{project}-{env}-{role}', 'datalab-dev-admin', PROFILE, {}, { project: 'datalab', env: 'dev', role: 'admin' }],
+    ['{project}-{env}-{role}', 'a-b-c-d', PROFILE, {}, undefined],
+    ['{project}-{env}-{role}', 'a-b', PROFILE, {}, undefined],
+    ['{env}-{env}', 'dev-dev', ['env'], {}, { env: 'dev' }],
+    ['{env}-{env}', 'dev-pro', ['env'], {}, undefined],
+    ['Delegated_Roles', 'Delegated_Roles', ['env'], {}, {}],
+    ['Assume-{env}', 'Assume-pro', ['env'], {}, { env: 'pro' }],
+    ['{project}_{env}_{role}', 'datalab_dev_admin', PROFILE, {}, { project: 'datalab', env: 'dev', role: 'admin' }],
+  ])('%j on %j (%j, known %j) gives %j', (pattern, name, placeholders, known, expected) => {
+    expect(parsePattern(pattern, name, placeholders, known)).toEqual(expected);
   });
 
   it.each([
-    [DEFAULT_PATTERNS.profile, 'datalab-pro-contractor-acme'], // ambiguous: which dash ends the role?
-    [DEFAULT_PATTERNS.group, 'ops-admins'],
-    [DEFAULT_PATTERNS.group, 'corp--master-admin'],
-    ['{project}-{project}', 'x-y'],
-    ['Delegated_Roles', 'Other'],
-  ])('%s does not read %s', (pattern, name) => {
-    expect(parsePattern(pattern, name)).toBeUndefined();
+    ['corp-{project}-master-{role}', 'datalab', 'admin'],
+    ['corp-{project}-master-{role}', 'data-lab', 'contractor-acme'],
+  ])('reads back what renderPattern wrote (%j, %j, %j)', (pattern, project, role) => {
+    expect(parsePattern(pattern, renderPattern(pattern, { project, role }), GROUP)).toEqual({ project, role });
+  });
+
+  it('reads the default role pattern back', () => {
+    const name = renderPattern(DEFAULT_PATTERNS.role, { env: 'e07', project: 'bulk', role: 'admin' });
+    expect(parsePattern(DEFAULT_PATTERNS.role, name, ROLE)).toEqual({ env: 'e07', project: 'bulk', role: 'admin' });
+  });
+
+  it('refuses a pattern with a placeholder it cannot fill', () => {
+    expect(() => parsePattern('corp-{team}-{role}', 'corp-x-y', GROUP)).toThrow(AnwbisError);
   });
 });
 
@@ -39,5 +62,15 @@ describe('splitTargetName', () => {
 
   it('refuses a name that reads more than one way', () => {
     expect(thrownAnwbisError(() => splitTargetName('datalab-pro-contractor-acme')).kind).toBe('usage');
+  });
+});
+
+describe('corpProfileOf', () => {
+  it.each([
+    ['corp-session-corp', DEFAULT_PATTERNS, 'corp'],
+    ['corp', DEFAULT_PATTERNS, 'corp'],
+    ['default-mfa-session', { ...DEFAULT_PATTERNS, session: '{profile}-mfa-session' }, 'default'],
+  ])('the corp profile behind %s', (source, patterns, corp) => {
+    expect(corpProfileOf(source, patterns)).toBe(corp);
   });
 });

@@ -1,49 +1,61 @@
-/**
- * Reads names back into their parts: `corp-{project}-master-{role}` and
- * `corp-datalab-master-admin` give `{ project: 'datalab', role: 'admin' }`.
- */
+import { AnwbisError, shown } from '../errors/errors.js';
 
-type Piece = { readonly literal: string } | { readonly placeholder: string };
+type Token = { readonly literal: string } | { readonly placeholder: string };
 
-function pieces(pattern: string): Piece[] {
-  const out: Piece[] = [];
-  const re = /\{([a-z]+)\}/g;
+function tokenize(pattern: string, placeholders: readonly string[]): Token[] {
+  const tokens: Token[] = [];
   let last = 0;
-  for (let m = re.exec(pattern); m !== null; m = re.exec(pattern)) {
-    if (m.index > last) out.push({ literal: pattern.slice(last, m.index) });
-    out.push({ placeholder: m[1]! });
-    last = m.index + m[0].length;
+  for (const match of pattern.matchAll(/\{([a-z]+)\}/g)) {
+    const key = match[1]!;
+    if (!placeholders.includes(key)) {
+      throw new AnwbisError('config', `unknown placeholder {${key}} in naming pattern ${shown(pattern)}`, {
+        next: `use ${placeholders.map((p) => `{${p}}`).join(', ')}`,
+      });
+    }
+    if (match.index > last) tokens.push({ literal: pattern.slice(last, match.index) });
+    tokens.push({ placeholder: key });
+    last = match.index + match[0].length;
   }
-  if (last < pattern.length) out.push({ literal: pattern.slice(last) });
-  return out;
+  if (last < pattern.length) tokens.push({ literal: pattern.slice(last) });
+  return tokens;
 }
 
 /**
- * The placeholder values that render `pattern` into exactly `name`, or undefined when the name
- * does not follow the pattern or could be read more than one way (`{project}-{env}-{role}`
- * with `a-b-c-d`). Each value is non-empty; a placeholder used twice must match the same text.
+ * Reads a name back into the parts a naming pattern was filled with:
+ * `parsePattern('corp-{project}-master-{role}', 'corp-data-lab-master-admin', ['project', 'role'])`
+ * gives `{ project: 'data-lab', role: 'admin' }`. Parts are non-empty and may contain dashes, so
+ * a name can fit a pattern in several ways (`{project}-{env}-{role}` and `a-b-c-d`): such a name
+ * is ambiguous and, like a name that does not fit, gives undefined rather than a guess.
+ * @param known parts already known (from another name), which must then be what the name holds;
+ *   they make a name unambiguous that would not be on its own.
  */
-export function parsePattern(pattern: string, name: string): Record<string, string> | undefined {
-  const parts = pieces(pattern);
+export function parsePattern(
+  pattern: string,
+  name: string,
+  placeholders: readonly string[],
+  known: Readonly<Record<string, string>> = {},
+): Record<string, string> | undefined {
+  const tokens = tokenize(pattern, placeholders);
   const found: Array<Record<string, string>> = [];
-  const walk = (i: number, at: number, values: Record<string, string>): void => {
+  const walk = (t: number, at: number, bound: Record<string, string>): void => {
     if (found.length > 1) return;
-    if (i === parts.length) {
-      if (at === name.length) found.push({ ...values });
+    const token = tokens[t];
+    if (token === undefined) {
+      if (at === name.length) found.push({ ...bound });
       return;
     }
-    const part = parts[i]!;
-    if ('literal' in part) {
-      if (name.startsWith(part.literal, at)) walk(i + 1, at + part.literal.length, values);
+    if ('literal' in token) {
+      if (name.startsWith(token.literal, at)) walk(t + 1, at + token.literal.length, bound);
       return;
     }
-    const known = values[part.placeholder];
-    if (known !== undefined) {
-      if (name.startsWith(known, at)) walk(i + 1, at + known.length, values);
+    const fixed = bound[token.placeholder] ?? (Object.hasOwn(known, token.placeholder) ? known[token.placeholder] : undefined);
+    if (fixed !== undefined) {
+      if (fixed !== '' && name.startsWith(fixed, at)) walk(t + 1, at + fixed.length, { ...bound, [token.placeholder]: fixed });
       return;
     }
     for (let end = at + 1; end <= name.length; end++) {
-      walk(i + 1, end, { ...values, [part.placeholder]: name.slice(at, end) });
+      walk(t + 1, end, { ...bound, [token.placeholder]: name.slice(at, end) });
+      if (found.length > 1) return;
     }
   };
   walk(0, 0, {});

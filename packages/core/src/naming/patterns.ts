@@ -103,5 +103,5 @@ export function sessionProfileName(sourceProfile: string | undefined, patterns: 
  * both name one source identity in request keys. Any other name is its own corp profile.
  */
 export function corpProfileOf(sourceProfile: string, patterns: NamingPatterns): string {
-  return parsePattern(patterns.session, sourceProfile)?.profile ?? sourceProfile;
+  return parsePattern(patterns.session, sourceProfile, ['profile'])?.profile ?? sourceProfile;
 }

@@ -9,7 +9,7 @@ import { parsePattern } from './parse.js';
  * only must be given with -p, -e and -r.
  */
 export function splitTargetName(target: string, profilePattern: string = DEFAULT_PATTERNS.profile): { project: string; env: string; role: string } {
-  const parts = parsePattern(profilePattern, target);
+  const parts = parsePattern(profilePattern, target, ['project', 'env', 'role']);
   if (!parts?.project || !parts.env || !parts.role) {
     throw new AnwbisError('usage', `cannot tell project, environment and role apart in --target ${shown(target)} (profile pattern ${profilePattern})`, {
       next: 'give them with -p PROJECT -e ENV -r ROLE',

@@ -37,6 +37,8 @@ export function fakeAws(overrides: Partial<AwsPort> = {}, expiration = new Date(
       sessions.push(input);
       return { accessKeyId: `ASIASESSION${sessions.length}`, secretAccessKey: 'session/secret', sessionToken: 'session-tok', expiration };
     },
+    listGroupsForUser: async () => (calls.push('ListGroupsForUser'), []),
+    listGroupPolicies: async () => (calls.push('ListGroupPolicies'), []),
     ...overrides,
   };
   return { port, calls, assumed, sessions };

@@ -1,0 +1,120 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { manyGroupsScenario, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
+import { emulatorWorld } from './helpers.js';
+
+// Seeding 40 groups and running the CLI several times per test: more than the default allows on a busy machine.
+jest.setTimeout(120_000);
+
+const USER = 'ana.ruiz';
+const world = emulatorWorld(() => {
+  const s = manyGroupsScenario({ user: USER, groups: 40 });
+  return { ...s, users: [...s.users, { name: 'nobody', groups: [], mfa: false }] };
+});
+const anwbis = (args: string[]) => runAnwbis(args, { env: world.sandbox.env, input: '' });
+
+interface JsonRole {
+  project: string | null;
+  env: string | null;
+  role: string;
+  account: string;
+  roleArn: string;
+  profile: string | null;
+  group: string;
+  policy: string;
+  expiresAt: string | null;
+}
+
+const rolesJson = async (args: string[] = []): Promise<JsonRole[]> => {
+  const res = await anwbis(['roles', '--json', ...args]);
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  return JSON.parse(res.stdout) as JsonRole[];
+};
+
+describe('anwbis roles', () => {
+  it('--json lists every role of 40 groups: contractors, a group and a role outside the convention, none from groups without the policy', async () => {
+    const roles = await rolesJson();
+    // 10 bulk envs, 2 contractors, 2 from platform-admins, 34 team groups with a dev and a pro role each.
+    expect(roles).toHaveLength(10 + 2 + 2 + 34 * 2);
+    expect(roles.find((r) => r.profile === 'bulk-e07-admin')).toEqual({
+      project: 'bulk',
+      env: 'e07',
+      role: 'admin',
+      account: bulkAccount(7),
+      roleArn: `arn:aws:iam::${bulkAccount(7)}:role/e07-bulk-delegated-admin`,
+      profile: 'bulk-e07-admin',
+      group: 'corp-bulk-master-admin',
+      policy: 'Delegated_Roles',
+      expiresAt: null,
+      status: 'not-assumed',
+    });
+    expect(roles.filter((r) => r.role.startsWith('contractor-')).map((r) => r.profile)).toEqual(['bulk-e00-contractor-acme', 'bulk-e00-contractor-zeta']);
+    expect(roles.find((r) => r.role === 'LegacyAdmin')).toMatchObject({ project: null, env: null, profile: null, account: LEGACY_ACCOUNT, group: 'platform-admins' });
+    expect(roles.find((r) => r.project === 'platform')).toMatchObject({ env: 'pro', role: 'admin', profile: 'platform-pro-admin', group: 'platform-admins' });
+    expect(roles.some((r) => r.group === 'corp-everyone' || r.group === 'corp-auditors')).toBe(false);
+    expect(roles.find((r) => r.profile === 'team016-pro-devops')?.account).toBe(TEAM_ACCOUNTS.pro);
+    // Sorted by project, env, role; what does not parse comes last.
+    const keys = roles.map((r) => [r.project ?? '\uffff', r.env ?? '\uffff', r.role].join(' '));
+    expect(keys).toEqual([...keys].sort((a, b) => a.localeCompare(b)));
+    expect(roles.at(-1)?.role).toBe('LegacyAdmin');
+  });
+
+  it('answers a second run from the cache with no AWS call; --refresh reads the groups again', async () => {
+    const first = await rolesJson();
+    await world.moto.startRecording();
+    expect(await rolesJson()).toEqual(first);
+    expect(await world.moto.recording()).toEqual([]);
+    expect(await rolesJson(['--refresh'])).toEqual(first);
+    const calls = await world.moto.recording();
+    expect(calls.find((c) => c.action === 'ListGroupsForUser')?.params.UserName).toBe(USER);
+    expect(calls.filter((c) => c.action === 'GetGroupPolicy')).toHaveLength(40);
+    expect(calls.some((c) => ['GetSessionToken', 'AssumeRole', 'ListMFADevices'].includes(c.action))).toBe(false);
+  });
+
+  it('shows the status of a profile anwbis wrote, in the table and as expiresAt', async () => {
+    const assumed = await anwbis(['-p', 'bulk', '-e', 'e07', '-r', 'admin', '--mfa-code', '123456']);
+    expect(assumed.code).toBe(0);
+    const roles = await rolesJson();
+    const expiresAt = roles.find((r) => r.profile === 'bulk-e07-admin')?.expiresAt;
+    expect(new Date(expiresAt!).getTime()).toBeGreaterThan(Date.now());
+    const table = await anwbis(['roles']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^PROJECT\s+ENV\s+ROLE\s+ACCOUNT\s+PROFILE\s+STATUS$/);
+    expect(lines.find((l) => l.includes('bulk-e07-admin'))).toMatch(new RegExp(`^bulk\\s+e07\\s+admin\\s+${bulkAccount(7)}\\s+bulk-e07-admin\\s+valid for (59|60)m$`));
+    expect(lines.find((l) => l.includes('bulk-e08-admin'))).toMatch(/not assumed$/);
+    expect(lines.find((l) => l.includes('LegacyAdmin'))).toMatch(/^-\s+-\s+LegacyAdmin\s+/);
+  });
+
+  it('reads with a valid corp session instead of the corp keys', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    const sessionKey = /\[corp-session-default\]\naws_access_key_id = (\S+)/.exec(world.sandbox.read('credentials'))?.[1];
+    await world.moto.startRecording();
+    await rolesJson(['--refresh']);
+    const calls = await world.moto.recording();
+    expect(calls.length).toBeGreaterThan(0);
+    expect(new Set(calls.map((c) => c.accessKeyId))).toEqual(new Set([sessionKey]));
+  });
+
+  it('explains the convention to a user in no group (exit 4)', async () => {
+    const nobody = world.seeded.users.nobody!;
+    world.sandbox.write('credentials', `[nobody]\naws_access_key_id = ${nobody.accessKeyId}\naws_secret_access_key = ${nobody.secretAccessKey}\n`);
+    const res = await anwbis(['roles', '--profile', 'nobody']);
+    expect(res.code).toBe(4);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toContain('your corp user nobody is in no IAM group');
+    expect(res.stderr).toContain('corp-{project}-master-{role}');
+  });
+
+  it('says which permission is missing when AWS denies ListGroupsForUser (exit 4)', async () => {
+    await world.moto.enforcePolicies();
+    const res = await anwbis(['roles']);
+    expect(res.stderr).toContain('needs iam:ListGroupsForUser on user ana.ruiz, and AWS denied it');
+    expect(res.code).toBe(4);
+  });
+
+  it('the AWS CLI sees the same groups', async () => {
+    const groups = await runAwsCli(['iam', 'list-groups-for-user', '--user-name', USER], { env: world.sandbox.env, endpoint: world.moto.endpoint });
+    expect(JSON.parse(groups.stdout).Groups).toHaveLength(40);
+  });
+});

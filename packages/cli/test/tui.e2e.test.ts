@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAwsCli } from '@anwbis/tools/emulator';
+import { emulatorWorld } from './helpers.js';
+
+// A real terminal (tmux) and a real process: slower than the default allows on a busy machine.
+jest.setTimeout(120_000);
+
+const USER = 'ana.ruiz';
+const world = emulatorWorld(() => manyGroupsScenario({ user: USER, groups: 12 }));
+const exec = promisify(execFile);
+
+/** A tmux server of this test's own (its own socket), running `anwbis tui` in a 100×30 pane. */
+interface Terminal {
+  keys(...keys: string[]): Promise<void>;
+  type(text: string): Promise<void>;
+  screen(): Promise<string>;
+  waitFor(text: string | RegExp): Promise<string>;
+  alternateScreen(): Promise<boolean>;
+  readonly dir: string;
+}
+
+let servers: string[] = [];
+let count = 0;
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+async function openTerminal(args: string[], env: Record<string, string>): Promise<Terminal> {
+  const socket = `anwbis-tui-test-${process.pid}-${++count}`;
+  const dir = world.sandbox.dir;
+  const tmux = (...a: string[]) => exec('tmux', ['-L', socket, ...a], { env });
+  const script = [
+    "printf 'BEFORE-TUI\\n'",
+    `${shellQuote(process.execPath)} ${shellQuote(ANWBIS_BIN)} tui ${args.map(shellQuote).join(' ')} >${shellQuote(join(dir, 'tui.out'))} 2>${shellQuote(join(dir, 'tui.err'))}`,
+    `echo $? >${shellQuote(join(dir, 'tui.rc'))}`,
+    "printf 'AFTER-TUI\\n'",
+    'exec sleep 3600',
+  ].join('; ');
+  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '100', '-y', '30', 'sh', '-c', script);
+  servers.push(socket);
+  const screen = async () => (await tmux('capture-pane', '-p')).stdout;
+  return {
+    dir,
+    keys: async (...keys) => void (await tmux('send-keys', ...keys)),
+    async type(text) {
+      for (const ch of text) await tmux('send-keys', '-l', ch);
+    },
+    screen,
+    async waitFor(text) {
+      let last = '';
+      for (let i = 0; i < 600; i++) {
+        last = await screen();
+        if (typeof text === 'string' ? last.includes(text) : text.test(last)) return last;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`the terminal never showed ${String(text)}; it shows:\n${last}\nstderr: ${existsSync(join(dir, 'tui.err')) ? readFileSync(join(dir, 'tui.err'), 'utf8') : ''}`);
+    },
+    alternateScreen: async () => (await tmux('display-message', '-p', '#{alternate_on}')).stdout.trim() === '1',
+  };
+}
+
+afterEach(async () => {
+  for (const socket of servers) await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+  servers = [];
+});
+
+/** The sandbox's environment without CI, as a person's shell has it (Ink draws nothing live under CI). */
+const personEnv = () => {
+  const env: Record<string, string> = { ...world.sandbox.env, TERM: 'xterm-256color' };
+  delete env.CI;
+  return env;
+};
+
+describe('anwbis tui in a real terminal', () => {
+  it('lists the roles, narrows as "bulk e07" is typed, Enter asks the MFA code once and writes bulk-e07-admin, Esc restores the terminal', async () => {
+    const term = await openTerminal([], personEnv());
+    const first = await term.waitFor(`roles of ${USER}`);
+    expect(first).toMatch(/▸ bulk\s+e00\s+admin\s+300000000000\s+bulk-e00-admin\s+not assumed/);
+    expect(first).toContain('Enter assume');
+    expect(await term.alternateScreen()).toBe(true);
+
+    const total = Number(/\/(\d+) roles/.exec(first)![1]);
+    let shown = total;
+    const query = 'bulk e07';
+    for (let i = 1; i <= query.length; i++) {
+      await term.type(query[i - 1]!);
+      // tmux trims the space at the end of a line, so "bulk " reads as "bulk".
+      const screen = await term.waitFor(`› ${query.slice(0, i).trimEnd()}`);
+      const now = Number(/ (\d+)\/\d+ roles/.exec(screen)![1]);
+      expect(now).toBeLessThanOrEqual(shown);
+      shown = now;
+    }
+    const narrowed = await term.waitFor(`1/${total} roles`);
+    expect(narrowed).toMatch(/▸ bulk\s+e07\s+admin\s+300000000007\s+bulk-e07-admin/);
+
+    await term.keys('Enter');
+    await term.waitFor('MFA code for the corp session');
+    await term.type('123456');
+    await term.keys('Enter');
+    const written = await term.waitFor('Written: profile bulk-e07-admin');
+    expect(written).toMatch(/bulk-e07-admin\s+valid for (59m|1h 00m)/);
+
+    await term.keys('Escape');
+    const after = await term.waitFor('AFTER-TUI');
+    expect(after).toContain('BEFORE-TUI');
+    expect(after).not.toContain('roles of');
+    expect(await term.alternateScreen()).toBe(false);
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+    expect(readFileSync(join(term.dir, 'tui.out'), 'utf8')).toBe('');
+
+    const id = await runAwsCli(['sts', 'get-caller-identity', '--profile', 'bulk-e07-admin'], { env: world.sandbox.env, endpoint: world.moto.endpoint });
+    expect(JSON.parse(id.stdout)).toMatchObject({ Account: bulkAccount(7), Arn: `arn:aws:sts::${bulkAccount(7)}:assumed-role/e07-bulk-delegated-admin/${USER}` });
+    expect(world.sandbox.read('credentials')).toContain('[corp-session-default]');
+  });
+
+  it('--stdout leaves after Enter with export lines for eval, drawing on the terminal even with CI set', async () => {
+    const term = await openTerminal(['--stdout', '--mfa-code', '123456'], { ...personEnv(), CI: 'true' });
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('e03');
+    await term.waitFor(/▸ bulk\s+e03/);
+    await term.keys('Enter');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+    const exports = readFileSync(join(term.dir, 'tui.out'), 'utf8');
+    expect(exports).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA/m);
+    const shell = await run('bash', ['-c', `eval "$(cat ${shellQuote(join(term.dir, 'tui.out'))})"; aws sts get-caller-identity`], { env: world.sandbox.env });
+    expect(shell.code).toBe(0);
+    expect(JSON.parse(shell.stdout).Account).toBe(bulkAccount(3));
+  });
+
+  it('the second visit reads the list from the cache and puts the role used last first', async () => {
+    const first = await openTerminal(['--mfa-code', '123456'], personEnv());
+    await first.waitFor(`roles of ${USER}`);
+    await first.type('e05');
+    await first.waitFor(/▸ bulk\s+e05/);
+    await first.keys('Enter');
+    await first.waitFor('Written: profile bulk-e05-admin');
+    await first.keys('Escape');
+    await first.waitFor('AFTER-TUI');
+
+    await world.moto.startRecording();
+    const second = await openTerminal([], personEnv());
+    const screen = await second.waitFor(`roles of ${USER}`);
+    expect(screen).toMatch(/▸ bulk\s+e05\s+admin\s+\d+\s+bulk-e05-admin\s+valid for/);
+    expect(await world.moto.recording()).toEqual([]);
+    await second.keys('C-c');
+    await second.waitFor('AFTER-TUI');
+  });
+});

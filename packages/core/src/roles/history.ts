@@ -1,0 +1,58 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
+
+/** How often and how lately a role was picked. */
+export interface RoleUse {
+  readonly count: number;
+  readonly lastUsed: string;
+}
+
+async function historySchema() {
+  const z = await import('zod/mini');
+  return z.object({
+    version: z.literal(1),
+    uses: z.record(z.string(), z.object({ count: z.int().check(z.positive()), lastUsed: z.iso.datetime() })),
+  });
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Frecency of a role: how often it was used, weighted by how lately (the weights of Firefox's
+ * address bar, coarsened), so a role used daily outranks one used often last year.
+ */
+export function frecencyScore(use: RoleUse, now: Date): number {
+  const age = now.getTime() - new Date(use.lastUsed).getTime();
+  const weight = age < 4 * HOUR ? 100 : age < 24 * HOUR ? 70 : age < 7 * 24 * HOUR ? 50 : age < 30 * 24 * HOUR ? 30 : 10;
+  return use.count * weight;
+}
+
+/** The picker's record of used roles, by role ARN, under `ANWBIS_HOME/roles/used.json`. */
+export class RoleHistory {
+  private readonly path: string;
+
+  constructor(home: string) {
+    this.path = join(home, 'roles', 'used.json');
+  }
+
+  /** The uses recorded; a missing or invalid file is no history. */
+  async read(): Promise<Map<string, RoleUse>> {
+    try {
+      const text = await readFile(this.path, 'utf8');
+      const parsed = (await historySchema()).safeParse(JSON.parse(text));
+      return new Map(parsed.success ? Object.entries(parsed.data.uses) : []);
+    } catch {
+      return new Map();
+    }
+  }
+
+  /** Counts one use of a role now. */
+  async record(roleArn: string, now: Date): Promise<Map<string, RoleUse>> {
+    const uses = await this.read();
+    uses.set(roleArn, { count: (uses.get(roleArn)?.count ?? 0) + 1, lastUsed: now.toISOString() });
+    await ensurePrivateDir(join(this.path, '..'));
+    await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, uses: Object.fromEntries(uses) })}\n`, { mode: 0o600 });
+    return uses;
+  }
+}

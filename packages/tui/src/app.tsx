@@ -1,0 +1,356 @@
+import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
+import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
+import type { FilterRow } from './fuzzy.js';
+import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
+import { exportLines, type PickerServices } from './services.js';
+import { cellSegments, layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS } from './table.js';
+
+/** How a visit to the picker ended. */
+export type PickerOutcome = { readonly kind: 'quit' } | { readonly kind: 'assumed'; readonly role: DelegatedRole; readonly result: AssumeResult };
+
+/** The narrowest terminal the picker draws in; below it, one line says so. */
+export const MIN_COLUMNS = 60;
+/** Lines around the list: title, query, column titles, message, footer. */
+const CHROME_LINES = 5;
+
+export interface PickerAppProps {
+  readonly services: PickerServices;
+  /** Leave after the first assume, handing over its credentials (`--stdout`, `--json`). */
+  readonly exitOnAssume: boolean;
+  /** Colours (off with NO_COLOR); bold, underline and inverse are used either way. */
+  readonly color: boolean;
+  readonly onExit: (outcome: PickerOutcome) => void;
+}
+
+interface RoleRow extends FilterRow {
+  readonly role: DelegatedRole;
+}
+
+type Phase =
+  | { readonly kind: 'loading'; readonly progress?: DiscoveryProgress }
+  | { readonly kind: 'empty'; readonly error: AnwbisError }
+  | { readonly kind: 'error'; readonly error: Error }
+  | { readonly kind: 'ready' };
+
+type Action = 'assume' | 'console' | 'copy';
+type Overlay = { readonly kind: 'none' } | { readonly kind: 'mfa'; readonly code: string; readonly action: Action; readonly role: DelegatedRole } | { readonly kind: 'busy'; readonly label: string };
+interface Message {
+  readonly kind: 'ok' | 'error' | 'info';
+  readonly text: string;
+}
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+function applyUpdate<T>(current: T, update: SetStateAction<T>): T {
+  return typeof update === 'function' ? (update as (c: T) => T)(current) : update;
+}
+
+/**
+ * useState whose latest value can also be read at once (the third element), for handlers that
+ * run several times before the next render.
+ */
+function useMirror<S, A>(init: () => S, reduce: (state: S, action: A) => S): [S, (action: A) => void, () => S] {
+  const [state, setState] = useState(init);
+  const ref = useRef(state);
+  const apply = useCallback(
+    (action: A) => {
+      ref.current = reduce(ref.current, action);
+      setState(ref.current);
+    },
+    [reduce],
+  );
+  return [state, apply, useCallback(() => ref.current, [])];
+}
+
+function rowsOf(roles: readonly DelegatedRole[], statuses: ReadonlyMap<string, RoleStatus>, now: Date): RoleRow[] {
+  return roles.map((role) => ({
+    id: role.roleArn,
+    role,
+    cells: [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus(statuses.get(role.roleArn) ?? { state: 'not-assumed', expiresAt: null }, now)],
+  }));
+}
+
+/** Typed text, not a control character (a paste arrives as one string). */
+function isPrintable(input: string): boolean {
+  return input !== '' && [...input].every((ch) => ch.codePointAt(0)! >= 0x20 && ch !== '\u007f');
+}
+
+function messageOf(error: unknown): Message {
+  if (error instanceof AnwbisError) return { kind: 'error', text: error.next ? `${error.message}; ${error.next}` : error.message };
+  return { kind: 'error', text: `unexpected error (please report it): ${(error as Error)?.message ?? String(error)}` };
+}
+
+/** The full-screen role picker. Every effect goes through `services`; errors are shown, never thrown. */
+export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppProps) {
+  const { exit } = useApp();
+  const { columns, rows: lines } = useWindowSize();
+  const listHeight = Math.max(1, lines - CHROME_LINES);
+  // State the key handler reads lives in refs as well: keys typed faster than React renders
+  // (a pasted code and its Enter in one chunk) must see what the keys before them did.
+  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => initialPickerState<RoleRow>(listHeight), pickerReducer);
+  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: 'loading' }), applyUpdate);
+  const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
+  const [message, setMessage] = useState<Message | undefined>();
+  const [userName, setUserName] = useState('');
+  const data = useRef<{ roles: readonly DelegatedRole[]; statuses: ReadonlyMap<string, RoleStatus> }>({ roles: [], statuses: new Map() });
+
+  const quit = useCallback(
+    (outcome: PickerOutcome = { kind: 'quit' }) => {
+      onExit(outcome);
+      exit();
+    },
+    [exit, onExit],
+  );
+
+  const showRows = useCallback(() => {
+    dispatch({ type: 'rows', rows: rowsOf(data.current.roles, data.current.statuses, services.now()) });
+  }, [services]);
+
+  const refreshStatuses = useCallback(async () => {
+    data.current = { ...data.current, statuses: await services.statuses(data.current.roles) };
+    showRows();
+  }, [services, showRows]);
+
+  const load = useCallback(
+    async (refresh: boolean) => {
+      setPhase({ kind: 'loading' });
+      try {
+        const list = await services.loadRoles(refresh, (progress) => setPhase({ kind: 'loading', progress }));
+        const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
+        data.current = { roles: list.roles, statuses };
+        setUserName(list.userName);
+        dispatch({ type: 'rows', rows: rowsOf(list.roles, statuses, services.now()), scores });
+        for (const problem of list.problems) setMessage({ kind: 'info', text: `skipped: ${problem}` });
+        setPhase({ kind: 'ready' });
+      } catch (error) {
+        setPhase(error instanceof NoDelegatedRolesError ? { kind: 'empty', error } : { kind: 'error', error: error as Error });
+      }
+    },
+    [services],
+  );
+
+  useEffect(() => {
+    void load(false);
+  }, [load]);
+
+  useEffect(() => {
+    dispatch({ type: 'resize', height: listHeight });
+  }, [listHeight]);
+
+  useEffect(() => {
+    // Time left is shown in minutes: redraw the status column as it ticks down.
+    const timer = setInterval(showRows, 30_000);
+    return () => clearInterval(timer);
+  }, [showRows]);
+
+  const act = useCallback(
+    async (action: Action, role: DelegatedRole, code?: string) => {
+      try {
+        if (code !== undefined) {
+          setOverlay({ kind: 'busy', label: 'Starting the corp session…' });
+          await services.startSession(code);
+        } else if (await services.needsCode()) {
+          setOverlay({ kind: 'mfa', code: '', action, role });
+          return;
+        }
+        setOverlay({ kind: 'busy', label: `Getting credentials for ${role.profile ?? role.roleArn}…` });
+        const result = await services.assume(role);
+        // Counted for the next visit; reordering now would move the list under the cursor.
+        await services.recordUse(role);
+        await refreshStatuses();
+        if (action === 'assume' && exitOnAssume) {
+          quit({ kind: 'assumed', role, result });
+          return;
+        }
+        if (action === 'assume') {
+          const until = result.credentials.expiration;
+          setMessage({ kind: 'ok', text: `${result.reused ? 'Still valid' : 'Written'}: profile ${result.profile}, ${describeStatus({ state: 'valid', expiresAt: until }, services.now())} (until ${until.toISOString()})` });
+        } else if (action === 'console') {
+          setMessage({ kind: 'ok', text: await services.openConsole(role, result) });
+        } else {
+          setMessage({ kind: 'ok', text: await services.copy(exportLines(result)) });
+        }
+      } catch (error) {
+        setMessage(messageOf(error));
+      }
+      setOverlay({ kind: 'none' });
+    },
+    [services, exitOnAssume, quit, refreshStatuses],
+  );
+
+  const onKey = (input: string, key: Key): void => {
+    const overlay = overlayRef();
+    const phase = phaseRef();
+    const state = stateRef();
+    if (key.ctrl && input === 'c') return quit();
+    if (overlay.kind === 'busy') return;
+    if (overlay.kind === 'mfa') {
+      if (key.escape) {
+        setOverlay({ kind: 'none' });
+        setMessage({ kind: 'info', text: 'MFA code not entered; nothing was done' });
+      } else if (key.backspace || key.delete) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: o.code.slice(0, -1) } : o));
+      else if (key.return && overlay.code.length === 6) void act(overlay.action, overlay.role, overlay.code);
+      else if (/^\d+$/.test(input)) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: (o.code + input).slice(0, 6) } : o));
+      return;
+    }
+    if (key.escape) return quit();
+    if (phase.kind === 'error' || phase.kind === 'empty') {
+      if (input === 'r' || (key.ctrl && input === 'r')) void load(true);
+      return;
+    }
+    if (phase.kind !== 'ready') return;
+    const selected = state.matches[state.selected]?.row.role;
+    const move: PickerAction<RoleRow> | undefined = key.upArrow
+      ? { type: 'move', by: -1 }
+      : key.downArrow
+        ? { type: 'move', by: 1 }
+        : key.pageUp
+          ? { type: 'page', by: -1 }
+          : key.pageDown
+            ? { type: 'page', by: 1 }
+            : key.home
+              ? { type: 'home' }
+              : key.end
+                ? { type: 'end' }
+                : key.tab
+                  ? { type: 'toggle-order' }
+                  : key.backspace || key.delete
+                    ? { type: 'backspace' }
+                    : key.ctrl && input === 'u'
+                      ? { type: 'clear' }
+                      : undefined;
+    if (move) return dispatch(move);
+    if (key.ctrl && input === 'r') return void load(true);
+    if (key.return || (key.ctrl && (input === 'o' || input === 'y'))) {
+      if (!selected) return;
+      setMessage(undefined);
+      return void act(key.return ? 'assume' : input === 'o' ? 'console' : 'copy', selected);
+    }
+    if (!key.ctrl && !key.meta && isPrintable(input)) dispatch({ type: 'type', text: input });
+  };
+  useInput((input, key) => {
+    // Ink hands text and a following Enter or Tab over as one input: take them apart.
+    if (input.length > 1 && /[\r\t]/.test(input)) {
+      for (const ch of input) onKey(ch, ch === '\r' ? { ...NO_KEY, return: true } : ch === '\t' ? { ...NO_KEY, tab: true } : NO_KEY);
+    } else onKey(input, key);
+  });
+
+  const longest = useMemo(() => longestCells(state.rows, ROLE_COLUMNS.length), [state.rows]);
+  if (columns < MIN_COLUMNS) {
+    return <Text wrap="truncate-end">anwbis tui: needs {MIN_COLUMNS} columns, has {columns}; widen it or Esc</Text>;
+  }
+  const accent = color ? 'cyan' : undefined;
+  const title = (
+    <Text wrap="truncate-end">
+      <Text bold color={accent}>
+        anwbis
+      </Text>
+      {phase.kind === 'ready' ? ` · ${state.matches.length}/${state.rows.length} roles of ${userName} · ${state.order === 'frecency' ? 'recently used first' : 'alphabetical'}` : ''}
+    </Text>
+  );
+  if (phase.kind !== 'ready') {
+    const body =
+      phase.kind === 'loading'
+        ? phase.progress && phase.progress.groupsTotal > 0
+          ? `Reading your groups' policies… ${phase.progress.groupsRead}/${phase.progress.groupsTotal}`
+          : 'Reading your groups…'
+        : phase.kind === 'empty'
+          ? `No delegated roles: ${phase.error.message}`
+          : `Could not list your roles: ${messageOf(phase.error).text}`;
+    const next = phase.kind === 'empty' ? phase.error.next : undefined;
+    return (
+      <Box flexDirection="column" height={lines}>
+        {title}
+        <Text color={phase.kind === 'error' && color ? 'red' : undefined}>{body}</Text>
+        {next ? <Text>{next}</Text> : null}
+        <Box flexGrow={1} />
+        <Text dimColor wrap="truncate-end">
+          {phase.kind === 'loading' ? 'Esc quit' : 'r retry · Esc quit'}
+        </Text>
+      </Box>
+    );
+  }
+
+  const widths = layoutColumns(ROLE_COLUMNS, longest, columns);
+  const shown = (cells: readonly string[]) => cells.map((c, i) => ({ c, i })).filter(({ i }) => widths[i]! > 0);
+  const visible = visibleMatches(state);
+  return (
+    <Box flexDirection="column" height={lines}>
+      {title}
+      <Text wrap="truncate-end">
+        <Text color={accent}>› </Text>
+        {state.query}
+        <Text inverse> </Text>
+      </Text>
+      <Text dimColor wrap="truncate-end">
+        {' '.repeat(MARKER_WIDTH)}
+        {shown(ROLE_COLUMNS.map((c) => c.title))
+          .map(({ c, i }) => c.padEnd(widths[i]!))
+          .join('  ')}
+      </Text>
+      <Box flexDirection="column" height={listHeight}>
+        {visible.length === 0 ? <Text dimColor>  no role matches “{state.query}” (ctrl-u clears)</Text> : null}
+        {visible.map((m, n) => {
+          const isSelected = state.top + n === state.selected;
+          return (
+            <Text key={m.row.id} wrap="truncate-end" inverse={isSelected && color}>
+              {isSelected ? '▸ ' : '  '}
+              {shown(m.row.cells).map(({ c, i }) => (
+                <Text key={i}>
+                  {i > 0 && widths.slice(0, i).some((w) => w > 0) ? '  ' : ''}
+                  {cellSegments(c, m.highlights[i] ?? [], widths[i]!).map((s, k) =>
+                    s.highlight ? (
+                      <Text key={k} bold underline={!color} color={color ? 'yellow' : undefined}>
+                        {s.text}
+                      </Text>
+                    ) : (
+                      <Text key={k}>{s.text}</Text>
+                    ),
+                  )}
+                </Text>
+              ))}
+            </Text>
+          );
+        })}
+      </Box>
+      {overlay.kind === 'mfa' ? (
+        <Text wrap="truncate-end">
+          <Text bold>MFA code</Text> for the corp session (asked once for this visit): {overlay.code.padEnd(6, '_')} · Enter ok · Esc cancel
+        </Text>
+      ) : overlay.kind === 'busy' ? (
+        <Text wrap="truncate-end">{overlay.label}</Text>
+      ) : (
+        <Text wrap="truncate-end" color={color && message ? (message.kind === 'error' ? 'red' : message.kind === 'ok' ? 'green' : undefined) : undefined}>
+          {message?.text ?? ' '}
+        </Text>
+      )}
+      <Text dimColor wrap="truncate-end">
+        {columns >= 100
+          ? '↑↓ PgUp PgDn Home End move · Enter assume · ^O console · ^Y copy exports · ^R refresh · Tab order · ^U clear · Esc quit'
+          : 'Enter assume · ^O console · ^Y copy · ^R refresh · Tab order · Esc quit'}
+      </Text>
+    </Box>
+  );
+}

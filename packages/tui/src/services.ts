@@ -1,0 +1,147 @@
+import {
+  AnwbisError,
+  anwbisHome,
+  assume,
+  corpSession,
+  credentialsFilePath,
+  credentialVariables,
+  formatShellExports,
+  frecencyScore,
+  listDelegatedRoles,
+  loadSettings,
+  openConsole,
+  readValidWrittenProfile,
+  roleStatuses,
+  RoleHistory,
+  sessionProfileName,
+  silentEvents,
+  StateStore,
+  type FlowDeps as AssumeDeps,
+  type AssumeResult,
+  type BrowserLauncher,
+  type ConsoleRequest,
+  type DelegatedRole,
+  type DiscoveryProgress,
+  type RoleList,
+  type RoleStatus,
+} from '@anwbis/core';
+
+/** Everything the picker does outside itself; the CLI wires the real one, tests a fake. */
+export interface PickerServices {
+  loadRoles(refresh: boolean, onProgress: (progress: DiscoveryProgress) => void): Promise<RoleList>;
+  statuses(roles: readonly DelegatedRole[]): Promise<ReadonlyMap<string, RoleStatus>>;
+  /** Frecency score by role ARN. */
+  scores(): Promise<ReadonlyMap<string, number>>;
+  /** Counts a use of the role, for the order of the next visit. */
+  recordUse(role: DelegatedRole): Promise<void>;
+  /** Whether getting credentials needs an MFA code typed in the picker (no valid corp session, no --mfa-code/--mfa-process). */
+  needsCode(): Promise<boolean>;
+  /** Starts the corp session with a code typed in the picker, or with the MFA flags when `code` is undefined. */
+  startSession(code: string | undefined): Promise<void>;
+  /** Assumes the role with the corp session (no code) and writes its profile. */
+  assume(role: DelegatedRole): Promise<AssumeResult>;
+  /** Opens the console signed in as the role; says how. */
+  openConsole(role: DelegatedRole, result: AssumeResult): Promise<string>;
+  /** Puts text on the clipboard; says how. */
+  copy(text: string): Promise<string>;
+  now(): Date;
+}
+
+export interface PickerServiceOptions {
+  readonly sourceProfile?: string;
+  readonly region?: string;
+  readonly mfaSerial?: string;
+  readonly durationSeconds?: number;
+  readonly console: ConsoleRequest;
+  readonly launcher: BrowserLauncher;
+  readonly copy: (text: string) => Promise<string>;
+}
+
+const noPrompt = { interactive: false, ask: () => Promise.reject(new AnwbisError('mfa', 'no terminal prompt inside the picker')) };
+
+/** The role's name in its ARN (`role/path/name` → `name`). */
+function roleNameOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+/**
+ * The picker's services over core: the role list (cached, no MFA), one corp session per visit
+ * (its code asked once, in the picker), assumes with that session, the console and the
+ * clipboard.
+ */
+export function createPickerServices(deps: AssumeDeps, options: PickerServiceOptions): PickerServices {
+  const home = anwbisHome(deps.env);
+  const history = new RoleHistory(home);
+  let sourceProfile: string | undefined = options.sourceProfile;
+  const toScores = (uses: Awaited<ReturnType<RoleHistory['read']>>) => {
+    const now = deps.clock.now();
+    return new Map([...uses].map(([arn, use]) => [arn, frecencyScore(use, now)]));
+  };
+  const session = async () => {
+    const settings = await loadSettings(home);
+    const source = sourceProfile ?? 'default';
+    const profile = sessionProfileName(source, settings.naming);
+    const store = new StateStore(home);
+    // A corp session given as the profile is used as it is.
+    if ((await store.readProfile(source))?.kind === 'session') return { profile: source, valid: true };
+    const written = await readValidWrittenProfile(store, credentialsFilePath(deps.env), profile, {
+      kind: 'session',
+      now: deps.clock.now(),
+      marginSeconds: settings.refreshMarginSeconds,
+    }).catch(() => undefined);
+    return { profile, valid: written !== undefined };
+  };
+  const mfaFlags = deps.mfa.flag !== undefined || deps.mfa.process !== undefined;
+  return {
+    async loadRoles(refresh, onProgress) {
+      const list = await listDelegatedRoles({ ...(sourceProfile ? { sourceProfile } : {}), ...(options.region ? { region: options.region } : {}), refresh, onProgress }, deps);
+      sourceProfile = list.sourceProfile;
+      return list;
+    },
+    statuses: (roles) => roleStatuses(roles, home, credentialsFilePath(deps.env), deps.clock.now()),
+    scores: async () => toScores(await history.read()),
+    recordUse: async (role) => void (await history.record(role.roleArn, deps.clock.now())),
+    needsCode: async () => !(await session()).valid && !mfaFlags,
+    async startSession(code) {
+      await corpSession(
+        {
+          ...(sourceProfile ? { sourceProfile } : {}),
+          ...(options.region ? { region: options.region } : {}),
+          ...(options.mfaSerial ? { mfaSerial: options.mfaSerial } : {}),
+        },
+        { ...deps, events: silentEvents, mfa: code === undefined ? deps.mfa : { flag: code, prompter: noPrompt } },
+      );
+    },
+    async assume(role) {
+      if (role.project === null || role.env === null || role.profile === null) {
+        throw new AnwbisError('usage', `${role.roleArn} does not follow the naming patterns, so anwbis has no profile name for it`, {
+          next: `assume it with: anwbis -p PROJECT -e ENV -r ROLE --iam_master_group ${role.group} --iam_delegated_role ${roleNameOf(role.roleArn)}`,
+        });
+      }
+      const { profile, valid } = await session();
+      if (!valid) await this.startSession(undefined);
+      return assume(
+        {
+          target: { project: role.project, env: role.env, role: role.role, groupName: role.group, policyName: role.policy, delegatedRoleName: roleNameOf(role.roleArn) },
+          sourceProfile: profile,
+          noMfa: true,
+          account: role.account,
+          ...(options.region ? { region: options.region } : {}),
+          ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
+        },
+        { ...deps, events: silentEvents },
+      );
+    },
+    async openConsole(role, result) {
+      const opened = await openConsole(options.console, { credentials: result.credentials, region: result.region, profile: result.profile }, { env: deps.env, launcher: options.launcher });
+      return opened.kind === 'link' ? `sign-in URL for ${result.profile}: ${opened.url}` : `opened the AWS console for ${role.profile} with ${opened.command}`;
+    },
+    copy: (text) => options.copy(text),
+    now: () => deps.clock.now(),
+  };
+}
+
+/** The `export` lines of an assume, as `--stdout` prints them. */
+export function exportLines(result: AssumeResult): string {
+  return formatShellExports(credentialVariables(result.credentials, result.region));
+}

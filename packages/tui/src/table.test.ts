@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import { cellSegments, layoutColumns, ROLE_COLUMNS } from './table.js';
+
+const LONGEST = [8, 3, 15, 12, 19, 13];
+
+describe('layoutColumns', () => {
+  it.each([
+    [200, [8, 3, 15, 12, 19, 13]],
+    [80, [8, 3, 15, 12, 17, 13]],
+    [62, [8, 3, 15, 12, 0, 13]],
+    [60, [8, 3, 14, 12, 0, 13]],
+  ])('at %i columns gives %j', (width, expected) => {
+    const widths = layoutColumns(ROLE_COLUMNS, LONGEST, width);
+    expect(widths).toEqual(expected);
+    const shown = widths.filter((w) => w > 0);
+    expect(shown.reduce((a, b) => a + b, 0) + (shown.length - 1) * 2 + 2).toBeLessThanOrEqual(width);
+  });
+});
+
+describe('cellSegments', () => {
+  it.each([
+    ['bulk', [0, 1], 6, [{ text: 'bu', highlight: true }, { text: 'lk  ', highlight: false }]],
+    ['datalab', [0, 6], 5, [{ text: 'd', highlight: true }, { text: 'ata…', highlight: false }]],
+    ['dev', [], 3, [{ text: 'dev', highlight: false }]],
+  ])('%j with %j in %i', (text, highlights, width, expected) => {
+    expect(cellSegments(text, highlights, width)).toEqual(expected);
+  });
+});
