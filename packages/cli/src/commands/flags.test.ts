@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { Parser, type Command } from '@oclif/core';
-import { splitCommandLine } from '@anwbis/core';
+import { Flags, Parser, type Command } from '@oclif/core';
+import { prepareRequest, splitCommandLine } from '@anwbis/core';
 import { normalizeArgv } from '../argv.js';
 import { requestFromFlags } from '../target.js';
 import Assume from './assume.js';
@@ -40,7 +40,8 @@ async function parse(line: string): Promise<{ id: string; flags: ParsedFlags }> 
   // What follows `--` is exec's child command; exec parses only what comes before it.
   const end = rest.indexOf('--');
   const { flags } = await Parser.parse(end === -1 ? rest : rest.slice(0, end), {
-    flags: { ...command.baseFlags, ...command.flags },
+    // oclif adds --json itself to a command with enableJsonFlag.
+    flags: { ...command.baseFlags, ...(command.enableJsonFlag ? { json: Flags.boolean() } : {}), ...command.flags },
     args: command.args ?? {},
     strict: command.strict,
   });
@@ -49,6 +50,11 @@ async function parse(line: string): Promise<{ id: string; flags: ParsedFlags }> 
 
 async function request(line: string) {
   return requestFromFlags((await parse(line)).flags);
+}
+
+/** The request as core checks it before anything is read or asked (default naming, no settings file). */
+async function prepared(line: string) {
+  return prepareRequest(await request(line), { env: { HOME: '/nonexistent', ANWBIS_HOME: '/nonexistent/anwbis' }, mfa: { prompter: { interactive: false, ask: async () => '' } } });
 }
 
 /** What a call threw, to compare as an object; not throwing fails the test. */
@@ -131,10 +137,10 @@ describe('flags -> request', () => {
     ],
     // Flags only the command itself acts on stay out of the request.
     ['-p datalab -e dev -r admin --mfa-code 123456 --duration 1800 --refresh --json --session-name ci -v', role('datalab', 'dev', 'admin')],
-    ['credential-process --target datalab-dev-admin', role('datalab', 'dev', 'admin')],
+    ['credential-process --target datalab-dev-admin', { target: { name: 'datalab-dev-admin' } }],
     ['credential-process -p datalab -e dev -r admin --nomfa', { ...role('datalab', 'dev', 'admin'), noMfa: true }],
-    ['env --target datalab-dev-admin --shell fish', role('datalab', 'dev', 'admin')],
-    ['exec --target datalab-dev-admin -- aws --profile x s3 ls', role('datalab', 'dev', 'admin')],
+    ['env --target datalab-dev-admin --shell fish', { target: { name: 'datalab-dev-admin' } }],
+    ['exec --target datalab-dev-admin -- aws --profile x s3 ls', { target: { name: 'datalab-dev-admin' } }],
     ['exec -p datalab -e dev -r admin -- sh -c "echo -p"', role('datalab', 'dev', 'admin')],
     ['configure -p datalab -e dev -r admin --credential-process', role('datalab', 'dev', 'admin')],
     ['configure -p datalab -e pro -r contractor -c acme -ext e1 --credential-process', { target: { project: 'datalab', env: 'pro', role: 'contractor', contractor: 'acme' }, externalId: 'e1' }],
@@ -175,7 +181,11 @@ describe('refused while parsing or mapping: a usage error before anything happen
     ['credential-process -p datalab -e dev', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)'],
     ['env', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)'],
   ])('anwbis %s: %s', async (line, message) => {
-    expect(await failure(() => request(line))).toMatchObject({ name: 'AnwbisError', kind: 'usage', message });
+    expect(await failure(() => prepared(line))).toMatchObject({ name: 'AnwbisError', kind: 'usage', message });
+  });
+
+  it('reads --target back into -p/-e/-r with the profile pattern, as the full command does', async () => {
+    expect((await prepared('credential-process --target datalab-dev-admin')).target).toMatchObject({ project: 'datalab', env: 'dev', role: 'admin', profileName: 'datalab-dev-admin' });
   });
 
   // oclif's own errors carry the exit status the entry point turns into a usage error.

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { AnwbisError, logout, splitTargetName, type LogoutRequest } from '@anwbis/core';
+import { AnwbisError, anwbisHome, loadSettings, logout, targetRequestOf, type LogoutRequest } from '@anwbis/core';
+import { DaemonClient } from '@anwbis/daemon';
 import { stderrSay } from '../runtime.js';
 
 const FOOTPRINT_WORDS = { credentials: 'credentials', config: 'config', cache: 'cached credentials', state: 'anwbis state' } as const;
@@ -27,14 +28,20 @@ AWS files stays. A section anwbis did not write, or that was changed since, is l
     const { flags } = await this.parse(Logout);
     let request: LogoutRequest;
     if (flags.all) request = { all: true };
-    else if (flags.target) request = { target: splitTargetName(flags.target) };
+    else if (flags.target) request = { target: targetRequestOf({ name: flags.target }, (await loadSettings(anwbisHome(process.env))).naming) };
     else if (flags.project && flags.env && flags.role) {
       request = { target: { project: flags.project, env: flags.env, role: flags.role, ...(flags.contractor ? { contractor: flags.contractor } : {}) } };
     } else {
       throw new AnwbisError('usage', 'say which profile: -p PROJECT -e ENV -r ROLE, --target PROJECT-ENV-ROLE, or --all');
     }
-    // No daemon exists yet to watch profiles, so there is nothing to unwatch.
-    const results = await logout(request, { env: process.env });
+    // A running daemon stops refreshing each profile before it is removed; none running, none watched.
+    const daemon = await DaemonClient.connect(process.env, { client: 'anwbis logout' }).catch(() => undefined);
+    let results: Awaited<ReturnType<typeof logout>>;
+    try {
+      results = await logout(request, { env: process.env, ...(daemon ? { unwatch: async (profile: string) => void (await daemon.unwatch(profile)) } : {}) });
+    } finally {
+      daemon?.close();
+    }
     const reporter = stderrSay(false);
     if (results.length === 0) reporter.info('anwbis has written no profiles: nothing to remove.');
     for (const { profile, removed, kept } of results) {
