@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     for (const d of drivers) addStaticProfile(d.box, user);
     const base = drivers[0]!;
     const node: Command = { file: process.execPath, args: ['-e', '0'], env: base.box.env };
-    const staticCli = cliCall(base.box, base.box.env, moto.endpoint, 'static');
+    const staticCli = cliCall(base.box.env, moto.endpoint, 'static');
 
     const px = delay;
     const mt = moto;
@@ -122,7 +122,9 @@ async function main(): Promise<void> {
       const cpu = childrenCpuMs() - cpuBefore;
       await mt.stopRecording();
       const assumes = (await mt.recording()).filter((c) => c.action === 'AssumeRole').length;
-      if (new Set(outs.map((o) => typeof JSON.parse(o.stdout).AccessKeyId)).size !== 1) throw new Error(`${d.name}: a credential_process answer had no AccessKeyId`);
+      if (!outs.every((o) => typeof (JSON.parse(o.stdout) as { AccessKeyId?: unknown }).AccessKeyId === 'string')) {
+        throw new Error(`${d.name}: a credential_process answer had no AccessKeyId`);
+      }
       of(d.name).add('concurrent.wall', wall);
       of(d.name).add('concurrent.cpu', cpu);
       of(d.name).add('concurrent.assume', assumes);
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
       of('node').add('hit', (await mustRun('node -e 0', node)).ms);
       for (const d of drivers) of(d.name).add('hit', (await mustRun(`${d.name} cache hit`, d.credentialProcess)).ms);
       of('node').add('cli', (await mustRun('aws static', staticCli)).ms);
-      for (const d of drivers) of(d.name).add('cli', (await mustRun(`aws via ${d.name}`, cliCall(d.box, d.credentialProcess.env, mt.endpoint, d.cliProfile))).ms);
+      for (const d of drivers) of(d.name).add('cli', (await mustRun(`aws via ${d.name}`, cliCall(d.credentialProcess.env, mt.endpoint, d.cliProfile))).ms);
       of('node').add('rss', await peakRssKb(node));
       for (const d of drivers) of(d.name).add('rss', await peakRssKb(d.credentialProcess));
       note(`  round ${round + 1}/${rounds} done (${((performance.now() - started) / 1000).toFixed(0)} s)`);

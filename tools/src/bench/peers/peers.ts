@@ -31,7 +31,7 @@ export function timed(cmd: Command, timeoutMs = 60_000): Promise<Outcome> {
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d.slice(0, 4000)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(0, 8000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', (err) => {
       clearTimeout(timer);
@@ -210,7 +210,7 @@ export function grantedDriver(world: World, bin: string): Driver {
 }
 
 /** The AWS CLI's `sts get-caller-identity`, straight to `endpoint`, with the profile's credentials. */
-export function cliCall(box: Sandbox, env: Record<string, string>, endpoint: string, profile: string): Command {
+export function cliCall(env: Record<string, string>, endpoint: string, profile: string): Command {
   return { file: awsCli(), args: ['--endpoint-url', endpoint, '--output', 'json', 'sts', 'get-caller-identity', '--profile', profile], env };
 }
 
@@ -220,7 +220,7 @@ export function addStaticProfile(box: Sandbox, user: SeededUser): void {
   box.write('config', `${box.read('config')}\n[profile static]\nregion = us-east-1\n`);
 }
 
-/** CPU seconds (user + system) of this process's children that have been waited for, from /proc. */
+/** CPU milliseconds (user + system) of this process's children that have been waited for, from /proc. */
 export function childrenCpuMs(): number {
   const stat = readFileSync('/proc/self/stat', 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
