@@ -26,6 +26,9 @@ export const PEERS: readonly Peer[] = [
   },
 ];
 
+/** The release each wrapper module pins, for the table's title. */
+export const PEER_VERSIONS: Readonly<Record<string, string>> = { 'aws-vault': '7.2.0', granted: '0.38.0' };
+
 /**
  * Builds each peer into tools/.bin unless it is already there. A wrapper module per peer (go.mod
  * and go.sum kept in the repo) pins the release, because the module proxy refuses version lists,

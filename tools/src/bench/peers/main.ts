@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { demoScenario, seedScenario, startMoto, type MotoServer } from '../../emulator/index.js';
 import { roundTrips, startDelayProxy, type DelayProxy } from '../delay-proxy.js';
-import { ensurePeers } from './build.js';
+import { ensurePeers, PEER_VERSIONS } from './build.js';
 import {
   addStaticProfile,
   anwbisDriver,
@@ -139,8 +139,17 @@ async function main(): Promise<void> {
     }
 
     note(`bench:peers: ${rounds} rounds, ${delayMs} ms per AWS request, ${concurrency} concurrent credential_process calls`);
+    // A SIGINT or SIGTERM sent to this process ends the run after the round in progress and prints
+    // the table of the rounds done (a bounded run on a slow machine).
+    let stopAsked = false;
+    const stop = () => {
+      stopAsked = true;
+      note('bench:peers: stopping after this round');
+    };
+    process.once('SIGINT', stop).once('SIGTERM', stop);
     const started = performance.now();
-    for (let round = 0; round < rounds; round++) {
+    let done = 0;
+    for (let round = 0; round < rounds && !stopAsked; round++, done++) {
       for (const d of drivers) {
         d.resetCold();
         await login(d, d.cold, 'cold');
@@ -200,7 +209,9 @@ async function main(): Promise<void> {
       ],
     ];
     const header = ['measure (median)', ...drivers.map((d) => d.name), 'anwbis / better peer'];
-    say(`anwbis vs aws-vault 7.2.0 and granted 0.38.0: moto, ${delayMs} ms added per AWS request, ${rounds} interleaved rounds, medians (Node ${process.version})`);
+    if (done === 0) throw new Error('stopped before the first round ended; nothing to report');
+    const roundsText = done === rounds ? `${rounds}` : `${done} of ${rounds} (stopped early)`;
+    say(`anwbis vs ${drivers.slice(1).map((d) => `${d.name} ${PEER_VERSIONS[d.name]}`).join(' and ')}: moto, ${delayMs} ms added per AWS request, ${roundsText} interleaved rounds, medians (Node ${process.version})`);
     say();
     say(`| ${header.join(' | ')} |`);
     say(`| ${header.map(() => '---').join(' | ')} |`);
