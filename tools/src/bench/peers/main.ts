@@ -171,7 +171,8 @@ async function main(): Promise<void> {
     /** anwbis / the better (lower) peer. */
     const ratio = (key: string, transform: (name: string) => number = (n) => of(n).median(key)) => {
       const best = Math.min(...peers.map(transform));
-      return `${(transform('anwbis') / best).toFixed(2)}×`;
+      // A difference at or below zero (noise on the AWS CLI row) has no meaningful ratio.
+      return best > 0 ? `${(transform('anwbis') / best).toFixed(2)}×` : '—';
     };
     const cliExtra = (n: string) => of(n).median('cli') - of('node').median('cli');
     const nodeMs = of('node').median('hit');
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
       ],
       [
         `AWS CLI sts get-caller-identity via credential_process, minus static keys (${ms(of('node').median('cli'))})`,
-        ...drivers.map((d) => `+${ms(cliExtra(d.name))}`),
+        ...drivers.map((d) => `${cliExtra(d.name) < 0 ? '−' : '+'}${ms(Math.abs(cliExtra(d.name)))}`),
         ratio('cli', cliExtra),
       ],
       [
