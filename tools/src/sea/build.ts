@@ -15,7 +15,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = join(ROOT, 'packages', 'cli');
@@ -114,8 +114,18 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
     const bundle = join(work, 'anwbis.mjs');
     const fast = join(work, 'fast.mjs');
     const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24', banner: { js: BANNER }, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' } as const;
-    await build({ ...common, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
-    await build({ ...common, entryPoints: [join(CLI, 'dist', 'fast', 'credential-process.js')], outfile: fast });
+    // Ink loads react-devtools-core only when DEV=true, through a static import esbuild would
+    // hoist; it is not installed and has no place in a release, so it is an empty module here.
+    const noDevtools: Plugin = {
+      name: 'no-react-devtools',
+      setup(b) {
+        b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'anwbis-stub' }));
+        b.onLoad({ filter: /.*/, namespace: 'anwbis-stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
+      },
+    };
+    const plugins = [noDevtools];
+    await build({ ...common, plugins, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
+    await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'credential-process.js')], outfile: fast });
     const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
     writeFileSync(join(work, 'main.cjs'), mainSource(version));
     const config = {
