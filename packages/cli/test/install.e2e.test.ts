@@ -91,7 +91,7 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
 
     it('runs every command through the seed flow; the AWS CLI accepts the profiles it writes', async () => {
       await moto.reset();
-      const seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer'] } } }));
+      const seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer', 'devops'] } } }));
       const sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
       try {
         const env = { ...sandbox.env, PATH: installed.path, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint };
@@ -101,7 +101,7 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
 
         expect((await anwbis(['--version'])).stdout).toMatch(/^anwbis\/\d+\.\d+\.\d+ /);
         const help = await anwbis(['--help']);
-        for (const command of ['assume', 'session', 'configure', 'credential-process', 'env', 'exec', 'console', 'logout', 'autocomplete']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
+        for (const command of ['assume', 'session', 'configure', 'credential-process', 'env', 'exec', 'console', 'logout', 'autocomplete', 'roles', 'tui', 'daemon', 'watch']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
 
         const assumed = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin'], '123456\n');
         expect(assumed.stderr).toContain('[ OK ] Assumed the role successfully');
@@ -111,6 +111,25 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
         expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
         expect((await anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', 'developer', '--nomfa'])).code).toBe(0);
         expect(await account('datalab-dev-developer')).toBe(DEV);
+
+        const roles = await anwbis(['roles', '--json']);
+        expect(roles.code).toBe(0);
+        expect(JSON.parse(roles.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ project: 'datalab', env: 'dev', role: 'admin', account: DEV })]));
+        // The picker needs a person's terminal; without one it says what to use instead.
+        const picker = await anwbis(['tui']);
+        expect({ code: picker.code, stdout: picker.stdout }).toEqual({ code: 2, stdout: '' });
+        expect(picker.stderr).toMatch(/anwbis tui needs a terminal/);
+
+        expect((await anwbis(['daemon', 'start'])).code).toBe(0);
+        try {
+          const watched = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'devops']);
+          expect(watched.stderr).toMatch(/The daemon keeps datalab-dev-devops fresh/);
+          expect(await account('datalab-dev-devops')).toBe(DEV);
+          const status = JSON.parse((await anwbis(['daemon', 'status', '--json'])).stdout) as { profiles: Array<{ profile: string }> };
+          expect(status.profiles.map((p) => p.profile)).toContain('datalab-dev-devops');
+        } finally {
+          expect((await anwbis(['daemon', 'stop'])).code).toBe(0);
+        }
 
         const printed = await anwbis(['env', '--target', 'datalab-dev-admin']);
         expect(printed.stdout).toMatch(/^export AWS_ACCESS_KEY_ID=/m);

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -39,8 +39,10 @@ function nodeBinary(): string {
  * plugin that holds the command map.
  */
 function entrySource(): string {
-  const commands = readdirSync(join(CLI, 'dist', 'commands'))
+  // Nested folders are topics (`daemon/start.js` is `daemon start`, oclif's id `daemon:start`).
+  const commands = (readdirSync(join(CLI, 'dist', 'commands'), { recursive: true }) as string[])
     .filter((f) => f.endsWith('.js'))
+    .map((f) => f.split(sep).join('/'))
     .sort();
   const pjson = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { name: string; version: string; description: string; oclif: Record<string, unknown> };
   const lines = [
@@ -48,7 +50,7 @@ function entrySource(): string {
     "import { normalizeArgv } from './dist/argv.js';",
     "import { renderError } from './dist/render.js';",
     ...commands.map((f, i) => `import C${i} from './dist/commands/${f}';`),
-    `const COMMANDS = { ${commands.map((f, i) => `${JSON.stringify(f.slice(0, -3))}: C${i}`).join(', ')} };`,
+    `const COMMANDS = { ${commands.map((f, i) => `${JSON.stringify(f.slice(0, -3).split('/').join(':'))}: C${i}`).join(', ')} };`,
     `const PJSON = ${JSON.stringify({
       name: pjson.name,
       version: pjson.version,

@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
+import { binScript } from '../../self.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 /** Settings that decide which files the daemon works on; the service manager's environment has none of them. */
 const KEPT = /^(ANWBIS_HOME|AWS_SHARED_CREDENTIALS_FILE|AWS_CONFIG_FILE|AWS_ENDPOINT_URL(_STS|_IAM)?|AWS_REGION|AWS_DEFAULT_REGION|XDG_STATE_HOME)$/;
 
@@ -32,7 +31,7 @@ this anwbis, then enables it. --no-enable only writes the files.`;
     const service = serviceFiles({
       platform: process.platform,
       node: process.execPath,
-      anwbis: BIN,
+      anwbis: binScript('anwbis daemon install'),
       home: process.env.HOME ?? '',
       ...(process.env.XDG_CONFIG_HOME ? { configHome: process.env.XDG_CONFIG_HOME } : {}),
       environment,

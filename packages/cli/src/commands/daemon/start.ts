@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
+import { isSea } from 'node:sea';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { DAEMON_NODE_FLAGS, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
+import { binScript } from '../../self.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 const START_TIMEOUT_MS = 30_000;
 
 export default class DaemonStart extends AnwbisCommand {
@@ -27,7 +27,9 @@ export default class DaemonStart extends AnwbisCommand {
     // Its early failures (a refused directory, a broken config) are shown from here.
     const stderrFile = join(logs, 'daemon.stderr');
     const err = openSync(stderrFile, 'w', 0o600);
-    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, BIN, 'daemon', 'run'], { detached: true, stdio: ['ignore', 'ignore', err], env: process.env });
+    // A single executable is its own program: its argv is anwbis's, with no room for a script or V8 flags.
+    const args = isSea() ? ['daemon', 'run'] : [...DAEMON_NODE_FLAGS, binScript('anwbis daemon start'), 'daemon', 'run'];
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', err], env: process.env });
     closeSync(err);
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { AnwbisCommand } from '../../base.js';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
+import { binScript } from '../../self.js';
 
-const BIN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
 export default class DaemonUninstall extends AnwbisCommand {
   static override summary = 'Remove the service that runs the daemon at login (see daemon install)';
@@ -17,7 +16,7 @@ export default class DaemonUninstall extends AnwbisCommand {
     const service = serviceFiles({
       platform: process.platform,
       node: process.execPath,
-      anwbis: BIN,
+      anwbis: binScript('anwbis daemon uninstall'),
       home: process.env.HOME ?? '',
       ...(process.env.XDG_CONFIG_HOME ? { configHome: process.env.XDG_CONFIG_HOME } : {}),
       environment: {},
