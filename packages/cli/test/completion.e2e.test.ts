@@ -50,17 +50,17 @@ describe('shell completion in real shells', () => {
     const anwbisHome = home(`profiles-${shell.shell}`, { 'profiles/datalab-dev-admin.json': { version: 1, kind: 'assume', profile: 'datalab-dev-admin' } });
     const res = await tab(shell, anwbisHome);
     expect(res.stdout).toBe('X:2 anwbis -p datalab\n');
-  }, 120_000);
+  });
 
   it('bash offers datalab from the cached role list alone', async () => {
     const anwbisHome = home('roles', {
       'roles/0123.json': { version: 1, sourceProfile: 'default', roles: [{ project: 'datalab', env: 'dev', role: 'admin', account: '222222222222', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin' }] },
     });
     expect((await tab(SHELLS[0]!, anwbisHome)).stdout).toBe('X:2 anwbis -p datalab\n');
-  }, 120_000);
+  });
 
   it('with nothing cached, TAB leaves -p da as typed', async () => {
     const anwbisHome = home('empty', {});
     expect((await tab(SHELLS[0]!, anwbisHome)).stdout).toBe('X:2 anwbis -p da\n');
-  }, 120_000);
+  });
 });

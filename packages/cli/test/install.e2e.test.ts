@@ -64,7 +64,7 @@ let standIn: FederationStandIn;
 beforeAll(async () => {
   moto = await startMoto();
   standIn = await startFederationStandIn();
-}, 120_000);
+});
 afterAll(async () => {
   await moto?.stop();
   await standIn?.close();

@@ -40,7 +40,7 @@ describe('anwbis logout', () => {
     expect(readdirSync(join(sandbox.anwbisHome, 'credentials'))).toEqual([]);
     expect((await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin'])).code).not.toBe(0);
     expect((await aws(['sts', 'get-caller-identity', '--profile', 'default'])).code).toBe(0);
-  }, 120_000);
+  });
 
   it('--all removes every profile anwbis wrote, the corp session and credential_process profiles included', async () => {
     const { sandbox } = world;
@@ -60,7 +60,7 @@ describe('anwbis logout', () => {
     expect(res.stderr).toContain('[ OK ] Logged out of datalab-dev-developer: removed its config');
     expect(sandbox.read('credentials')).toBe(beforeCredentials);
     expect(sandbox.read('config')).toBe(beforeConfig);
-  }, 120_000);
+  });
 
   it('never removes a profile anwbis did not write, and says so', async () => {
     const { sandbox } = world;
@@ -74,5 +74,5 @@ describe('anwbis logout', () => {
     expect(res.stderr).toMatch(/Left \[datalab-dev-admin\] in .*credentials: it holds other keys than anwbis wrote/);
     expect(sandbox.read('credentials')).toBe(replaced);
     expect(existsSync(join(sandbox.anwbisHome, 'profiles', 'datalab-dev-admin.json'))).toBe(false);
-  }, 120_000);
+  });
 });
