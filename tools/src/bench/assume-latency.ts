@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createSandbox, demoScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { roundTrips, startDelayProxy, type DelayProxy, type ProxiedRequest } from './delay-proxy.js';
+import { median, positiveInt } from './stats.js';
 
 /**
  * Benchmark (not a test: it reports, it asserts nothing about timings) of how long
@@ -27,18 +28,7 @@ interface Measurement {
 
 class RunFailed extends Error {}
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RunFailed(`--${name} must be a positive whole number, not ${JSON.stringify(value)}`);
-  return n;
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

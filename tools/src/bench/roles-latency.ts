@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, createSandbox, manyGroupsScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { roundTrips, startDelayProxy, type DelayProxy } from './delay-proxy.js';
+import { median, positiveInt } from './stats.js';
 
 /**
  * Benchmark (it reports, it asserts nothing) of listing every delegated role of a user in many
@@ -19,18 +20,7 @@ import { roundTrips, startDelayProxy, type DelayProxy } from './delay-proxy.js';
 
 const exec = promisify(execFile);
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, not ${JSON.stringify(value)}`);
-  return n;
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { groups: { type: 'string' }, delay: { type: 'string' }, runs: { type: 'string' } }, strict: true });

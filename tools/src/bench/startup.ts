@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askedRegion, corpProfileOf, credentialsFilePath, DEFAULT_PATTERNS, requestKey, resolveTarget } from '@anwbis/core';
 import { ANWBIS_BIN } from '../emulator/processes.js';
+import { median } from './stats.js';
 
 /**
  * `npm run bench:startup`: the wall time of a cache-hit `anwbis credential-process` and of
@@ -11,11 +12,6 @@ import { ANWBIS_BIN } from '../emulator/processes.js';
  * AWS clients start credential_process on every start, so its cache hit must stay close to the
  * bare cost of starting Node. A benchmark, not a test: it prints ratios and asserts nothing.
  */
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function time(args: string[], env: NodeJS.ProcessEnv, runs: number): number {
   const samples: number[] = [];

@@ -16,6 +16,7 @@ import {
   type World,
 } from './peers.js';
 import { startTlsInterceptor, type TlsInterceptor } from './tls-proxy.js';
+import { median, positiveInt } from '../stats.js';
 
 /**
  * `npm run bench:peers`: anwbis side by side with aws-vault 7.2.0 and granted 0.38.0 on the same
@@ -28,19 +29,7 @@ import { startTlsInterceptor, type TlsInterceptor } from './tls-proxy.js';
  *   node tools/dist/bench/peers/main.js [--rounds 21] [--delay 100] [--concurrency 32]
  */
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, not ${JSON.stringify(value)}`);
-  return n;
-}
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 /** Samples of one measure for one tool; several series per tool (ms, requests, …). */
 class Samples {
