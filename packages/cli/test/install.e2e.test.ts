@@ -120,17 +120,6 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
         expect({ code: picker.code, stdout: picker.stdout }).toEqual({ code: 2, stdout: '' });
         expect(picker.stderr).toMatch(/anwbis tui needs a terminal/);
 
-        expect((await anwbis(['daemon', 'start'])).code).toBe(0);
-        try {
-          const watched = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'devops']);
-          expect(watched.stderr).toMatch(/The daemon keeps datalab-dev-devops fresh/);
-          expect(await account('datalab-dev-devops')).toBe(DEV);
-          const status = JSON.parse((await anwbis(['daemon', 'status', '--json'])).stdout) as { profiles: Array<{ profile: string }> };
-          expect(status.profiles.map((p) => p.profile)).toContain('datalab-dev-devops');
-        } finally {
-          expect((await anwbis(['daemon', 'stop'])).code).toBe(0);
-        }
-
         const printed = await anwbis(['env', '--target', 'datalab-dev-admin']);
         expect(printed.stdout).toMatch(/^export AWS_ACCESS_KEY_ID=/m);
         const executed = await anwbis(['exec', '--target', 'datalab-dev-admin', '--', '/usr/bin/printenv', 'AWS_ACCESS_KEY_ID']);
