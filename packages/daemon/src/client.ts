@@ -2,11 +2,12 @@
  * The typed client of the daemon's socket, for the CLI and the TUI.
  */
 import { connect, type Socket } from 'node:net';
+import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import { AnwbisError, type Env } from '@anwbis/core';
 import { daemonSocketPath } from './socket-path.js';
-import { assertPrivateDir, readToken } from './socket-dir.js';
+import { assertPrivateDir, readToken, reusableToken } from './socket-dir.js';
 import { EVENT_METHOD, MAX_LINE_BYTES, PROTOCOL_VERSION, type Method, type Params, type Results } from './protocol.js';
 import type { DaemonEvent } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -45,24 +46,39 @@ export class DaemonClient {
    */
   static async connect(env: Env, options: { socketPath?: string; timeoutMs?: number; client?: string } = {}): Promise<DaemonClient> {
     const socketPath = options.socketPath ?? daemonSocketPath(env);
-    let token: string;
+    const timeoutMs = options.timeoutMs ?? 60_000;
+    let token: string | undefined;
     try {
       assertPrivateDir(dirname(socketPath), false);
       token = readToken(socketPath);
     } catch (err) {
       if (err instanceof AnwbisError && !/cannot be read/.test(err.message)) throw err;
-      throw new DaemonNotRunning(socketPath);
+      // No token yet beside a socket that exists: a service manager holds the socket and starts
+      // the daemon on this connection (socket activation); it writes the token as it starts.
+      if (!isSocket(socketPath)) throw new DaemonNotRunning(socketPath);
     }
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect(socketPath);
       s.once('connect', () => resolve(s));
       s.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ECONNREFUSED' || err.code === 'ENOENT' ? new DaemonNotRunning(socketPath) : err));
     });
+    if (token === undefined) {
+      const deadline = Date.now() + timeoutMs;
+      while ((token = reusableToken(socketPath)) === undefined) {
+        if (Date.now() > deadline) {
+          socket.destroy();
+          throw new AnwbisError('config', `the daemon on ${socketPath} accepted the connection but wrote no token within ${Math.round(timeoutMs / 1000)} s`, {
+            next: 'see `anwbis daemon status`, or restart it with `anwbis daemon stop` and `anwbis daemon start`',
+          });
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
     const rpc = new JSONRPCClient((payload) => {
       socket.write(`${JSON.stringify(payload)}\n`);
     });
     const client = new DaemonClient(socket, rpc, socketPath);
-    client.read(options.timeoutMs ?? 60_000);
+    client.read(timeoutMs);
     await client.request('hello', { token, protocol: PROTOCOL_VERSION, ...(options.client ? { client: options.client } : {}) });
     return client;
   }
@@ -150,5 +166,13 @@ export class DaemonClient {
   close(): void {
     this.socket.end();
     this.socket.destroy();
+  }
+}
+
+function isSocket(path: string): boolean {
+  try {
+    return lstatSync(path).isSocket();
+  } catch {
+    return false;
   }
 }

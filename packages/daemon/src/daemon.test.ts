@@ -195,6 +195,53 @@ describe('the methods', () => {
   });
 });
 
+describe('starting', () => {
+  it('answers every client that connects while it starts (a start polls the socket; an unhandled connection hung it)', async () => {
+    await daemon!.stop();
+    daemon = undefined;
+    const socketPath = join(env.XDG_RUNTIME_DIR!, 'anwbis', 'daemon.sock');
+    let started = false;
+    const early: Socket[] = [];
+    // Clients that try to connect as fast as they can, as `anwbis daemon start` does while it waits.
+    const poll = async () => {
+      while (!started) {
+        const socket = await new Promise<Socket | undefined>((resolve) => {
+          const s = connect(socketPath);
+          s.once('connect', () => resolve(s));
+          s.once('error', () => resolve(undefined));
+        });
+        if (socket) return void early.push(socket);
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    const pollers = Array.from({ length: 16 }, poll);
+    daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined });
+    started = true;
+    await Promise.all(pollers);
+    const answers = await Promise.all(
+      early.map(
+        (socket) =>
+          new Promise<string>((resolve) => {
+            let got = '';
+            const timer = setTimeout(() => resolve(`no answer: ${got}`), 3000);
+            socket.setEncoding('utf8').on('data', (d: string) => {
+              got += d;
+              if (got.includes('\n')) {
+                clearTimeout(timer);
+                resolve(got);
+              }
+            });
+            socket.on('error', () => undefined);
+            socket.write(hello());
+          }),
+      ),
+    );
+    for (const socket of early) socket.destroy();
+    expect(early.length).toBeGreaterThan(0);
+    for (const answer of answers) expect(answer).toContain('"result"');
+  });
+});
+
 async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await condition())) {

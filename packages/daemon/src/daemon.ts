@@ -14,7 +14,7 @@ import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
 import { RpcServer, type DaemonApi } from './server.js';
-import { assertPrivateDir, assertSocketPathFits, listenPrivate, tokenPathFor, writeToken } from './socket-dir.js';
+import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
 import { daemonSocketPath } from './socket-path.js';
 import { WatchStore } from './watch-store.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -217,18 +217,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const net: Server = createServer();
   const ownsSocket = options.listenFd === undefined;
-  const token = await withNamedLock(home, 'daemon-socket', async () => {
-    if (options.listenFd !== undefined) {
-      await new Promise<void>((resolve, reject) => net.once('error', reject).listen({ fd: options.listenFd }, resolve));
-    } else {
-      await listenPrivate(net, socketPath);
-    }
-    return writeToken(socketPath);
-  });
+  // The token and the connection handler exist before the socket does: a client that polls
+  // while the daemon starts (\`anwbis daemon start\` does) may connect the moment it listens,
+  // and a connection nobody handles is one that hangs.
+  // Under socket activation the socket outlives the daemon, and clients may have read the token
+  // before this process started: the token outlives it too.
+  const token = (options.listenFd !== undefined && reusableToken(socketPath)) || newToken();
   const server = new RpcServer(api, token);
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));
+  await withNamedLock(home, 'daemon-socket', async () => {
+    if (options.listenFd !== undefined) {
+      await writeToken(socketPath, token);
+      await new Promise<void>((resolve, reject) => net.once('error', reject).listen({ fd: options.listenFd }, resolve));
+      return;
+    }
+    // The token file is written before the socket answers, so a client never reads a dead
+    // daemon's token and presents it to this one; under the lock no other start interleaves.
+    if (await socketAnswers(socketPath)) throw new DaemonAlreadyRunning(socketPath);
+    await writeToken(socketPath, token);
+    await listenPrivate(net, socketPath);
+  });
 
   let watcher: FSWatcher | undefined;
   let settle: NodeJS.Timeout | undefined;
@@ -259,7 +269,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       // socket is gone, so `anwbis daemon stop` can return when it sees that.
       await running;
       if (ownsSocket) rmSync(socketPath, { force: true });
-      rmSync(tokenPathFor(socketPath), { force: true });
+      if (ownsSocket) rmSync(tokenPathFor(socketPath), { force: true });
       log.info('daemon stopped');
       server.closeAll();
       await closed;

@@ -55,11 +55,25 @@ export function assertPrivateDir(dir: string, create: boolean): void {
   if ((info.mode & 0o077) !== 0) throw refuse(`its mode is ${(info.mode & 0o777).toString(8)}: others can reach the socket (it must be 700)`);
 }
 
-/** A fresh random token, written 0600 beside the socket. */
-export async function writeToken(socketPath: string): Promise<string> {
-  const token = randomBytes(32).toString('hex');
+/** A fresh random token: 32 bytes, hex. */
+export function newToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Writes `token` 0600 beside the socket (a fresh one when none is given) and returns it. */
+export async function writeToken(socketPath: string, token: string = newToken()): Promise<string> {
   await writeFileAtomic(tokenPathFor(socketPath), `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** The token already beside the socket, when there is a well-formed one. */
+export function reusableToken(socketPath: string): string | undefined {
+  try {
+    const token = readToken(socketPath);
+    return /^[0-9a-f]{64}$/.test(token) ? token : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The token a client presents; read after the directory check. */

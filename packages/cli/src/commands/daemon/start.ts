@@ -34,18 +34,20 @@ export default class DaemonStart extends AnwbisCommand {
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));
     const deadline = Date.now() + START_TIMEOUT_MS;
+    let lastError: Error | undefined;
     for (;;) {
-      const status = await answering();
+      // While it starts, a daemon that is slow to answer is not yet an error.
+      const status = await answering().catch((err: Error) => void (lastError = err));
       if (status) {
         child.unref();
         reporter.ok(`The anwbis daemon is running (pid ${status.pid}, ${status.socket})`);
         return;
       }
       if (exited !== undefined || Date.now() > deadline) {
-        const said = readFileSync(stderrFile, 'utf8').trim().split('\n').slice(-6).join('\n');
+        const said = readFileSync(stderrFile, 'utf8').trim().split('\n').slice(-6).join('\n') || (lastError ? `the last try to reach it said: ${lastError.message}` : '');
         if (exited === undefined) child.kill('SIGTERM');
         // Two starts at once: the other one won, which is what was asked for.
-        if (/already running/.test(said) && (await answering())) return reporter.ok('The anwbis daemon is already running');
+        if (/already running/.test(said) && (await answering().catch(() => undefined))) return reporter.ok('The anwbis daemon is already running');
         throw new AnwbisError('config', `the daemon did not start${exited !== undefined ? ` (exit status ${exited})` : ` within ${START_TIMEOUT_MS / 1000} s`}${said ? `:\n${said}` : ''}`, {
           next: `see ${join(logs, 'daemon.log')}, or run \`anwbis daemon run\` to watch it in the foreground`,
         });
