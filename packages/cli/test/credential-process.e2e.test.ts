@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
@@ -70,6 +70,36 @@ describe('credential-process', () => {
     const answer = JSON.parse([...answers][0]!);
     expect(new Date(answer.Expiration).getTime()).toBeGreaterThan(Date.now());
     expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+  });
+
+  it('32 concurrent calls on a miss: one loads the full command, the 31 others wait without loading oclif or the AWS SDK', async () => {
+    await startSession();
+    expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
+    expireCache();
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      // One log per process: which of them loaded the full command.
+      const hook = join(dir, 'trace.mjs');
+      writeFileSync(
+        hook,
+        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(dir)} + '/loaded-' + process.pid, r.url + '\\n'); return r; } });\n`,
+      );
+      await world.moto.startRecording();
+      const results = await Promise.all(
+        Array.from({ length: 32 }, () => run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env })),
+      );
+      for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
+      expect(new Set(results.map((r) => r.stdout)).size).toBe(1);
+      expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+      const logs = readdirSync(dir).filter((f) => f.startsWith('loaded-'));
+      expect(logs).toHaveLength(32);
+      const full = logs.filter((f) => /@aws-sdk|@oclif|entry\.js/.test(readFileSync(join(dir, f), 'utf8')));
+      expect(full).toHaveLength(1);
+      expect(readdirSync(join(world.sandbox.anwbisHome, 'locks'))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with no terminal and no corp session: a clear message, the MFA exit code, nothing on stdout', async () => {

@@ -10,6 +10,8 @@ export { DEFAULT_SETTINGS, type Settings } from './settings/defaults.js';
 export { anwbisHome, credentialsCachePath, credentialsFilePath } from './paths/paths.js';
 export { credentialProcessJson } from './output/credential-process.js';
 export { askedRegion, requestKey } from './cache/request-key.js';
+export { acquireLock, handOverLock, namedLockPath, releaseHandedOverLocks, LockTimeoutError, type HeldLock } from './locks/lock.js';
+export { ensurePrivateDir } from './fs/atomic-write.js';
 
 /** The settings parser (and `ini`), loaded only when there is a settings file to read. */
 export const loadSettingsLazily = async (home: string) => (await import('./settings/settings.js')).loadSettings(home);

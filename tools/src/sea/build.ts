@@ -92,8 +92,11 @@ const argv = process.argv.slice(2);
     process.stdout.write('anwbis/' + ${JSON.stringify(version)} + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\\n');
     return 0;
   }
-  if (argv[0] === 'credential-process' && (await (await load('fast.mjs')).fastCredentialProcess(argv.slice(1)))) return 0;
-  return (await load('anwbis.mjs')).main(argv);
+  const fast = argv[0] === 'credential-process' ? await load('fast.mjs') : undefined;
+  if (fast && (await fast.fastCredentialProcess(argv.slice(1)))) return 0;
+  const code = await (await load('anwbis.mjs')).main(argv);
+  await fast?.releaseUnusedLocks();
+  return code;
 })().then((code) => { process.exitCode = code; });
 `;
 }

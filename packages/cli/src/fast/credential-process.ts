@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  acquireLock,
   anwbisHome,
   askedRegion,
   assertValidName,
@@ -9,11 +10,17 @@ import {
   credentialsCachePath,
   credentialsFilePath,
   DEFAULT_SETTINGS,
+  ensurePrivateDir,
+  handOverLock,
   isFresh,
   loadSettingsLazily,
+  LockTimeoutError,
+  namedLockPath,
+  releaseHandedOverLocks,
   requestKey,
   resolveTarget,
   splitTargetName,
+  type HeldLock,
 } from '@anwbis/core/fast';
 import { normalizeArgv } from '../argv.js';
 
@@ -99,19 +106,74 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
   } catch {
     return false;
   }
+  const hit = (): string | undefined => cachedAnswer(home, profile, key, settings.refreshMarginSeconds);
+  const first = hit();
+  if (first !== undefined) return answer(first);
+  return waitForTheHolder(home, profile, hit);
+}
+
+/**
+ * A miss: the credentials must be fetched, once for however many callers. Takes the target's
+ * lock here, before the full command loads oclif and the AWS SDK, and hands it to that command
+ * (true of the first caller only); every other caller waits for the lock without loading
+ * anything and answers from the cache the holder wrote, as a cache hit costs.
+ */
+async function waitForTheHolder(home: string, profile: string, hit: () => string | undefined): Promise<boolean> {
+  const name = `credentials-${profile}`;
+  const lockPath = namedLockPath(home, name);
+  try {
+    await ensurePrivateDir(join(home, 'locks'));
+  } catch {
+    // The full command explains what is wrong with the directory.
+    return false;
+  }
+  // As long as the full command would wait for a holder (withNamedLock's default).
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    let lock: HeldLock | undefined;
+    try {
+      // No waiting inside: between tries this caller looks at the cache, which is the point.
+      lock = await acquireLock(lockPath, { waitMs: 0, label: name });
+    } catch (err) {
+      if (!(err instanceof LockTimeoutError)) return false;
+    }
+    const line = hit();
+    if (lock !== undefined) {
+      if (line !== undefined) {
+        await lock.release();
+        return answer(line);
+      }
+      handOverLock(lock);
+      return false;
+    }
+    if (line !== undefined) return answer(line);
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 15 + Math.random() * 25));
+  }
+}
+
+/** The credential_process JSON of the cached entry made for this request, while it is fresh. */
+function cachedAnswer(home: string, profile: string, key: string, marginSeconds: number): string | undefined {
   let record: { version?: unknown; requestKey?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown };
   try {
     // Synchronous: one small file, and nothing else to overlap with.
     record = JSON.parse(readFileSync(credentialsCachePath(home, profile), 'utf8'));
   } catch {
-    return false;
+    return undefined;
   }
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
-  if (record.version !== 1 || record.requestKey !== key) return false;
-  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string' || typeof expiration !== 'string') return false;
-  if (!accessKeyId || !secretAccessKey || !sessionToken) return false;
+  if (record.version !== 1 || record.requestKey !== key) return undefined;
+  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string' || typeof expiration !== 'string') return undefined;
+  if (!accessKeyId || !secretAccessKey || !sessionToken) return undefined;
   const expires = new Date(expiration);
-  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), settings.refreshMarginSeconds)) return false;
-  process.stdout.write(`${credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: expires })}\n`);
+  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), marginSeconds)) return undefined;
+  return credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: expires });
+}
+
+function answer(line: string): true {
+  process.stdout.write(`${line}\n`);
   return true;
 }
+
+/** Releases a lock taken here that the full command did not take over. */
+export const releaseUnusedLocks = releaseHandedOverLocks;

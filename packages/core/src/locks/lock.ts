@@ -417,6 +417,37 @@ async function runHolding<T>(lock: HeldLock, fn: (lock: HeldLock) => Promise<T>)
   }
 }
 
+/** The path of the lock named `name` under `<home>/locks`. */
+export function namedLockPath(home: string, name: string): string {
+  return join(home, 'locks', encodeURIComponent(name));
+}
+
+// Held locks handed from one part of this process to another, by path. On globalThis, not in
+// this module: the credential-process fast path is a separate bundle with its own copy of it.
+const HANDED_OVER = Symbol.for('anwbis.handedOverLocks');
+function handedOver(): Map<string, HeldLock> {
+  const slot = globalThis as { [HANDED_OVER]?: Map<string, HeldLock> };
+  return (slot[HANDED_OVER] ??= new Map());
+}
+
+/**
+ * Passes a lock this process holds to the next {@link withNamedLock} of the same path in this
+ * process, which runs under it and releases it, instead of waiting for it behind itself. The
+ * credential-process fast path takes the lock before the full command has loaded, so that
+ * concurrent callers wait for one STS call from the start.
+ */
+export function handOverLock(lock: HeldLock): void {
+  handedOver().set(lock.path, lock);
+}
+
+/** Releases the locks handed over that nobody took (the command ended before it got there). */
+export async function releaseHandedOverLocks(): Promise<void> {
+  const locks = handedOver();
+  const held = [...locks.values()];
+  locks.clear();
+  await Promise.all(held.map((lock) => lock.release().catch(() => undefined)));
+}
+
 /**
  * Runs `fn` holding a cross-process lock named `name` under `<home>/locks`. Waiters wait up
  * to `waitMs` (default 120 s: long enough for the holder to ask a person for an MFA code).
@@ -431,7 +462,12 @@ export async function withNamedLock<T>(
   options: { waitMs?: number; staleMs?: number } = {},
 ): Promise<T> {
   const dir = join(home, 'locks');
-  const lockPath = join(dir, encodeURIComponent(name));
+  const lockPath = namedLockPath(home, name);
+  const given = handedOver().get(lockPath);
+  if (given !== undefined && !given.lost) {
+    handedOver().delete(lockPath);
+    return runHolding(given, fn);
+  }
   const lockOptions: LockOptions = { waitMs: options.waitMs ?? 120_000, ...(options.staleMs === undefined ? {} : { staleMs: options.staleMs }), label: name };
   let lock: HeldLock;
   try {

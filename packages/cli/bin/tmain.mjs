@@ -1,0 +1,12 @@
+import { performance } from 'node:perf_hooks';
+const t0 = performance.now();
+const { enableCompileCache } = await import('node:module');
+enableCompileCache?.();
+const t1 = performance.now();
+const m = await import('../dist/fast/credential-process.bundle.js');
+const t2 = performance.now();
+const origWrite = process.stdout.write.bind(process.stdout);
+process.stdout.write = () => true;
+await m.fastCredentialProcess(['-p','datalab','-e','dev','-r','admin']);
+const t3 = performance.now();
+process.stderr.write(`boot ${t0.toFixed(1)} cc ${(t1-t0).toFixed(1)} import ${(t2-t1).toFixed(1)} run ${(t3-t2).toFixed(1)}\n`);
