@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AnwbisError } from '../errors/errors.js';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { startCoreScript, writeCoreScript } from '../testing/core-child.js';
-import { acquireLock, LockLostError, LockTimeoutError, takeOverReason, withLock, withNamedLock, type TakeOverFacts } from './lock.js';
+import { acquireLock, handOverLock, LockLostError, LockTimeoutError, namedLockPath, releaseHandedOverLocks, takeOverReason, withLock, withNamedLock, type TakeOverFacts } from './lock.js';
 
 const LOCK_MODULE = new URL('./lock.ts', import.meta.url);
 
@@ -189,5 +189,34 @@ describe('withNamedLock', () => {
   it('passes an error of the work through unchanged', async () => {
     const failure = new AnwbisError('denied', 'no');
     await expect(withNamedLock(dir, 'n', () => Promise.reject(failure))).rejects.toBe(failure);
+  });
+});
+
+describe('a lock handed over within the process', () => {
+  let home: string;
+  beforeEach(async () => {
+    home = await mkdtemp(join(tmpdir(), 'anwbis-handover-'));
+    await mkdir(join(home, 'locks'), { mode: 0o700 });
+  });
+  afterEach(async () => {
+    await releaseHandedOverLocks();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('is run under by the next withNamedLock of the same name, which releases it, instead of waiting behind itself', async () => {
+    const lock = await acquireLock(namedLockPath(home, 'credentials-x'), { waitMs: 0 });
+    handOverLock(lock);
+    const ran = await withNamedLock(home, 'credentials-x', async (held) => held === lock, { waitMs: 200 });
+    expect(ran).toBe(true);
+    expect(await readdir(join(home, 'locks'))).toEqual([]);
+  });
+
+  it('is not given to a lock of another name, and is released when nobody took it', async () => {
+    handOverLock(await acquireLock(namedLockPath(home, 'credentials-x'), { waitMs: 0 }));
+    expect(await withNamedLock(home, 'credentials-y', async () => 'other', { waitMs: 200 })).toBe('other');
+    await expect(withNamedLock(home, 'credentials-x', async () => 'twice', { waitMs: 0 })).resolves.toBe('twice');
+    handOverLock(await acquireLock(namedLockPath(home, 'credentials-z'), { waitMs: 0 }));
+    await releaseHandedOverLocks();
+    expect(await readdir(join(home, 'locks'))).toEqual([]);
   });
 });
