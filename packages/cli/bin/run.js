@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Parsed by whatever Node the user has, so only syntax Node 14 reads, and nothing imported
-// statically: an older Node fails to link main.js (node:module's enableCompileCache) before
-// any of it runs, with an error that does not say which Node is needed.
+// CommonJS (bin/package.json), parsed by whatever Node the user has: only syntax old Node
+// reads, and the version checked before anything else loads. CommonJS also keeps a cache-hit
+// `credential-process` off the ES module loader, which costs every AWS client's start several ms.
+'use strict';
 var NEEDED = [22, 22];
 var found = process.versions.node.split('.').map(Number);
 if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
@@ -9,5 +10,34 @@ if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
   // EXIT_CODES.config in @anwbis/core: a local set-up problem.
   process.exitCode = 3;
 } else {
-  import('./main.js');
+  // Start-up is paid on every AWS client start (credential_process): reuse compiled code.
+  require('node:module').enableCompileCache();
+  start(process.argv.slice(2));
+}
+
+function start(argv) {
+  if (argv.length === 1 && argv[0] === '--version') {
+    // oclif's own format, without loading oclif.
+    var version = require('../package.json').version;
+    process.stdout.write('anwbis/' + version + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\n');
+    return;
+  }
+  if (argv[0] !== 'credential-process') return full(argv);
+  // Answers from its cache before oclif or the AWS SDK load; on a miss, waits there for
+  // whoever is fetching, or takes the lock for the full command.
+  var fast = require('../dist/fast/credential-process.bundle.cjs');
+  fast.fastCredentialProcess(argv.slice(1)).then(function (answered) {
+    if (!answered) return full(argv, fast);
+  });
+}
+
+function full(argv, fast) {
+  return import('../dist/entry.js')
+    .then(function (entry) {
+      return entry.main(argv);
+    })
+    .then(function (status) {
+      process.exitCode = status;
+      if (fast) return fast.releaseUnusedLocks();
+    });
 }

@@ -37,7 +37,7 @@ describe('npm pack', () => {
     // A subpath pattern (`./*`) must match at least one packed file.
     const packed = (target: string) => files.some((f) => new RegExp(`^${target.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`).test(f));
     expect(pointedAt.filter((p) => !packed(p))).toEqual([]);
-    if (pkg === 'cli') expect(files).toEqual(expect.arrayContaining(['oclif.manifest.json', 'bin/run.js', 'bin/main.js']));
+    if (pkg === 'cli') expect(files).toEqual(expect.arrayContaining(['oclif.manifest.json', 'bin/run.js', 'bin/package.json']));
   });
 });
 

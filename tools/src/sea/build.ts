@@ -80,7 +80,7 @@ function entrySource(): string {
 
 /**
  * The SEA's main script: CommonJS, loads only built-ins; the bundles are assets. Like
- * `bin/main.js` it answers `--version`, and a cached `credential-process` from the small fast
+ * `bin/run.js` it answers `--version`, and a cached `credential-process` from the small fast
  * bundle, before the CLI's bundle (megabytes to compile on every start) loads.
  */
 function mainSource(version: string): string {

@@ -38,9 +38,14 @@ passes signals on, and exits with the command's status.`;
 /** Runs the child with the terminal, forwards signals, and resolves with the status to exit with. */
 function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    // Listening before the spawn: the child may start and be seen (it printed "ready", say)
+    // before spawn() returns here, and a SIGTERM that came before the listener would end
+    // anwbis and leave the child running. A signal that arrives during spawn() is handled
+    // after it, with the child known.
+    const started: { child?: ReturnType<typeof spawn> } = {};
+    const forward = (signal: NodeJS.Signals) => started.child?.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
+    const child = (started.child = spawn(command, args, { stdio: 'inherit', env }));
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
     };

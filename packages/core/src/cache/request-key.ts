@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Target } from '../naming/patterns.js';
 
 /** Everything that decides which credentials a request must get, as the person asked for them. */
@@ -18,7 +17,7 @@ export interface RequestKeyParts {
 }
 
 /**
- * A fingerprint of a request. Reused and cached credentials are served only to a request with
+ * The identity of a request. Reused and cached credentials are served only to a request with
  * the same fingerprint: the profile name alone would hand another account's or another role's
  * credentials to a request that happens to map to the same name. It is computed from what was
  * asked, before any file is read, so the credential-process fast path computes it too; two
@@ -27,7 +26,9 @@ export interface RequestKeyParts {
 export function requestKey(parts: RequestKeyParts): string {
   const t = parts.target;
   const fields = [t.profileName, t.groupName, t.policyName, t.roleName, parts.source, parts.region, parts.externalId ?? '', parts.account ?? '', parts.credentialsFile];
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex').slice(0, 32);
+  // The fields themselves, not a hash of them: nothing in them is secret, equal means equal,
+  // and a cache hit need not load node:crypto (several ms of every AWS client's start).
+  return JSON.stringify(fields);
 }
 
 /** The region as asked: the flag, else the environment; '' leaves it to the source profile. */

@@ -11,7 +11,6 @@
  * a person typing an MFA code. Losing the lock is found by the holder (heartbeat and
  * {@link HeldLock.assertHeld}) and reported as an error, never thrown from a timer.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -87,6 +86,11 @@ export class LockLostError extends AnwbisError {
 }
 
 const OWNER_FILE = 'owner';
+
+// Web Crypto, which Node loads on first use: a cache hit that never takes a lock never pays for it.
+function nonce(): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+}
 const BREAK_FILE = 'break';
 
 let self: Omit<LockOwner, 'nonce'> | undefined;
@@ -205,7 +209,7 @@ export function takeOverReason(facts: TakeOverFacts): 'dead' | 'stale' | undefin
  */
 async function breakLock(lockPath: string, seen: Sighting, staleMs: number): Promise<boolean> {
   const guard = join(lockPath, BREAK_FILE);
-  const breaker: LockOwner = { ...whoAmI(), nonce: randomBytes(16).toString('hex') };
+  const breaker: LockOwner = { ...whoAmI(), nonce: nonce() };
   try {
     await writeFile(guard, JSON.stringify(breaker), { flag: 'wx', mode: 0o644 });
   } catch (error) {
@@ -361,7 +365,7 @@ export async function acquireLock(lockPath: string, options: LockOptions = {}): 
   const staleMs = options.staleMs ?? LOCK_STALE_MS;
   const heartbeatMs = Math.max(20, Math.min(1_000, staleMs / 5));
   const label = options.label ?? lockPath;
-  const owner: LockOwner = { ...whoAmI(), nonce: randomBytes(16).toString('hex') };
+  const owner: LockOwner = { ...whoAmI(), nonce: nonce() };
   const started = performance.now();
   let watched: { key: string; mtimeMs: number; since: number } | undefined;
   let lastHolder: LockOwner | undefined;
