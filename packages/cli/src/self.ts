@@ -1,15 +1,14 @@
 import { isSea } from 'node:sea';
 import { fileURLToPath } from 'node:url';
-import { AnwbisError } from '@anwbis/core';
+import type { AnwbisProgram } from '@anwbis/daemon';
 
 /**
- * This anwbis's bin script, for starting it again (the daemon, service units). Computed when
- * asked, not at import: in the single executable every command module is loaded up front and
- * there is no script file beside the program.
+ * This anwbis, for starting it again (the daemon, service units): the single executable is its
+ * own program; an npm install is this Node running its bin script. Computed when asked, not at
+ * import: in the single executable every command module is loaded up front and there is no
+ * script file beside the program.
  */
-export function binScript(what: string): string {
-  if (isSea()) {
-    throw new AnwbisError('usage', `${what} is not available from the single executable yet`, { next: 'install anwbis with npm for this (see Install in the README)' });
-  }
-  return fileURLToPath(new URL('../bin/run.js', import.meta.url));
+export function selfProgram(): AnwbisProgram {
+  if (isSea()) return { kind: 'executable', path: process.execPath };
+  return { kind: 'script', node: process.execPath, script: fileURLToPath(new URL('../bin/run.js', import.meta.url)) };
 }

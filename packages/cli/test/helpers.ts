@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
 import {
@@ -136,4 +136,49 @@ export function startAnwbis(args: readonly string[], env: Record<string, string>
       return Promise.race([closed, late]).finally(() => clearTimeout(timer));
     },
   };
+}
+
+/**
+ * The pids of our processes started with this environment entry, from /proc (Linux): a daemon
+ * a test started, even one whose `daemon start` never printed its pid.
+ */
+function processesWith(entry: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const wanted = Buffer.from(`${entry}\0`);
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .filter((name) => {
+      try {
+        const environ = readFileSync(`/proc/${name}/environ`);
+        return environ.subarray(0, wanted.length).equals(wanted) || environ.includes(Buffer.concat([Buffer.from([0]), wanted]));
+      } catch {
+        // gone, or not ours
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+/**
+ * A private, short XDG_RUNTIME_DIR for each test, so its daemon's socket is its own (a Unix
+ * socket path is limited to about 107 bytes). After each test, passed or failed, every process
+ * still running with it (a daemon, a hung client) is killed and the directory removed.
+ */
+export function daemonRuntime(): { readonly dir: string } {
+  const runtime = { dir: '' };
+  beforeEach(() => {
+    runtime.dir = mkdtempSync('/tmp/anwr-');
+    chmodSync(runtime.dir, 0o700);
+  });
+  afterEach(() => {
+    for (const pid of processesWith(`XDG_RUNTIME_DIR=${runtime.dir}`)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(runtime.dir, { recursive: true, force: true });
+  });
+  return runtime;
 }

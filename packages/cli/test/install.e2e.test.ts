@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAwsCli, seedScenario, startMoto, type MotoServer, type ProcessResult } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
+import { daemonRuntime, expectOk } from './helpers.js';
 
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGES = ['core', 'daemon', 'tui', 'cli'];
@@ -61,49 +62,80 @@ describe('the bin on a Node older than 22.22', () => {
 
 let moto: MotoServer;
 let standIn: FederationStandIn;
+/** Where this file's installs go: tarballs, prefixes, Node 22, the single executable. */
+let work: string;
 beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'anwbis-install-'));
   moto = await startMoto();
   standIn = await startFederationStandIn();
 });
 afterAll(async () => {
   await moto?.stop();
   await standIn?.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 /** How a test reaches one installed anwbis: its path and the PATH it runs with. */
 interface Installed {
   readonly bin: string;
   readonly path: string;
+  /** The Node it runs on, as `anwbis --version` names it (`v24.21.0`). */
+  readonly node: string;
+  /** What `daemon install` must write: the command that runs the daemon, and its environment. */
+  readonly daemon: { readonly execStart: readonly string[]; readonly environment: Readonly<Record<string, string>> };
+}
+
+/** Polls until `probe` gives a value; after `timeoutMs` fails naming what it waited for. */
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The words of a systemd command line as anwbis writes them: each one double-quoted, \\ \" %% $$ escaped. */
+function systemdWords(line: string): string[] {
+  return [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!.replace(/\\(.)/g, '$1').replace(/%%/g, '%').replace(/\$\$/g, '$'));
+}
+
+/** The ExecStart and Environment= of a service unit. */
+function unitCommand(unit: string): { execStart: string[]; environment: Record<string, string> } {
+  const execStart = systemdWords(/^ExecStart=(.*)$/m.exec(unit)?.[1] ?? '');
+  const environment = Object.fromEntries([...unit.matchAll(/^Environment=(.*)$/gm)].map((m) => systemdWords(m[1]!)[0]!).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  return { execStart, environment };
 }
 
 /**
  * The seed's flow with an installed anwbis: assume with an MFA code, then every command that
  * needs no browser, each checked with the AWS CLI against the emulator.
  */
-function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () => void) {
+function seedFlow(name: string, install: () => Promise<Installed>) {
   describe(name, () => {
+    const runtime = daemonRuntime();
     let installed: Installed;
     // After the servers are up, not beside them: on two cores both at once can starve moto.
     beforeAll(async () => {
       installed = await install();
     }, 600_000);
-    afterAll(cleanup);
 
     it('runs every command through the seed flow; the AWS CLI accepts the profiles it writes', async () => {
       await moto.reset();
       const seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer', 'devops'] } } }));
       const sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
       try {
-        const env = { ...sandbox.env, PATH: installed.path, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint };
-        const anwbis = (args: string[], input = ''): Promise<ProcessResult> => run(installed.bin, args, { env, input, cwd: sandbox.dir });
+        const env = { ...sandbox.env, PATH: installed.path, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint, XDG_RUNTIME_DIR: runtime.dir };
+        const anwbis = (args: string[], extra: Record<string, string> = {}, input = ''): Promise<ProcessResult> => run(installed.bin, args, { env: { ...env, ...extra }, input, cwd: sandbox.dir });
         const aws = (args: string[]) => runAwsCli(args, { env: sandbox.env, endpoint: moto.endpoint });
         const account = async (profile: string) => (JSON.parse((await aws(['sts', 'get-caller-identity', '--profile', profile])).stdout) as { Account: string }).Account;
 
-        expect((await anwbis(['--version'])).stdout).toMatch(/^anwbis\/\d+\.\d+\.\d+ /);
+        expect((await anwbis(['--version'])).stdout).toMatch(new RegExp(`^anwbis/\\d+\\.\\d+\\.\\d+ ${process.platform}-${process.arch} node-${installed.node.replace(/\./g, '\\.')}\n$`));
         const help = await anwbis(['--help']);
         for (const command of ['assume', 'session', 'configure', 'credential-process', 'env', 'exec', 'console', 'logout', 'autocomplete', 'roles', 'tui', 'daemon', 'watch']) expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
 
-        const assumed = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin'], '123456\n');
+        const assumed = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin'], {}, '123456\n');
         expect(assumed.stderr).toContain('[ OK ] Assumed the role successfully');
         expect(assumed.code).toBe(0);
         expect(await account('datalab-dev-admin')).toBe(DEV);
@@ -119,6 +151,51 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
         const picker = await anwbis(['tui']);
         expect({ code: picker.code, stdout: picker.stdout }).toEqual({ code: 2, stdout: '' });
         expect(picker.stderr).toMatch(/anwbis tui needs a terminal/);
+
+        expectOk(await anwbis(['daemon', 'start']));
+        const watched = await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'devops']);
+        expect(watched.stderr).toMatch(/The daemon keeps datalab-dev-devops fresh/);
+        expect(await account('datalab-dev-devops')).toBe(DEV);
+        const status = JSON.parse((await anwbis(['daemon', 'status', '--json'])).stdout) as { profiles: Array<{ profile: string }> };
+        expect(status.profiles.map((p) => p.profile)).toEqual(['datalab-dev-devops']);
+        expectOk(await anwbis(['daemon', 'stop']));
+
+        // The service manager's way: the unit's own command and environment run the daemon.
+        const configHome = join(sandbox.dir, 'xdg-config');
+        const unitFile = join(configHome, 'systemd', 'user', 'anwbis-daemon.service');
+        expectOk(await anwbis(['daemon', 'install', '--no-enable'], { XDG_CONFIG_HOME: configHome }));
+        const unit = unitCommand(readFileSync(unitFile, 'utf8'));
+        expect(unit.execStart).toEqual(installed.daemon.execStart);
+        expect(unit.environment).toEqual({
+          ANWBIS_HOME: sandbox.anwbisHome,
+          AWS_SHARED_CREDENTIALS_FILE: sandbox.credentialsFile,
+          AWS_CONFIG_FILE: sandbox.configFile,
+          AWS_ENDPOINT_URL: moto.endpoint,
+          ...installed.daemon.environment,
+        });
+        if (unit.environment.NODE_OPTIONS !== undefined) {
+          // The settings would be lost on a program that ignored NODE_OPTIONS; this one reads it.
+          const bogus = await anwbis(['--version'], { NODE_OPTIONS: `${unit.environment.NODE_OPTIONS} --no-such-node-option` });
+          expect({ code: bogus.code, stderr: bogus.stderr }).toEqual({ code: 9, stderr: expect.stringContaining('--no-such-node-option is not allowed in NODE_OPTIONS') });
+        }
+        if (spawnSync('systemd-analyze', ['--version']).status === 0) {
+          const verified = spawnSync('systemd-analyze', ['verify', '--user', unitFile, unitFile.replace(/\.service$/, '.socket')], { encoding: 'utf8', env: { ...process.env, XDG_CONFIG_HOME: configHome, XDG_RUNTIME_DIR: runtime.dir } });
+          expect({ status: verified.status, complaints: verified.stderr.split('\n').filter((l) => /anwbis-daemon/.test(l)) }).toEqual({ status: 0, complaints: [] });
+        }
+        const [program, ...args] = unit.execStart;
+        const daemon = spawn(program!, args, { env: { XDG_RUNTIME_DIR: runtime.dir, PATH: '/usr/bin:/bin', ...unit.environment }, stdio: 'ignore' });
+        const served = await waitFor('the unit\'s daemon to answer', async () => {
+          const res = await anwbis(['daemon', 'status', '--json']);
+          return res.code === 0 && (JSON.parse(res.stdout) as { pid: number; profiles: Array<{ profile: string }> });
+        });
+        expect(served.pid).toBe(daemon.pid);
+        // The watch list outlives the daemon that took it.
+        expect(served.profiles.map((p) => p.profile)).toEqual(['datalab-dev-devops']);
+        const exited = new Promise((resolve) => daemon.once('exit', resolve));
+        expectOk(await anwbis(['daemon', 'stop']));
+        await exited;
+        expectOk(await anwbis(['daemon', 'uninstall'], { XDG_CONFIG_HOME: configHome }));
+        expect(existsSync(unitFile)).toBe(false);
 
         const printed = await anwbis(['env', '--target', 'datalab-dev-admin']);
         expect(printed.stdout).toMatch(/^export AWS_ACCESS_KEY_ID=/m);
@@ -148,51 +225,82 @@ function seedFlow(name: string, install: () => Promise<Installed>, cleanup: () =
   });
 }
 
-let prefixRoot: string | undefined;
-seedFlow(
-  'anwbis installed with npm install -g from the packed tarballs',
-  async () => {
-    prefixRoot = mkdtempSync(join(tmpdir(), 'anwbis-install-'));
-    const packs = join(prefixRoot, 'packs');
-    const nodeDir = join(prefixRoot, 'node-bin');
-    mkdirSync(packs);
-    mkdirSync(nodeDir);
-    // Node 24 and nothing else of the workspace on the PATH.
-    symlinkSync(process.execPath, join(nodeDir, 'node'));
-    const path = `${join(prefixRoot, 'prefix', 'bin')}:${nodeDir}:/usr/bin:/bin`;
-    const npm = (args: string[], cwd: string) => {
-      const res = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${nodeDir}:${process.env.PATH}` } });
-      if (res.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${res.stderr}`);
-    };
-    for (const pkg of PACKAGES) npm(['pack', '--pack-destination', packs, '--loglevel=error'], join(WORKSPACE, 'packages', pkg));
-    const tarballs = readdirSync(packs).map((f) => `./${f}`);
-    npm(['install', '-g', '--prefix', join(prefixRoot, 'prefix'), '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs], packs);
-    return { bin: join(prefixRoot, 'prefix', 'bin', 'anwbis'), path };
-  },
-  () => {
-    if (prefixRoot) rmSync(prefixRoot, { recursive: true, force: true });
-  },
-);
+/** Runs npm with `nodeDir` first on the PATH, so npm, and the scripts it runs, run on that Node. */
+function npm(args: string[], cwd: string, nodeDir: string): void {
+  const res = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH: `${nodeDir}:${process.env.PATH}` } });
+  if (res.status !== 0) throw new Error(`npm ${args.join(' ')} failed: ${res.stderr}`);
+}
 
-let seaDir: string | undefined;
-seedFlow(
-  'the single executable, with no node and no node_modules',
-  async () => {
-    seaDir = mkdtempSync(join(tmpdir(), 'anwbis-sea-'));
-    const built = join(seaDir, 'build', `anwbis-${process.platform}-${process.arch}`);
-    // Built once for this run (the build copies Node and injects the bundle: about a minute).
-    const res = await run(process.execPath, [join(WORKSPACE, 'tools/dist/sea/build.js'), built], { env: { ...process.env } as Record<string, string>, timeoutMs: 600_000 });
-    if (res.code !== 0) throw new Error(`build:sea failed: ${res.stderr}`);
-    const bin = join(seaDir, 'bin');
-    mkdirSync(bin);
-    copyFileSync(built, join(bin, 'anwbis'));
-    chmodSync(join(bin, 'anwbis'), 0o755);
-    rmSync(join(seaDir, 'build'), { recursive: true });
-    // Only the executable on the PATH: no node to fall back on.
-    expect(readdirSync(bin)).toEqual(['anwbis']);
-    return { bin: join(bin, 'anwbis'), path: bin };
-  },
-  () => {
-    if (seaDir) rmSync(seaDir, { recursive: true, force: true });
-  },
-);
+/** A directory holding only `node`, a link to this Node. */
+function nodeOnly(dir: string, node: string): string {
+  mkdirSync(dir, { recursive: true });
+  symlinkSync(node, join(dir, 'node'));
+  return dir;
+}
+
+let packed: string[] | undefined;
+/** The four packed tarballs, packed once for the file. */
+function tarballs(): string[] {
+  if (packed) return packed;
+  const packs = join(work, 'packs');
+  mkdirSync(packs);
+  const nodeDir = nodeOnly(join(work, 'pack-node'), process.execPath);
+  for (const pkg of PACKAGES) npm(['pack', '--pack-destination', packs, '--loglevel=error'], join(WORKSPACE, 'packages', pkg), nodeDir);
+  return (packed = readdirSync(packs).map((f) => join(packs, f)));
+}
+
+/** `npm install -g` of the packed tarballs into an empty prefix, with this Node and nothing of the workspace on the PATH. */
+function npmInstall(name: string, node: string): Installed {
+  const root = join(work, name);
+  const nodeDir = nodeOnly(join(root, 'node-bin'), node);
+  const prefix = join(root, 'prefix');
+  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs()], root, nodeDir);
+  const script = realpathSync(join(prefix, 'lib', 'node_modules', 'anwbis', 'bin', 'run.js'));
+  return {
+    bin: join(prefix, 'bin', 'anwbis'),
+    path: `${join(prefix, 'bin')}:${nodeDir}:/usr/bin:/bin`,
+    node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    daemon: { execStart: [realpathSync(node), '--max-semi-space-size=1', '--max-old-space-size=96', script, 'daemon', 'run'], environment: {} },
+  };
+}
+
+seedFlow('anwbis installed with npm install -g from the packed tarballs', async () => npmInstall('node-24', process.execPath));
+
+/** The oldest Node anwbis supports (its engines), from the npm package `node`, which carries the binary. */
+const OLDEST_NODE = '~22.22.0';
+seedFlow(`the same install on Node ${OLDEST_NODE}`, async () => {
+  const dir = join(work, 'node-22');
+  mkdirSync(dir);
+  // The package's install script fetches the binary for this platform (npm's cache keeps it for the next run).
+  try {
+    npm(['install', '--prefix', dir, '--no-save', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', `node@${OLDEST_NODE}`], dir, nodeOnly(join(dir, 'installer-node'), process.execPath));
+  } catch (error) {
+    throw new Error(`could not install Node ${OLDEST_NODE} (the npm package node@${OLDEST_NODE}) to test anwbis on it: ${(error as Error).message}`);
+  }
+  const node = join(dir, 'node_modules', 'node', 'bin', 'node');
+  const installed = npmInstall('node-22', node);
+  expect(installed.node).toMatch(/^v22\.22\.\d+$/);
+  return installed;
+});
+
+seedFlow('the single executable, with no node and no node_modules', async () => {
+  const dir = join(work, 'sea');
+  const built = join(dir, 'build', `anwbis-${process.platform}-${process.arch}`);
+  // Built once for this run (the build copies Node and injects the bundle: about a minute).
+  const res = await run(process.execPath, [join(WORKSPACE, 'tools/dist/sea/build.js'), built], { env: { ...process.env } as Record<string, string>, timeoutMs: 600_000 });
+  if (res.code !== 0) throw new Error(`build:sea failed: ${res.stderr}`);
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  copyFileSync(built, join(bin, 'anwbis'));
+  chmodSync(join(bin, 'anwbis'), 0o755);
+  rmSync(join(dir, 'build'), { recursive: true });
+  // Only the executable on the PATH: no node to fall back on.
+  expect(readdirSync(bin)).toEqual(['anwbis']);
+  return {
+    bin: join(bin, 'anwbis'),
+    path: bin,
+    // Node's binary from the npm package `node`, the one these tests run on.
+    node: process.version,
+    daemon: { execStart: [realpathSync(join(bin, 'anwbis')), 'daemon', 'run'], environment: { NODE_OPTIONS: '--max-semi-space-size=1 --max-old-space-size=96' } },
+  };
+});

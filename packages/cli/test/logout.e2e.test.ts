@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
-import { emulatorWorld } from './helpers.js';
+import { daemonRuntime, emulatorWorld, expectOk } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
 
-const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer'] } } }));
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'developer', 'devops'] } } }));
 const anwbis = (args: string[]) => runAnwbis(args, { env: world.sandbox.env });
 const aws = (args: string[]) => runAwsCli(args, { env: world.sandbox.env, endpoint: world.moto.endpoint });
 
@@ -74,5 +74,41 @@ describe('anwbis logout', () => {
     expect(res.stderr).toMatch(/Left \[datalab-dev-admin\] in .*credentials: it holds other keys than anwbis wrote/);
     expect(sandbox.read('credentials')).toBe(replaced);
     expect(existsSync(join(sandbox.anwbisHome, 'profiles', 'datalab-dev-admin.json'))).toBe(false);
+  });
+});
+
+describe('anwbis logout with the daemon running', () => {
+  const runtime = daemonRuntime();
+  const withDaemon = (args: string[]) => runAnwbis(args, { env: { ...world.sandbox.env, XDG_RUNTIME_DIR: runtime.dir } });
+  const watched = async () => {
+    const res = await withDaemon(['daemon', 'status', '--json']);
+    expectOk(res);
+    return (JSON.parse(res.stdout) as { profiles: Array<{ profile: string }> }).profiles.map((p) => p.profile).sort();
+  };
+  const daemonLog = () => readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+
+  it('logout -p … has the daemon stop watching the profile before its section goes; --all does it for every profile', async () => {
+    expectOk(await withDaemon(['session', '--mfa-code', '123456']));
+    expectOk(await withDaemon(['daemon', 'start']));
+    for (const role of ['admin', 'developer', 'devops']) expectOk(await withDaemon(['watch', '-p', 'datalab', '-e', 'dev', '-r', role]));
+    expect(await watched()).toEqual(['datalab-dev-admin', 'datalab-dev-developer', 'datalab-dev-devops']);
+
+    const one = await withDaemon(['logout', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expectOk(one);
+    expect(one.stderr).toContain('[ OK ] Logged out of datalab-dev-admin');
+    expect(await watched()).toEqual(['datalab-dev-developer', 'datalab-dev-devops']);
+    expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+    // Unwatched on logout's request, not because the daemon saw the section go (which it logs
+    // with that reason).
+    expect(daemonLog()).toMatch(/ stopped watching datalab-dev-admin\n/);
+    expect(daemonLog()).not.toContain('stopped watching datalab-dev-admin:');
+
+    const all = await withDaemon(['logout', '--all']);
+    expectOk(all);
+    expect(await watched()).toEqual([]);
+    for (const profile of ['corp-session-default', 'datalab-dev-developer', 'datalab-dev-devops']) expect(world.sandbox.read('credentials')).not.toContain(`[${profile}]`);
+    expect(world.sandbox.read('credentials')).toContain('[default]');
+    expect(daemonLog()).toMatch(/ stopped watching datalab-dev-developer\n[^]* stopped watching datalab-dev-devops\n/);
+    expect((await withDaemon(['daemon', 'stop'])).code).toBe(0);
   });
 });

@@ -5,4 +5,4 @@ export { DaemonAlreadyRunning, tokenPathFor } from './socket-dir.js';
 export { PROTOCOL_VERSION, type StatusResult } from './protocol.js';
 export { MAX_CHAINED_DURATION_SECONDS, watchSpecSchema, type WatchSpec } from './watch-spec.js';
 export type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
-export { DAEMON_NODE_FLAGS, serviceFiles, type ServiceFiles } from './service.js';
+export { daemonLaunch, serviceFiles, type AnwbisProgram, type DaemonLaunch, type ServiceFiles } from './service.js';

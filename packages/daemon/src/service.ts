@@ -1,7 +1,7 @@
 /**
  * Service-manager definitions for the daemon: systemd user units (with socket activation) or
- * a launchd agent. Service managers do not see nvm/fnm PATHs, so Node and anwbis are named by
- * absolute path.
+ * a launchd agent. Service managers do not see nvm/fnm PATHs, so Node and anwbis (or the single
+ * executable) are named by absolute path.
  */
 import { join } from 'node:path';
 
@@ -18,12 +18,17 @@ export interface ServiceFiles {
   readonly disable: ReadonlyArray<readonly string[]>;
 }
 
+/**
+ * How this anwbis is started again: Node running the bin script of an npm install, or the
+ * single executable, which is its own program (its argv is anwbis's: no script, no Node flags).
+ */
+export type AnwbisProgram =
+  | { readonly kind: 'script'; /** Absolute path of the Node executable. */ readonly node: string; /** Absolute path of anwbis's bin script. */ readonly script: string }
+  | { readonly kind: 'executable'; /** Absolute path of the single executable. */ readonly path: string };
+
 export interface ServiceRequest {
   readonly platform: NodeJS.Platform;
-  /** Absolute path of the Node executable. */
-  readonly node: string;
-  /** Absolute path of anwbis's bin script. */
-  readonly anwbis: string;
+  readonly program: AnwbisProgram;
   readonly home: string;
   /** XDG_CONFIG_HOME when set. */
   readonly configHome?: string;
@@ -39,6 +44,23 @@ export const SYSTEMD_UNIT = 'anwbis-daemon';
  * generation and an old-space ceiling keep the resident size near what is live.
  */
 export const DAEMON_NODE_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=96'] as const;
+
+/** A command line that runs the daemon in the foreground, and what it adds to its environment. */
+export interface DaemonLaunch {
+  readonly argv: readonly [string, ...string[]];
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * How to run `anwbis daemon run` with the daemon's V8 settings. Node takes them as arguments
+ * before the script; the single executable has no room for them in its argv, but reads
+ * NODE_OPTIONS (its build keeps `execArgvExtension: "env"`), so there they go after whatever
+ * NODE_OPTIONS the caller already has (`inherited`), where V8 lets the later setting win.
+ */
+export function daemonLaunch(program: AnwbisProgram, inherited?: string): DaemonLaunch {
+  if (program.kind === 'script') return { argv: [program.node, ...DAEMON_NODE_FLAGS, program.script, 'daemon', 'run'], environment: {} };
+  return { argv: [program.path, 'daemon', 'run'], environment: { NODE_OPTIONS: [inherited, ...DAEMON_NODE_FLAGS].filter((o) => o).join(' ') } };
+}
 export const LAUNCHD_LABEL = 'dev.anwbis.daemon';
 
 // systemd's quoting: a double-quoted word with \ and " escaped; % and $ doubled so
@@ -53,10 +75,12 @@ function xml(value: string): string {
 
 /** The unit files (or agent plist) for this platform and where they go. */
 export function serviceFiles(request: ServiceRequest): ServiceFiles {
-  const command = [request.node, ...DAEMON_NODE_FLAGS, request.anwbis, 'daemon', 'run'];
+  const launch = daemonLaunch(request.program);
+  const command = launch.argv;
+  const environment = { ...request.environment, ...launch.environment };
   if (request.platform === 'darwin') {
     const path = join(request.home, 'Library', 'LaunchAgents', `${LAUNCHD_LABEL}.plist`);
-    const env = Object.entries(request.environment)
+    const env = Object.entries(environment)
       .map(([k, v]) => `      <key>${xml(k)}</key><string>${xml(v)}</string>\n`)
       .join('');
     const text = `<?xml version="1.0" encoding="UTF-8"?>
@@ -95,7 +119,7 @@ DirectoryMode=0700
 [Install]
 WantedBy=sockets.target
 `;
-  const env = Object.entries(request.environment)
+  const env = Object.entries(environment)
     .map(([k, v]) => `Environment=${systemdWord(`${k}=${v}`)}\n`)
     .join('');
   const service = `[Unit]

@@ -137,6 +137,9 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
       main: join(work, 'main.cjs'),
       output: join(work, 'sea.blob'),
       disableExperimentalSEAWarning: true,
+      // Node's default, pinned: the daemon's service units pass its V8 settings in NODE_OPTIONS,
+      // the one place a single executable takes them from (see daemonLaunch).
+      execArgvExtension: 'env',
       assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast },
     };
     writeFileSync(join(work, 'sea.json'), JSON.stringify(config));

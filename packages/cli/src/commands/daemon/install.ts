@@ -6,7 +6,7 @@ import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
-import { binScript } from '../../self.js';
+import { selfProgram } from '../../self.js';
 
 /** Settings that decide which files the daemon works on; the service manager's environment has none of them. */
 const KEPT = /^(ANWBIS_HOME|AWS_SHARED_CREDENTIALS_FILE|AWS_CONFIG_FILE|AWS_ENDPOINT_URL(_STS|_IAM)?|AWS_REGION|AWS_DEFAULT_REGION|XDG_STATE_HOME)$/;
@@ -15,7 +15,7 @@ export default class DaemonInstall extends AnwbisCommand {
   static override summary = 'Run the daemon at login: a systemd user service (socket-activated) or a launchd agent';
   static override description = `Writes ~/.config/systemd/user/anwbis-daemon.{socket,service} (Linux) or
 ~/Library/LaunchAgents/dev.anwbis.daemon.plist (macOS) with absolute paths to this Node and
-this anwbis, then enables it. --no-enable only writes the files.`;
+this anwbis (or to this single executable), then enables it. --no-enable only writes the files.`;
 
   static override examples = ['anwbis daemon install', 'anwbis daemon install --no-enable'];
 
@@ -30,8 +30,7 @@ this anwbis, then enables it. --no-enable only writes the files.`;
     for (const [k, v] of Object.entries(process.env)) if (KEPT.test(k) && v) environment[k] = v;
     const service = serviceFiles({
       platform: process.platform,
-      node: process.execPath,
-      anwbis: binScript('anwbis daemon install'),
+      program: selfProgram(),
       home: process.env.HOME ?? '',
       ...(process.env.XDG_CONFIG_HOME ? { configHome: process.env.XDG_CONFIG_HOME } : {}),
       environment,

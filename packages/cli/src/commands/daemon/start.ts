@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { isSea } from 'node:sea';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
-import { DAEMON_NODE_FLAGS, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
+import { daemonLaunch, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
-import { binScript } from '../../self.js';
+import { selfProgram } from '../../self.js';
 
 const START_TIMEOUT_MS = 30_000;
 
@@ -27,9 +26,8 @@ export default class DaemonStart extends AnwbisCommand {
     // Its early failures (a refused directory, a broken config) are shown from here.
     const stderrFile = join(logs, 'daemon.stderr');
     const err = openSync(stderrFile, 'w', 0o600);
-    // A single executable is its own program: its argv is anwbis's, with no room for a script or V8 flags.
-    const args = isSea() ? ['daemon', 'run'] : [...DAEMON_NODE_FLAGS, binScript('anwbis daemon start'), 'daemon', 'run'];
-    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', 'ignore', err], env: process.env });
+    const { argv: [command, ...args], environment } = daemonLaunch(selfProgram(), process.env.NODE_OPTIONS);
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', 'ignore', err], env: { ...process.env, ...environment } });
     closeSync(err);
     let exited: number | null | undefined;
     child.once('exit', (code) => (exited = code));

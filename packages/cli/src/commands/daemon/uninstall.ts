@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { AnwbisCommand } from '../../base.js';
 import { serviceFiles } from '@anwbis/daemon';
 import { stderrSay } from '../../runtime.js';
-import { binScript } from '../../self.js';
+import { selfProgram } from '../../self.js';
 
 
 export default class DaemonUninstall extends AnwbisCommand {
@@ -15,8 +15,7 @@ export default class DaemonUninstall extends AnwbisCommand {
     const reporter = stderrSay(false);
     const service = serviceFiles({
       platform: process.platform,
-      node: process.execPath,
-      anwbis: binScript('anwbis daemon uninstall'),
+      program: selfProgram(),
       home: process.env.HOME ?? '',
       ...(process.env.XDG_CONFIG_HOME ? { configHome: process.env.XDG_CONFIG_HOME } : {}),
       environment: {},
