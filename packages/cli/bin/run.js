@@ -22,11 +22,15 @@ function start(argv) {
     process.stdout.write('anwbis/' + version + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\n');
     return;
   }
-  if (argv[0] !== 'credential-process') return full(argv);
-  // Answers from its cache before oclif or the AWS SDK load; on a miss, waits there for
-  // whoever is fetching, or takes the lock for the full command.
-  var fast = require('../dist/fast/credential-process.bundle.cjs');
-  fast.fastCredentialProcess(argv.slice(1)).then(function (answered) {
+  var first = argv[0];
+  var assume = first === 'assume' || (first !== undefined && first.charAt(0) === '-' && first !== '--help' && first !== '-h');
+  if (first !== 'credential-process' && !assume) return full(argv);
+  // A cache-hit credential-process and a reused profile are answered before oclif or the AWS
+  // SDK load; on a credential-process miss it waits there for whoever is fetching, or takes
+  // the lock for the full command.
+  var fast = require('../dist/fast/fast.bundle.cjs');
+  var answering = assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1));
+  answering.then(function (answered) {
     if (!answered) return full(argv, fast);
   });
 }

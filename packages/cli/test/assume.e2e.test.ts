@@ -1,13 +1,16 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   conventionScenario,
   createSandbox,
   delegatedRolesPolicy,
   runAnwbis,
+  run,
   runAwsCli,
   seedScenario,
+  ANWBIS_BIN,
   startMoto,
   type MotoServer,
   type Sandbox,
@@ -67,6 +70,42 @@ describe('anwbis assume against the emulator', () => {
     });
     expect(sandbox.read('config')).toContain('[profile datalab-dev-admin]\nregion = eu-west-1\n');
     expect(modeOf(sandbox.credentialsFile)).toBe('600');
+  });
+
+  it('a reused profile is answered without oclif, zod or the AWS SDK, in the very words of the full command', async () => {
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const log = join(dir, 'loaded.txt');
+      const hook = join(dir, 'trace.mjs');
+      writeFileSync(
+        hook,
+        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
+      );
+      await moto.startRecording();
+      const fast = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '999999'], { env: sandbox.env });
+      expect(fast).toMatchObject({ code: 0, stdout: '' });
+      expect(fast.stderr).toMatch(/^\[ OK \] Reusing profile datalab-dev-admin: still valid until \S+Z\n$/);
+      expect(readFileSync(log, 'utf8')).not.toMatch(/@aws-sdk|@smithy|@oclif|zod|entry\.js/);
+      // -v is not a fast-path flag: the full command, whose words the fast path repeats.
+      const full = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-v']);
+      expect(full.stderr).toContain(fast.stderr);
+      const exports = await anwbis(['assume', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--stdout']);
+      expect(exports.stderr).toBe(fast.stderr);
+      expect(exports.stdout).toContain(`export AWS_ACCESS_KEY_ID='${/aws_access_key_id = (\S+)/.exec(sandbox.read('credentials').split('[datalab-dev-admin]')[1]!)![1]}'`);
+      expect(exports.stdout).toBe((await anwbis(['assume', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--stdout', '-v'])).stdout);
+      expect(await moto.recording()).toEqual([]);
+
+      // The section replaced by hand: neither path reuses it.
+      sandbox.write('credentials', sandbox.read('credentials').replace(/(\[datalab-dev-admin\]\naws_access_key_id = )\S+/, '$1AKIAHANDMADE'));
+      const replaced = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+      expectOk(replaced);
+      expect(replaced.stderr).not.toContain('Reusing');
+      expect(replaced.stderr).toContain('[ OK ] Assumed the role successfully');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends the MFA device and code, duration and signs with the corp key; reuses; refreshes', async () => {

@@ -169,7 +169,7 @@ describe('exec and env', () => {
       expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
       expect(JSON.parse(res.stdout).Version).toBe(1);
       const loaded = readFileSync(log, 'utf8');
-      expect(loaded).toContain('credential-process.bundle.cjs');
+      expect(loaded).toContain('fast.bundle.cjs');
       expect(loaded).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

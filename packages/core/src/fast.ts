@@ -15,3 +15,5 @@ export { ensurePrivateDir } from './fs/atomic-write.js';
 
 /** The settings parser (and `ini`), loaded only when there is a settings file to read. */
 export const loadSettingsLazily = async (home: string) => (await import('./settings/settings.js')).loadSettings(home);
+export { getSection } from './credentials-file/ini-edit.js';
+export { credentialVariables, formatShellExports } from './output/shell.js';

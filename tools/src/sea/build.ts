@@ -92,8 +92,10 @@ const argv = process.argv.slice(2);
     process.stdout.write('anwbis/' + ${JSON.stringify(version)} + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\\n');
     return 0;
   }
-  const fast = argv[0] === 'credential-process' ? await load('fast.mjs') : undefined;
-  if (fast && (await fast.fastCredentialProcess(argv.slice(1)))) return 0;
+  const first = argv[0];
+  const assume = first === 'assume' || (first !== undefined && first.startsWith('-') && first !== '--help' && first !== '-h');
+  const fast = first === 'credential-process' || assume ? await load('fast.mjs') : undefined;
+  if (fast && (await (assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1))))) return 0;
   const code = await (await load('anwbis.mjs')).main(argv);
   await fast?.releaseUnusedLocks();
   return code;
@@ -130,7 +132,7 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
     };
     const plugins = [noDevtools];
     await build({ ...common, plugins, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
-    await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'credential-process.js')], outfile: fast });
+    await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'index.js')], outfile: fast });
     const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
     writeFileSync(join(work, 'main.cjs'), mainSource(version));
     const config = {

@@ -1,51 +1,19 @@
-import { existsSync, readFileSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   acquireLock,
-  anwbisHome,
-  askedRegion,
-  assertValidName,
-  corpProfileOf,
   credentialProcessJson,
   credentialsCachePath,
-  credentialsFilePath,
-  DEFAULT_SETTINGS,
   ensurePrivateDir,
   handOverLock,
   isFresh,
-  loadSettingsLazily,
   LockTimeoutError,
   namedLockPath,
   releaseHandedOverLocks,
-  requestKey,
-  resolveTarget,
-  splitTargetName,
   type HeldLock,
 } from '@anwbis/core/fast';
-import { normalizeArgv } from '../argv.js';
-
-type Field = 'project' | 'env' | 'role' | 'contractor' | 'target' | 'profile' | 'region' | 'externalid' | 'account' | 'group' | 'policy' | 'delegated';
-
-const VALUE_FLAGS: Readonly<Record<string, Field>> = {
-  '-p': 'project',
-  '--project': 'project',
-  '-e': 'env',
-  '--env': 'env',
-  '-r': 'role',
-  '--role': 'role',
-  '-c': 'contractor',
-  '--contractor': 'contractor',
-  '--target': 'target',
-  '-P': 'profile',
-  '--profile': 'profile',
-  '--region': 'region',
-  '--externalid': 'externalid',
-  '--external-id': 'externalid',
-  '--account': 'account',
-  '--iam-master-group': 'group',
-  '--iam-policy': 'policy',
-  '--iam-delegated-role': 'delegated',
-};
+import { writeOut } from './out.js';
+import { fastRequest } from './request.js';
 
 /**
  * `anwbis credential-process` when the cached credentials are still valid and were made for
@@ -55,57 +23,9 @@ const VALUE_FLAGS: Readonly<Record<string, Field>> = {
  * decide: a miss, an expired or foreign entry, or any argument this parser does not know.
  */
 export async function fastCredentialProcess(args: readonly string[]): Promise<boolean> {
-  const [, ...normalized] = normalizeArgv(['credential-process', ...args]);
-  const values: Partial<Record<Field, string>> = {};
-  for (let i = 0; i < normalized.length; i++) {
-    const arg = normalized[i]!;
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    const field = VALUE_FLAGS[name];
-    if (field === undefined || values[field] !== undefined) return false;
-    const value = name === arg ? normalized[++i] : arg.slice(eq + 1);
-    if (value === undefined) return false;
-    values[field] = value;
-  }
-  const env = process.env;
-  const home = anwbisHome(env);
-  const settings = existsSync(join(home, 'config')) ? await loadSettingsLazily(home).catch(() => undefined) : DEFAULT_SETTINGS;
-  if (!settings) return false;
-  let key: string;
-  let profile: string;
-  try {
-    const parts =
-      values.target !== undefined
-        ? values.project || values.env || values.role
-          ? undefined
-          : splitTargetName(values.target, settings.naming.profile)
-        : values.project && values.env && values.role
-          ? { project: values.project, env: values.env, role: values.role }
-          : undefined;
-    if (!parts || (parts.role === 'contractor') !== (values.contractor !== undefined)) return false;
-    const target = resolveTarget(
-      {
-        ...parts,
-        ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
-        ...(values.group !== undefined ? { groupName: values.group } : {}),
-        ...(values.policy !== undefined ? { policyName: values.policy } : {}),
-        ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
-      },
-      settings.naming,
-    );
-    if (values.profile !== undefined) assertValidName('profile', values.profile);
-    profile = target.profileName;
-    key = requestKey({
-      target,
-      source: corpProfileOf(values.profile || env.AWS_PROFILE || 'default', settings.naming),
-      region: askedRegion(values.region, env),
-      externalId: values.externalid,
-      account: values.account,
-      credentialsFile: credentialsFilePath(env),
-    });
-  } catch {
-    return false;
-  }
+  const request = await fastRequest('credential-process', args);
+  if (!request) return false;
+  const { home, profile, key, settings } = request;
   const hit = (): string | undefined => cachedAnswer(home, profile, key, settings.refreshMarginSeconds);
   const first = hit();
   if (first !== undefined) return answer(first);
@@ -171,16 +91,7 @@ function cachedAnswer(home: string, profile: string, key: string, marginSeconds:
 }
 
 function answer(line: string): true {
-  // Straight to the descriptor: process.stdout would first build a stream for the pipe, which
-  // costs a cache hit several ms. A pipe that would block takes the rest through the stream.
-  const bytes = Buffer.from(`${line}\n`);
-  let written = 0;
-  try {
-    while (written < bytes.length) written += writeSync(1, bytes, written);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-    process.stdout.write(bytes.subarray(written));
-  }
+  writeOut(`${line}\n`);
   return true;
 }
 

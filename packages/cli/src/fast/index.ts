@@ -1,0 +1,6 @@
+/**
+ * The fast paths, one small bundle (dist/fast/fast.bundle.cjs) that bin/run.js loads before
+ * oclif: a cache-hit `credential-process` and a reused `assume`.
+ */
+export { fastAssume } from './assume.js';
+export { fastCredentialProcess, releaseUnusedLocks } from './credential-process.js';
