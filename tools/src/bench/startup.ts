@@ -7,8 +7,8 @@ import { ANWBIS_BIN } from '../emulator/processes.js';
 import { median } from './stats.js';
 
 /**
- * `npm run bench:startup`: the wall time of a cache-hit `anwbis credential-process` and of
- * `anwbis --version`, each against `node -e 0` measured in the same run (median of many runs).
+ * `npm run bench:startup`: the wall time of a cache-hit `anwbis credential-process`, of a reused
+ * profile and of `anwbis --version`, each against `node -e 0` measured in the same run (median of many runs).
  * AWS clients start credential_process on every start, so its cache hit must stay close to the
  * bare cost of starting Node. A benchmark, not a test: it prints ratios and asserts nothing.
  */
@@ -44,6 +44,17 @@ function main(): void {
       JSON.stringify({ version: 1, profile: 'datalab-dev-admin', requestKey: key, region: 'eu-west-1', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin', accessKeyId: 'ASIABENCH', secretAccessKey: 'secret', sessionToken: 'token', expiration }),
       { mode: 0o600 },
     );
+    // A profile the full command wrote for the same request: what a reuse run finds.
+    mkdirSync(join(home, 'profiles'), { recursive: true, mode: 0o700 });
+    mkdirSync(join(home, '.aws'), { recursive: true, mode: 0o700 });
+    writeFileSync(join(home, '.aws', 'credentials'), '[default]\naws_access_key_id = AKIABENCH\naws_secret_access_key = secret\n\n[datalab-dev-admin]\naws_access_key_id = ASIABENCH\naws_secret_access_key = secret\naws_session_token = token\n', { mode: 0o600 });
+    writeFileSync(
+      join(home, 'profiles', 'datalab-dev-admin.json'),
+      JSON.stringify({ version: 1, profile: 'datalab-dev-admin', kind: 'assume', accessKeyId: 'ASIABENCH', expiration, region: 'eu-west-1', sourceProfile: 'default', requestKey: key }),
+      { mode: 0o600 },
+    );
+    const reuse = spawnSync(process.execPath, [ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env });
+    if (!reuse.stderr.toString().includes('Reusing profile')) throw new Error(`the profile was not reused: ${reuse.stderr.toString()}`);
     const check = spawnSync(process.execPath, [ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env });
     if (!check.stdout.toString().includes('ASIABENCH')) throw new Error(`the cache was not hit: ${check.stderr.toString()}`);
     // Interleave warm-ups so the file cache is equally warm for all three.
@@ -51,6 +62,7 @@ function main(): void {
     const rows: Array<[string, number]> = [
       ['node -e 0', time(['-e', '0'], env, runs)],
       ['anwbis credential-process (cache hit)', time([ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], env, runs)],
+      ['anwbis -p datalab -e dev -r admin (reuse)', time([ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin'], env, runs)],
       ['anwbis --version', time([ANWBIS_BIN, '--version'], env, runs)],
     ];
     const base = rows[0]![1];
