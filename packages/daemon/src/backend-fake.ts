@@ -1,3 +1,4 @@
+import type { TemporaryCredentials } from '@anwbis/core';
 import { RefreshFailure, type DaemonBackend, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -51,6 +52,11 @@ export class FakeBackend implements DaemonBackend {
   async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
     this.writtenCalls++;
     return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
+  }
+
+  async credentials(profile: string): Promise<TemporaryCredentials | undefined> {
+    const p = this.profiles.get(profile);
+    return p ? { accessKeyId: p.accessKeyId, secretAccessKey: `fake-secret-${p.accessKeyId}`, sessionToken: `fake-token-${p.accessKeyId}`, expiration: p.expiresAt } : undefined;
   }
 
   async written(profile: string): Promise<WrittenProfile> {

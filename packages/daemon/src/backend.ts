@@ -26,6 +26,7 @@ import {
   type AwsCredentials,
   type AwsPort,
   type Env,
+  type TemporaryCredentials,
 } from '@anwbis/core';
 import type { FailureReason } from './scheduler.js';
 import { chainedDuration } from './scheduler.js';
@@ -63,6 +64,8 @@ export interface DaemonBackend {
   written(profile: string): Promise<WrittenProfile>;
   /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
   keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+  /** The keys a profile's section holds now with the expiry anwbis recorded for them; undefined when either is missing. */
+  credentials(profile: string): Promise<TemporaryCredentials | undefined>;
 }
 
 const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
@@ -167,6 +170,11 @@ export function coreBackend(env: Env): DaemonBackend {
         }
       }
       return new Map(profiles.map((p) => [p, found.get(p)]));
+    },
+    async credentials(profile) {
+      const [keys, record] = await Promise.all([readCredentialsProfile(credentials, profile), store.readProfile(profile)]);
+      if (!keys?.sessionToken || !record || record.accessKeyId !== keys.accessKeyId) return undefined;
+      return { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken, expiration: new Date(record.expiration) };
     },
     async written(profile) {
       const keys = await readCredentialsProfile(credentials, profile);

@@ -32,6 +32,7 @@ export const paramsSchemas = {
   'session.unlock': z.object({ mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is six digits'), sourceProfile: watchSpecSchema.shape.sourceProfile.optional() }).strict(),
   subscribe: empty,
   shutdown: empty,
+  'credentials.grant': z.object({ watch: watchSpecSchema }).strict(),
 } as const;
 
 export type Method = keyof typeof paramsSchemas;
@@ -63,6 +64,18 @@ export interface Results {
   'session.unlock': { profile: string; expiresAt: string };
   subscribe: { subscribed: true };
   shutdown: { stopping: true };
+  'credentials.grant': CredentialsGrantResult;
+}
+
+/** `credentials.grant`: the endpoint and token for one program, valid while the connection that asked stays open. */
+export interface CredentialsGrantResult {
+  /** For `AWS_CONTAINER_CREDENTIALS_FULL_URI`. */
+  readonly url: string;
+  /** For `AWS_CONTAINER_AUTHORIZATION_TOKEN`. */
+  readonly token: string;
+  readonly profile: string;
+  /** The current credentials' expiry; null when none is recorded. */
+  readonly expiresAt: string | null;
 }
 
 /** The notification a subscriber receives for every event. */

@@ -20,6 +20,8 @@ export interface DaemonApi {
   refresh(profile: string | undefined): Promise<Results['refresh']>;
   unlock(mfaCode: string, sourceProfile: string | undefined): Promise<Results['session.unlock']>;
   shutdown(): void;
+  /** A grant of a profile's credentials on the endpoint, kept fresh until `revoke`. */
+  grantCredentials(watch: z.output<(typeof paramsSchemas)['credentials.grant']>['watch']): Promise<{ result: Results['credentials.grant']; revoke: () => void }>;
 }
 
 interface Connection {
@@ -56,6 +58,13 @@ export class RpcServer {
     this.add('subscribe', (_p, conn) => {
       conn.subscribed = true;
       return { subscribed: true as const };
+    });
+    this.add('credentials.grant', async (p, conn) => {
+      const { result, revoke } = await api.grantCredentials(p.watch);
+      // The grant lives exactly as long as the connection that asked for it.
+      if (conn.socket.destroyed) revoke();
+      else conn.socket.once('close', revoke);
+      return result;
     });
     this.add('shutdown', () => {
       // Answer first; the socket closes once the answer is out.
