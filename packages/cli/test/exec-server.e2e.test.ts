@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { conventionScenario, runAnwbis, type ProcessResult } from '@anwbis/tools/emulator';
+import { ANWBIS_BIN, conventionScenario, runAnwbis, runAwsCli, type ProcessResult } from '@anwbis/tools/emulator';
 import { EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis } from './helpers.js';
 
 const DEV = '222222222222';
@@ -178,5 +178,36 @@ describe('anwbis exec --server', () => {
     expect((await get(other.url, { authorization: other.token })).status).toBe(200);
     devops.child.stdin.end();
     expect((await devops.exited()).code).toBe(0);
+  });
+});
+
+describe('credential-process with the daemon running', () => {
+  it('on a cache miss has the daemon make them: one STS call for 8 callers, no prompt, and the AWS CLI takes them', async () => {
+    await session();
+    expectOk(await anwbis(['daemon', 'start']));
+    await world.moto.startRecording();
+    const callers = await Promise.all(Array.from({ length: 8 }, () => anwbis(['credential-process', ...ADMIN])));
+    const recorded = await world.moto.recording();
+    await world.moto.stopRecording();
+    for (const res of callers) expect({ code: res.code, stderr: res.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
+    const answers = callers.map((res) => JSON.parse(res.stdout) as { Version: number; AccessKeyId: string });
+    expect(new Set(answers.map((a) => a.AccessKeyId)).size).toBe(1);
+    expect(answers[0]).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(recorded.filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
+    const log = readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+    // Every caller went through the daemon; the lock let only the first one call STS.
+    expect(log.match(/credential-process of datalab-dev-admin answered from the corp session/g)).toHaveLength(8);
+
+    // The AWS CLI runs credential_process as configured and gets the daemon's credentials from the cache.
+    world.sandbox.write('config', `${world.sandbox.read('config')}\n[profile via-process]\nregion = eu-west-1\ncredential_process = ${process.execPath} ${ANWBIS_BIN} credential-process ${ADMIN.join(' ')}\n`);
+    const identity = await runAwsCli(['sts', 'get-caller-identity', '--profile', 'via-process'], { env, endpoint: world.moto.endpoint });
+    expectOk(identity);
+    expect(JSON.parse(identity.stdout).Arn).toContain(':assumed-role/dev-datalab-delegated-admin/');
+  });
+
+  it('without a valid corp session falls back to the full command, which says how to start one', async () => {
+    expectOk(await anwbis(['daemon', 'start']));
+    const res = await anwbis(['credential-process', ...ADMIN]);
+    expectRefused(res, EXIT.mfa, /no valid corp session/);
   });
 });

@@ -1,5 +1,5 @@
 import type { TemporaryCredentials } from '@anwbis/core';
-import { RefreshFailure, type DaemonBackend, type WrittenProfile } from './backend.js';
+import { RefreshFailure, type DaemonBackend, type ProvideRequest, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
 
@@ -57,6 +57,14 @@ export class FakeBackend implements DaemonBackend {
   async credentials(profile: string): Promise<TemporaryCredentials | undefined> {
     const p = this.profiles.get(profile);
     return p ? { accessKeyId: p.accessKeyId, secretAccessKey: `fake-secret-${p.accessKeyId}`, sessionToken: `fake-token-${p.accessKeyId}`, expiration: p.expiresAt } : undefined;
+  }
+
+  /** Every `provide` request, in order. */
+  readonly provided: ProvideRequest[] = [];
+
+  async provide(request: ProvideRequest): Promise<{ profile: string; expiresAt: Date }> {
+    this.provided.push(request);
+    return { profile: `${request.target.project}-${request.target.env}-${request.target.role}`, expiresAt: new Date(this.now().getTime() + 3600_000) };
   }
 
   async written(profile: string): Promise<WrittenProfile> {

@@ -210,6 +210,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       };
       return { result: { url: grant.uri, token: grant.token, profile: spec.profile, expiresAt: expiresAt ? expiresAt.toISOString() : null }, revoke };
     },
+    async provideCredentials({ credentialsFile, home: callerHome, ...request }) {
+      // Another credentials file or ANWBIS_HOME is another person's set-up: the caller does it itself.
+      if (credentialsFile !== backend.files.credentials || callerHome !== home) {
+        throw new AnwbisError('usage', 'this daemon serves another credentials file or ANWBIS_HOME', { next: 'run credential-process without the daemon' });
+      }
+      const provided = await backend.provide(request);
+      log.info(`credential-process of ${provided.profile} answered from the corp session, valid until ${provided.expiresAt.toISOString()}`);
+      return { profile: provided.profile, expiresAt: provided.expiresAt.toISOString() };
+    },
     async unwatch(profile) {
       const removed = scheduler.unwatch(profile);
       ownKeys.delete(profile);

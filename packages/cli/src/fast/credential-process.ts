@@ -16,6 +16,7 @@ import {
   splitTargetName,
 } from '@anwbis/core/fast';
 import { normalizeArgv } from '../argv.js';
+import { cacheThroughDaemon, type DaemonCacheRequest } from './daemon-cache.js';
 
 type Field = 'project' | 'env' | 'role' | 'contractor' | 'target' | 'profile' | 'region' | 'externalid' | 'account' | 'group' | 'policy' | 'delegated';
 
@@ -66,6 +67,7 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
   if (!settings) return false;
   let key: string;
   let profile: string;
+  let daemonRequest: DaemonCacheRequest;
   try {
     const parts =
       values.target !== undefined
@@ -76,29 +78,38 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
           ? { project: values.project, env: values.env, role: values.role }
           : undefined;
     if (!parts || (parts.role === 'contractor') !== (values.contractor !== undefined)) return false;
-    const target = resolveTarget(
-      {
-        ...parts,
-        ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
-        ...(values.group !== undefined ? { groupName: values.group } : {}),
-        ...(values.policy !== undefined ? { policyName: values.policy } : {}),
-        ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
-      },
-      settings.naming,
-    );
+    const asked = {
+      ...parts,
+      ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
+      ...(values.group !== undefined ? { groupName: values.group } : {}),
+      ...(values.policy !== undefined ? { policyName: values.policy } : {}),
+      ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
+    };
+    const target = resolveTarget(asked, settings.naming);
     if (values.profile !== undefined) assertValidName('profile', values.profile);
     profile = target.profileName;
+    const sourceProfile = values.profile || env.AWS_PROFILE || 'default';
+    const region = askedRegion(values.region, env);
+    const credentialsFile = credentialsFilePath(env);
     key = requestKey({
       target,
-      source: corpProfileOf(values.profile || env.AWS_PROFILE || 'default', settings.naming),
-      region: askedRegion(values.region, env),
+      source: corpProfileOf(sourceProfile, settings.naming),
+      region,
       externalId: values.externalid,
       account: values.account,
-      credentialsFile: credentialsFilePath(env),
+      credentialsFile,
     });
+    daemonRequest = { target: asked, sourceProfile, region, externalId: values.externalid, account: values.account, credentialsFile, home };
   } catch {
     return false;
   }
+  if (answerFromCache(home, profile, key, settings.refreshMarginSeconds)) return true;
+  // A miss: a running daemon makes and caches them from its corp session (see daemon-cache.ts).
+  return (await cacheThroughDaemon(env, daemonRequest)) && answerFromCache(home, profile, key, settings.refreshMarginSeconds);
+}
+
+/** Prints the cached credentials of `profile` when they were made for `key` and are fresh. */
+function answerFromCache(home: string, profile: string, key: string, refreshMarginSeconds: number): boolean {
   let record: { version?: unknown; requestKey?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown };
   try {
     // Synchronous: one small file, and nothing else to overlap with.
@@ -111,7 +122,7 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
   if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string' || typeof expiration !== 'string') return false;
   if (!accessKeyId || !secretAccessKey || !sessionToken) return false;
   const expires = new Date(expiration);
-  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), settings.refreshMarginSeconds)) return false;
+  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), refreshMarginSeconds)) return false;
   process.stdout.write(`${credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: expires })}\n`);
   return true;
 }
