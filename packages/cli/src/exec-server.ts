@@ -2,8 +2,8 @@
  * `anwbis exec --server`: the daemon serves a delegated role's credentials to the command on its
  * container-credentials endpoint, and keeps them fresh for as long as the command runs.
  */
-import { assume, type AssumeRequest } from '@anwbis/core';
-import type { CredentialsGrantResult, DaemonClient } from '@anwbis/daemon';
+import { AnwbisError, assume, type AssumeRequest } from '@anwbis/core';
+import { DaemonRequestError, type CredentialsGrantResult, type DaemonClient } from '@anwbis/daemon';
 import { ensureDaemonRunning } from './daemon-start.js';
 import { cliRuntime } from './runtime.js';
 import { connectDaemon, corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './watch-handover.js';
@@ -71,7 +71,15 @@ export async function serveCredentials(
       { ...withName, sourceProfile: sessionProfile, noMfa: true, durationSeconds: limits.durationSeconds },
       cliRuntime({ verbose: options.verbose, quiet: true }),
     );
-    const grant = await client.grantCredentials(await watchSpecFor(withName, written.profile, corpProfile, limits));
+    const grant = await client.grantCredentials(await watchSpecFor(withName, written.profile, corpProfile, limits)).catch((err: unknown) => {
+      // JSON-RPC's "method not found": a daemon started by an older anwbis.
+      if (err instanceof DaemonRequestError && err.code === -32601) {
+        throw new AnwbisError('config', 'the running daemon is from an older anwbis and cannot serve credentials', {
+          next: 'restart it with `anwbis daemon stop` and `anwbis daemon start`, then run this again',
+        });
+      }
+      throw err;
+    });
     return { env: serverChildEnv(process.env, grant, written.region), client };
   } catch (err) {
     client.close();
