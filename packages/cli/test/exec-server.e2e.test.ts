@@ -179,6 +179,33 @@ describe('anwbis exec --server', () => {
     devops.child.stdin.end();
     expect((await devops.exited()).code).toBe(0);
   });
+
+  it('when the corp session ends the endpoint answers the error the SDK reports and status says needs-mfa; anwbis session brings it back', async () => {
+    await session();
+    const held = started(['exec', '--server', ...ADMIN, '--', process.execPath, join(CLIENTS, 'hold.mjs')]);
+    const grant = JSON.parse(await held.firstLine()) as { url: string; token: string };
+    const before = JSON.parse((await get(grant.url, { authorization: grant.token })).body) as { AccessKeyId: string };
+
+    const recordPath = join(world.sandbox.anwbisHome, 'profiles', 'corp-session-default.json');
+    const record = JSON.parse(readFileSync(recordPath, 'utf8'));
+    writeFileSync(recordPath, JSON.stringify({ ...record, expiration: new Date(Date.now() - 1000).toISOString() }));
+    const status = async () => JSON.parse((await anwbis(['daemon', 'status', '--json'])).stdout) as { profiles: Array<{ profile: string; state: string }> };
+    await waitFor('needs-mfa', async () => (await status()).profiles.find((p) => p.profile === 'datalab-dev-admin')?.state === 'needs-mfa');
+    const refused = await get(grant.url, { authorization: grant.token });
+    expect(refused.status).toBe(503);
+    expect(JSON.parse(refused.body)).toEqual({ code: 'CredentialsUnavailable', message: expect.stringContaining('renew it with `anwbis session`') });
+
+    expectOk(await anwbis(['session', '--mfa-code', '654321']));
+    // The daemon refreshes at once after the renewal; the endpoint serves what it wrote.
+    const after = await waitFor('new credentials', async () => {
+      const res = await get(grant.url, { authorization: grant.token });
+      const key = res.status === 200 && (JSON.parse(res.body) as { AccessKeyId: string }).AccessKeyId;
+      return key !== before.AccessKeyId && key;
+    });
+    expect(after).toMatch(/^ASIA/);
+    held.child.stdin.end();
+    expect((await held.exited()).code).toBe(0);
+  });
 });
 
 describe('credential-process with the daemon running', () => {
@@ -186,7 +213,9 @@ describe('credential-process with the daemon running', () => {
     await session();
     expectOk(await anwbis(['daemon', 'start']));
     await world.moto.startRecording();
-    const callers = await Promise.all(Array.from({ length: 8 }, () => anwbis(['credential-process', ...ADMIN])));
+    // STS is out of the callers' reach: a caller that called it itself would fail. The daemon
+    // (started with the emulator's endpoint) makes the call; later callers may hit the cache.
+    const callers = await Promise.all(Array.from({ length: 8 }, () => anwbis(['credential-process', ...ADMIN], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' })));
     const recorded = await world.moto.recording();
     await world.moto.stopRecording();
     for (const res of callers) expect({ code: res.code, stderr: res.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
@@ -195,8 +224,7 @@ describe('credential-process with the daemon running', () => {
     expect(answers[0]).toMatchObject({ Version: 1, AccessKeyId: expect.stringMatching(/^ASIA/) });
     expect(recorded.filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
     const log = readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
-    // Every caller went through the daemon; the lock let only the first one call STS.
-    expect(log.match(/credential-process of datalab-dev-admin answered from the corp session/g)).toHaveLength(8);
+    expect(log.match(/credential-process of datalab-dev-admin answered from the corp session/g)?.length).toBeGreaterThanOrEqual(1);
 
     // The AWS CLI runs credential_process as configured and gets the daemon's credentials from the cache.
     world.sandbox.write('config', `${world.sandbox.read('config')}\n[profile via-process]\nregion = eu-west-1\ncredential_process = ${process.execPath} ${ANWBIS_BIN} credential-process ${ADMIN.join(' ')}\n`);

@@ -69,9 +69,13 @@ ends.`;
 /** Runs the child with the terminal, forwards signals, and resolves with the status to exit with. */
 function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit', env });
-    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    // Listening before the child exists: a signal sent once the child has printed something
+    // could otherwise reach anwbis before it listens (on a busy machine) and end it by default,
+    // leaving the child running.
+    let child: ReturnType<typeof spawn> | undefined;
+    const forward = (signal: NodeJS.Signals) => child?.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
+    child = spawn(command, args, { stdio: 'inherit', env });
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
     };
