@@ -72,10 +72,10 @@ function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Prom
     // Listening before the child exists: a signal sent once the child has printed something
     // could otherwise reach anwbis before it listens (on a busy machine) and end it by default,
     // leaving the child running.
-    let child: ReturnType<typeof spawn> | undefined;
-    const forward = (signal: NodeJS.Signals) => child?.kill(signal);
+    const to: { child?: ReturnType<typeof spawn> } = {};
+    const forward = (signal: NodeJS.Signals) => to.child?.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
-    child = spawn(command, args, { stdio: 'inherit', env });
+    const child = (to.child = spawn(command, args, { stdio: 'inherit', env }));
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
     };
