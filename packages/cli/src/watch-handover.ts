@@ -65,8 +65,13 @@ export function watchLimits(duration: number, until: string | undefined, now = n
 
 /** Hands a profile written from `request` to the daemon to keep fresh. */
 export async function handOver(client: DaemonClient, request: AssumeRequest, profile: string, corpProfile: string, limits: { durationSeconds: number; until?: string }): Promise<void> {
+  await client.watch(await watchSpecFor(request, profile, corpProfile, limits));
+}
+
+/** What the daemon needs to keep a profile written from `request` fresh. */
+export async function watchSpecFor(request: AssumeRequest, profile: string, corpProfile: string, limits: { durationSeconds: number; until?: string }): Promise<WatchSpec> {
   const { naming } = await loadSettings(anwbisHome(process.env));
-  const spec: WatchSpec = {
+  return {
     profile,
     sourceProfile: corpProfile,
     target: targetRequestOf(request.target, naming),
@@ -76,5 +81,4 @@ export async function handOver(client: DaemonClient, request: AssumeRequest, pro
     ...(request.sessionName ? { sessionName: request.sessionName } : {}),
     ...limits,
   };
-  await client.watch(spec);
 }

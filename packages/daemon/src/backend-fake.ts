@@ -1,4 +1,5 @@
-import { RefreshFailure, type DaemonBackend, type WrittenProfile } from './backend.js';
+import type { TemporaryCredentials } from '@anwbis/core';
+import { RefreshFailure, type DaemonBackend, type ProvideRequest, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
 
@@ -51,6 +52,19 @@ export class FakeBackend implements DaemonBackend {
   async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
     this.writtenCalls++;
     return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
+  }
+
+  async credentials(profile: string): Promise<TemporaryCredentials | undefined> {
+    const p = this.profiles.get(profile);
+    return p ? { accessKeyId: p.accessKeyId, secretAccessKey: `fake-secret-${p.accessKeyId}`, sessionToken: `fake-token-${p.accessKeyId}`, expiration: p.expiresAt } : undefined;
+  }
+
+  /** Every `provide` request, in order. */
+  readonly provided: ProvideRequest[] = [];
+
+  async provide(request: ProvideRequest): Promise<{ profile: string; expiresAt: Date }> {
+    this.provided.push(request);
+    return { profile: `${request.target.project}-${request.target.env}-${request.target.role}`, expiresAt: new Date(this.now().getTime() + 3600_000) };
   }
 
   async written(profile: string): Promise<WrittenProfile> {

@@ -17,6 +17,7 @@ import {
   loadProfileCredentials,
   loadSettings,
   parseAwsIni,
+  provideRoleCredentials,
   readAwsFile,
   readCredentialsProfile,
   sessionProfileName,
@@ -26,10 +27,22 @@ import {
   type AwsCredentials,
   type AwsPort,
   type Env,
+  type TargetRequest,
+  type TemporaryCredentials,
 } from '@anwbis/core';
 import type { FailureReason } from './scheduler.js';
 import { chainedDuration } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
+
+/** A `credential-process` request, as its caller asked it. */
+export interface ProvideRequest {
+  readonly target: TargetRequest;
+  readonly sourceProfile: string;
+  /** '' leaves it to the source profile. */
+  readonly region: string;
+  readonly externalId?: string | undefined;
+  readonly account?: string | undefined;
+}
 
 /** A refresh that did not work, classified for the scheduler; the message is for a person. */
 export class RefreshFailure extends Error {
@@ -63,6 +76,13 @@ export interface DaemonBackend {
   written(profile: string): Promise<WrittenProfile>;
   /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
   keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+  /**
+   * Credentials for a request as `credential-process` makes them (cached under ANWBIS_HOME, the
+   * AWS files untouched), from the corp session only: never a prompt.
+   */
+  provide(request: ProvideRequest): Promise<{ profile: string; expiresAt: Date }>;
+  /** The keys a profile's section holds now with the expiry anwbis recorded for them; undefined when either is missing. */
+  credentials(profile: string): Promise<TemporaryCredentials | undefined>;
 }
 
 const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
@@ -87,6 +107,8 @@ export function classifyFailure(error: unknown): RefreshFailure {
   if (error instanceof AnwbisError && error.kind === 'mfa') return new RefreshFailure('session-expired', message);
   return new RefreshFailure('other', message);
 }
+
+const neverPrompts = { interactive: false, ask: () => Promise.reject(new Error('the daemon never prompts')) };
 
 /** Corp sessions whose SDK clients are kept; one is in use, the rest are about to be dropped. */
 const KEPT_PORTS = 4;
@@ -148,10 +170,26 @@ export function coreBackend(env: Env): DaemonBackend {
         throw classifyFailure(error);
       }
     },
+    async provide(request) {
+      // The request's fingerprint is the caller's: made from what it asked, not from this
+      // daemon's environment.
+      const { AWS_PROFILE: _profile, AWS_DEFAULT_PROFILE: _default, AWS_REGION: _region, AWS_DEFAULT_REGION: _defaultRegion, ...rest } = env;
+      const provided = await provideRoleCredentials(
+        {
+          target: request.target,
+          sourceProfile: request.sourceProfile,
+          ...(request.region ? { region: request.region } : {}),
+          ...(request.externalId ? { externalId: request.externalId } : {}),
+          ...(request.account ? { account: request.account } : {}),
+        },
+        { ...deps, env: rest, mfa: { prompter: neverPrompts } },
+      );
+      return { profile: provided.profile, expiresAt: provided.credentials.expiration };
+    },
     async unlock(sourceProfile, mfaCode) {
       const result = await corpSession(
         { sourceProfile, refresh: true },
-        { ...deps, mfa: { flag: mfaCode, prompter: { interactive: false, ask: () => Promise.reject(new Error('the daemon never prompts')) } } },
+        { ...deps, mfa: { flag: mfaCode, prompter: neverPrompts } },
       );
       return { profile: result.profile, expiresAt: result.credentials.expiration };
     },
@@ -167,6 +205,11 @@ export function coreBackend(env: Env): DaemonBackend {
         }
       }
       return new Map(profiles.map((p) => [p, found.get(p)]));
+    },
+    async credentials(profile) {
+      const [keys, record] = await Promise.all([readCredentialsProfile(credentials, profile), store.readProfile(profile)]);
+      if (!keys?.sessionToken || !record || record.accessKeyId !== keys.accessKeyId) return undefined;
+      return { accessKeyId: keys.accessKeyId, secretAccessKey: keys.secretAccessKey, sessionToken: keys.sessionToken, expiration: new Date(record.expiration) };
     },
     async written(profile) {
       const keys = await readCredentialsProfile(credentials, profile);

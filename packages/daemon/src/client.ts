@@ -148,6 +148,14 @@ export class DaemonClient {
     return this.request('session.unlock', { mfaCode, ...(sourceProfile ? { sourceProfile } : {}) });
   }
 
+  /**
+   * A grant of `watch.profile`'s credentials on the daemon's container-credentials endpoint; the
+   * daemon keeps the profile fresh and honours the token until this connection closes.
+   */
+  grantCredentials(watch: WatchSpec): Promise<Results['credentials.grant']> {
+    return this.request('credentials.grant', { watch });
+  }
+
   /** Calls `listener` for every event from now on. */
   async subscribe(listener: (event: DaemonEvent) => void): Promise<void> {
     this.listeners.add(listener);

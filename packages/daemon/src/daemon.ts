@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
 import { AnwbisError, anwbisHome, ensurePrivateDir, withNamedLock, type Env } from '@anwbis/core';
 import { coreBackend, type DaemonBackend } from './backend.js';
+import { CredentialGrants } from './credential-grants.js';
 import { loadDaemonSettings } from './daemon-settings.js';
 import { fileLog, type DaemonLog } from './log.js';
 import { desktopNotifier, type Notifier } from './notify.js';
@@ -73,7 +74,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     for (const listener of listeners) listener(event);
     if (notifier && (event.type.startsWith('session.') || (event.type === 'failed' && event.state === 'failed'))) notifier(describe(event));
   };
-  const save = () => store.save(scheduler.specs());
+  // Profiles watched only for `exec --server` grants (how many are live): never saved, and
+  // unwatched when their last grant ends.
+  const grantOnly = new Map<string, number>();
+  const save = () => store.save(scheduler.specs().filter((spec) => !grantOnly.has(spec.profile)));
+  const grants = new CredentialGrants({
+    now,
+    credentials: (profile) => backend.credentials(profile),
+    view: (profile) => {
+      const view = scheduler.profiles().find((p) => p.profile === profile);
+      return view && { state: view.state, sourceProfile: view.sourceProfile, refreshDueAt: scheduler.refreshDueAt(profile) };
+    },
+  });
 
   const readSession = async (source: string) => {
     const session = await backend.session(source);
@@ -155,22 +167,62 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
   }
 
+  const watchProfile = async (spec: WatchSpec) => {
+    const written = await backend.written(spec.profile);
+    if (written.accessKeyId) ownKeys.set(spec.profile, written.accessKeyId);
+    scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
+    await save();
+    await readSession(spec.sourceProfile);
+    log.info(`watching ${spec.profile} (from the corp session of ${spec.sourceProfile}, ${spec.durationSeconds} s${spec.until ? ` until ${spec.until}` : ''})`);
+    void tick();
+    return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
+  };
+
   const api: DaemonApi = {
     version: options.version,
     status: () => status(),
-    async watch({ watch: spec }) {
-      const written = await backend.written(spec.profile);
-      if (written.accessKeyId) ownKeys.set(spec.profile, written.accessKeyId);
-      scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
-      await save();
-      await readSession(spec.sourceProfile);
-      log.info(`watching ${spec.profile} (from the corp session of ${spec.sourceProfile}, ${spec.durationSeconds} s${spec.until ? ` until ${spec.until}` : ''})`);
-      void tick();
-      return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
+    watch({ watch: spec }) {
+      // A person's watch outlasts the grants that may hold the profile.
+      grantOnly.delete(spec.profile);
+      return watchProfile(spec);
+    },
+    async grantCredentials(spec) {
+      if (!scheduler.spec(spec.profile)) {
+        grantOnly.set(spec.profile, 0);
+        await watchProfile(spec);
+      }
+      const grant = await grants.grant(spec.profile);
+      if (grantOnly.has(spec.profile)) grantOnly.set(spec.profile, grantOnly.get(spec.profile)! + 1);
+      log.info(`granted ${spec.profile} to a program on the credential endpoint`);
+      const expiresAt = scheduler.profiles().find((p) => p.profile === spec.profile)?.expiresAt;
+      let revoked = false;
+      const revoke = () => {
+        if (revoked) return;
+        revoked = true;
+        grant.revoke();
+        const left = grantOnly.get(spec.profile);
+        if (left === undefined) return;
+        if (left > 1) return void grantOnly.set(spec.profile, left - 1);
+        grantOnly.delete(spec.profile);
+        scheduler.unwatch(spec.profile);
+        ownKeys.delete(spec.profile);
+        log.info(`stopped watching ${spec.profile}: the last program it was granted to has ended`);
+      };
+      return { result: { url: grant.uri, token: grant.token, profile: spec.profile, expiresAt: expiresAt ? expiresAt.toISOString() : null }, revoke };
+    },
+    async provideCredentials({ credentialsFile, home: callerHome, ...request }) {
+      // Another credentials file or ANWBIS_HOME is another person's set-up: the caller does it itself.
+      if (credentialsFile !== backend.files.credentials || callerHome !== home) {
+        throw new AnwbisError('usage', 'this daemon serves another credentials file or ANWBIS_HOME', { next: 'run credential-process without the daemon' });
+      }
+      const provided = await backend.provide(request);
+      log.info(`credential-process of ${provided.profile} answered from the corp session, valid until ${provided.expiresAt.toISOString()}`);
+      return { profile: provided.profile, expiresAt: provided.expiresAt.toISOString() };
     },
     async unwatch(profile) {
       const removed = scheduler.unwatch(profile);
       ownKeys.delete(profile);
+      grantOnly.delete(profile);
       if (removed) {
         await save();
         log.info(`stopped watching ${profile}`);
@@ -262,6 +314,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     (stopping ??= (async () => {
       clearInterval(timer);
       clearTimeout(settle);
+      await grants.close();
       await watcher?.close();
       watcher = undefined;
       const closed = new Promise<void>((resolve) => net.close(() => resolve()));

@@ -6,10 +6,7 @@ import { z } from 'zod';
 import type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
 import { watchSpecSchema } from './watch-spec.js';
 
-/** Bumped on any change a client of the previous version would misread. */
-export const PROTOCOL_VERSION = 1;
-/** A line longer than this closes the connection. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+export { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 /** Application error codes, in JSON-RPC's range for server-defined errors. */
 export const ERROR_CODES = {
@@ -32,6 +29,21 @@ export const paramsSchemas = {
   'session.unlock': z.object({ mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is six digits'), sourceProfile: watchSpecSchema.shape.sourceProfile.optional() }).strict(),
   subscribe: empty,
   shutdown: empty,
+  'credentials.grant': z.object({ watch: watchSpecSchema }).strict(),
+  'credentials.provide': z
+    .object({
+      target: watchSpecSchema.shape.target,
+      /** The source as asked: `--profile`, else `AWS_PROFILE`, else `default`. */
+      sourceProfile: watchSpecSchema.shape.sourceProfile,
+      /** The region as asked; '' leaves it to the source profile. */
+      region: z.string().regex(/^[a-z0-9-]{0,32}$/),
+      externalId: watchSpecSchema.shape.externalId,
+      account: watchSpecSchema.shape.account,
+      /** The caller's credentials file and ANWBIS_HOME: the daemon serves only its own. */
+      credentialsFile: z.string().min(1).max(4096),
+      home: z.string().min(1).max(4096),
+    })
+    .strict(),
 } as const;
 
 export type Method = keyof typeof paramsSchemas;
@@ -63,6 +75,19 @@ export interface Results {
   'session.unlock': { profile: string; expiresAt: string };
   subscribe: { subscribed: true };
   shutdown: { stopping: true };
+  'credentials.grant': CredentialsGrantResult;
+  'credentials.provide': { profile: string; expiresAt: string };
+}
+
+/** `credentials.grant`: the endpoint and token for one program, valid while the connection that asked stays open. */
+export interface CredentialsGrantResult {
+  /** For `AWS_CONTAINER_CREDENTIALS_FULL_URI`. */
+  readonly url: string;
+  /** For `AWS_CONTAINER_AUTHORIZATION_TOKEN`. */
+  readonly token: string;
+  readonly profile: string;
+  /** The current credentials' expiry; null when none is recorded. */
+  readonly expiresAt: string | null;
 }
 
 /** The notification a subscriber receives for every event. */

@@ -187,6 +187,17 @@ export class Scheduler {
     return chosen.map((track) => track.spec.profile);
   }
 
+  /**
+   * When a profile's next refresh is due by its expiry (and no sooner than the rules allow);
+   * undefined when nothing was written yet or it waits for a person (needs-mfa).
+   */
+  refreshDueAt(profile: string): Date | undefined {
+    const track = this.tracks.get(profile);
+    if (!track || track.expiresAt === undefined || track.state === 'needs-mfa') return undefined;
+    const before = refreshBeforeSeconds(chainedDuration(track.spec), this.config.refreshBeforeSeconds) * 1000 + track.jitterMs;
+    return new Date(Math.max(track.expiresAt - before, (track.lastRefreshAt ?? 0) + MIN_REFRESH_INTERVAL_MS, track.notBefore ?? 0));
+  }
+
   private isDue(track: Track, t: number): boolean {
     if (track.state === 'refreshing' || track.state === 'needs-mfa') return false;
     if (this.sessions.get(track.spec.sourceProfile)?.expired) return false;

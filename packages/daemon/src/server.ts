@@ -20,6 +20,10 @@ export interface DaemonApi {
   refresh(profile: string | undefined): Promise<Results['refresh']>;
   unlock(mfaCode: string, sourceProfile: string | undefined): Promise<Results['session.unlock']>;
   shutdown(): void;
+  /** `credential-process`'s credentials for a request, cached under ANWBIS_HOME as the CLI caches them. */
+  provideCredentials(params: z.output<(typeof paramsSchemas)['credentials.provide']>): Promise<Results['credentials.provide']>;
+  /** A grant of a profile's credentials on the endpoint, kept fresh until `revoke`. */
+  grantCredentials(watch: z.output<(typeof paramsSchemas)['credentials.grant']>['watch']): Promise<{ result: Results['credentials.grant']; revoke: () => void }>;
 }
 
 interface Connection {
@@ -57,6 +61,14 @@ export class RpcServer {
       conn.subscribed = true;
       return { subscribed: true as const };
     });
+    this.add('credentials.grant', async (p, conn) => {
+      const { result, revoke } = await api.grantCredentials(p.watch);
+      // The grant lives exactly as long as the connection that asked for it.
+      if (conn.socket.destroyed) revoke();
+      else conn.socket.once('close', revoke);
+      return result;
+    });
+    this.add('credentials.provide', (p) => api.provideCredentials(p));
     this.add('shutdown', () => {
       // Answer first; the socket closes once the answer is out.
       setImmediate(() => api.shutdown());

@@ -6,16 +6,13 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { connect, type Server } from 'node:net';
 import { chmodSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { AnwbisError, writeFileAtomic } from '@anwbis/core';
+import { privateDirProblem, tokenPathFor } from './socket-path.js';
 
 /** sun_path holds 108 bytes on Linux and 104 on macOS, the final NUL included. */
 export const MAX_SOCKET_PATH_BYTES = process.platform === 'darwin' ? 103 : 107;
 
-/** The token file beside a socket. */
-export function tokenPathFor(socketPath: string): string {
-  return join(dirname(socketPath), `${basename(socketPath, '.sock')}.token`);
-}
+export { tokenPathFor };
 
 /** Refuses a socket path the kernel would truncate or reject. */
 export function assertSocketPathFits(socketPath: string): void {
@@ -41,18 +38,13 @@ export function assertPrivateDir(dir: string, create: boolean): void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
   }
-  let info;
+  let problem;
   try {
-    info = lstatSync(dir);
+    problem = privateDirProblem(dir);
   } catch (err) {
     throw new AnwbisError('config', `the daemon's directory ${dir} cannot be read: ${(err as Error).message}`, { next: 'start the daemon with `anwbis daemon start`' });
   }
-  const refuse = (why: string) =>
-    new AnwbisError('config', `refusing the daemon's directory ${dir}: ${why}`, { next: `remove it (or fix it with chmod 700 ${dir}) and try again` });
-  if (info.isSymbolicLink()) throw refuse('it is a symbolic link');
-  if (!info.isDirectory()) throw refuse('it is not a directory');
-  if (typeof process.getuid === 'function' && info.uid !== process.getuid()) throw refuse(`it belongs to uid ${info.uid}, not to you`);
-  if ((info.mode & 0o077) !== 0) throw refuse(`its mode is ${(info.mode & 0o777).toString(8)}: others can reach the socket (it must be 700)`);
+  if (problem) throw new AnwbisError('config', `refusing the daemon's directory ${dir}: ${problem}`, { next: `remove it (or fix it with chmod 700 ${dir}) and try again` });
 }
 
 /** A fresh random token: 32 bytes, hex. */

@@ -1,7 +1,9 @@
+import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError, credentialVariables, provideRoleCredentials } from '@anwbis/core';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { serveCredentials } from '../exec-server.js';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
@@ -12,10 +14,32 @@ export default class Exec extends AnwbisCommand {
   static override summary = 'Run a command with the credentials of a delegated role in its environment';
   static override description = `Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and AWS_REGION/AWS_DEFAULT_REGION
 for the command (never on its command line), removes AWS_PROFILE so it cannot override them,
-passes signals on, and exits with the command's status.`;
+passes signals on, and exits with the command's status.
 
-  static override examples = ['anwbis exec -p datalab -e dev -r admin -- aws s3 ls', 'anwbis exec --target datalab-dev-admin -- terraform plan'];
-  static override flags = { ...targetOrNameFlags, ...sourceFlags };
+With --server, for commands that run longer than one set of credentials lasts (terraform apply,
+a notebook, a long test run): the daemon (started if it is not running) serves the role's
+credentials on 127.0.0.1 and keeps them fresh from your corp session (start it with anwbis
+session; no MFA code is asked). The command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and a token
+of its own in AWS_CONTAINER_AUTHORIZATION_TOKEN, no keys, and no shared credentials file
+(AWS_SHARED_CREDENTIALS_FILE=/dev/null, so corp keys there cannot win), so every AWS SDK and the
+CLI in it fetch credentials again as they near expiry. The token stops working when the command
+ends.`;
+
+  static override examples = [
+    'anwbis exec -p datalab -e dev -r admin -- aws s3 ls',
+    'anwbis exec --target datalab-dev-admin -- terraform plan',
+    'anwbis exec --server -p datalab -e dev -r admin -- terraform apply',
+  ];
+  static override flags = {
+    ...targetOrNameFlags,
+    ...sourceFlags,
+    server: Flags.boolean({
+      description: 'serve fresh credentials to the command from the daemon for as long as it runs (needs a corp session: anwbis session)',
+      default: false,
+      exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa'],
+    }),
+    duration: Flags.integer({ description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
+  };
 
   async run(): Promise<void> {
     // Everything after `--` is the child's, untouched by flag parsing.
@@ -24,6 +48,13 @@ passes signals on, and exits with the command's status.`;
     const { flags } = await this.parse(Exec, split === -1 ? raw : raw.slice(0, split));
     const [command, ...args] = split === -1 ? [] : raw.slice(split + 1);
     if (!command) throw new AnwbisError('usage', 'say which command to run after --', { next: 'anwbis exec -p PROJECT -e ENV -r ROLE -- COMMAND ARGS…' });
+    if (flags.server) {
+      const served = await serveCredentials(requestFromFlags(flags), { corpProfile: flags.profile, durationSeconds: flags.duration ?? 3600, verbose: flags.verbose });
+      // The grant lives on this connection: it ends when the command does, or when anwbis dies.
+      const status = await runChild(command, args, served.env).finally(() => served.client.close());
+      if (status !== 0) this.exit(status);
+      return;
+    }
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
     const provided = await provideRoleCredentials(requestFromFlags(flags), runtime);
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -38,14 +69,13 @@ passes signals on, and exits with the command's status.`;
 /** Runs the child with the terminal, forwards signals, and resolves with the status to exit with. */
 function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
-    // Listening before the spawn: the child may start and be seen (it printed "ready", say)
-    // before spawn() returns here, and a SIGTERM that came before the listener would end
-    // anwbis and leave the child running. A signal that arrives during spawn() is handled
-    // after it, with the child known.
-    const started: { child?: ReturnType<typeof spawn> } = {};
-    const forward = (signal: NodeJS.Signals) => started.child?.kill(signal);
+    // Listening before the child exists: a signal sent once the child has printed something
+    // could otherwise reach anwbis before it listens (on a busy machine) and end it by default,
+    // leaving the child running.
+    const to: { child?: ReturnType<typeof spawn> } = {};
+    const forward = (signal: NodeJS.Signals) => to.child?.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
-    const child = (started.child = spawn(command, args, { stdio: 'inherit', env }));
+    const child = (to.child = spawn(command, args, { stdio: 'inherit', env }));
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
     };

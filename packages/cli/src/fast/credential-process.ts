@@ -12,6 +12,7 @@ import {
   releaseHandedOverLocks,
   type HeldLock,
 } from '@anwbis/core/fast';
+import { cacheThroughDaemon } from './daemon-cache.js';
 import { writeOut } from './out.js';
 import { fastRequest } from './request.js';
 
@@ -29,6 +30,12 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
   const hit = (): string | undefined => cachedAnswer(home, profile, key, settings.refreshMarginSeconds);
   const first = hit();
   if (first !== undefined) return answer(first);
+  // A miss: a running daemon makes and caches them from its corp session (see daemon-cache.ts);
+  // with none, the callers line up behind one full command.
+  if (await cacheThroughDaemon(process.env, request.asked)) {
+    const made = hit();
+    if (made !== undefined) return answer(made);
+  }
   return waitForTheHolder(home, profile, hit);
 }
 

@@ -14,6 +14,7 @@ import {
   type Settings,
 } from '@anwbis/core/fast';
 import { normalizeArgv } from '../argv.js';
+import type { DaemonCacheRequest } from './daemon-cache.js';
 
 type Field =
   | 'mfa-code'
@@ -52,6 +53,8 @@ export interface FastRequest {
   readonly credentialsFile: string;
   /** Boolean flags given (only those the caller allowed). */
   readonly switches: ReadonlySet<string>;
+  /** The request as asked, for the daemon to make the same credentials (see daemon-cache.ts). */
+  readonly asked: DaemonCacheRequest;
 }
 
 /**
@@ -92,27 +95,35 @@ export async function fastRequest(command: string, args: readonly string[], allo
           ? { project: values.project, env: values.env, role: values.role }
           : undefined;
     if (!parts || (parts.role === 'contractor') !== (values.contractor !== undefined)) return undefined;
-    const target = resolveTarget(
-      {
-        ...parts,
-        ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
-        ...(values.group !== undefined ? { groupName: values.group } : {}),
-        ...(values.policy !== undefined ? { policyName: values.policy } : {}),
-        ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
-      },
-      settings.naming,
-    );
+    const asked = {
+      ...parts,
+      ...(values.contractor !== undefined ? { contractor: values.contractor } : {}),
+      ...(values.group !== undefined ? { groupName: values.group } : {}),
+      ...(values.policy !== undefined ? { policyName: values.policy } : {}),
+      ...(values.delegated !== undefined ? { delegatedRoleName: values.delegated } : {}),
+    };
+    const target = resolveTarget(asked, settings.naming);
     if (values.profile !== undefined) assertValidName('profile', values.profile);
     const credentialsFile = credentialsFilePath(env);
+    const sourceProfile = values.profile || env.AWS_PROFILE || 'default';
+    const region = askedRegion(values.region, env);
     const key = requestKey({
       target,
-      source: corpProfileOf(values.profile || env.AWS_PROFILE || 'default', settings.naming),
-      region: askedRegion(values.region, env),
+      source: corpProfileOf(sourceProfile, settings.naming),
+      region,
       externalId: values.externalid,
       account: values.account,
       credentialsFile,
     });
-    return { home, settings, profile: target.profileName, key, credentialsFile, switches };
+    return {
+      home,
+      settings,
+      profile: target.profileName,
+      key,
+      credentialsFile,
+      switches,
+      asked: { target: asked, sourceProfile, region, externalId: values.externalid, account: values.account, credentialsFile, home },
+    };
   } catch {
     return undefined;
   }
