@@ -14,6 +14,7 @@ import {
   createSdkPort,
   credentialsFilePath,
   fromInstanceMetadata,
+  listDelegatedRoles,
   loadProfileCredentials,
   loadSettings,
   parseAwsIni,
@@ -21,11 +22,14 @@ import {
   readCredentialsProfile,
   sessionProfileName,
   refreshWrittenProfile,
+  roleStatuses,
   silentEvents,
   systemClock,
   type AwsCredentials,
   type AwsPort,
   type Env,
+  type RoleList,
+  type RoleStatus,
 } from '@anwbis/core';
 import type { FailureReason } from './scheduler.js';
 import { chainedDuration } from './scheduler.js';
@@ -51,6 +55,12 @@ export interface WrittenProfile {
   readonly expiresAt?: Date;
 }
 
+/** A corp user's delegated roles and where each role's profile stands (keyed by role ARN). */
+export interface RoleListing {
+  readonly list: RoleList;
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+}
+
 export interface DaemonBackend {
   /** The AWS files, whose directories the daemon watches. */
   readonly files: { readonly credentials: string; readonly config: string };
@@ -63,6 +73,8 @@ export interface DaemonBackend {
   written(profile: string): Promise<WrittenProfile>;
   /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
   keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+  /** The roles `anwbis roles` lists: core's cached list (AWS asked when it is older than an hour, or when `refresh`). */
+  roles(request: { sourceProfile?: string; refresh?: boolean }): Promise<RoleListing>;
 }
 
 const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
@@ -167,6 +179,10 @@ export function coreBackend(env: Env): DaemonBackend {
         }
       }
       return new Map(profiles.map((p) => [p, found.get(p)]));
+    },
+    async roles(request) {
+      const list = await listDelegatedRoles({ ...(request.sourceProfile ? { sourceProfile: request.sourceProfile } : {}), refresh: request.refresh ?? false }, deps);
+      return { list, statuses: await roleStatuses(list.roles, home, credentials, deps.clock.now()) };
     },
     async written(profile) {
       const keys = await readCredentialsProfile(credentials, profile);

@@ -148,7 +148,12 @@ export class DaemonClient {
     return this.request('session.unlock', { mfaCode, ...(sourceProfile ? { sourceProfile } : {}) });
   }
 
-  /** Calls `listener` for every event from now on. */
+  /** The delegated roles of a corp profile, each with its profile's status and whether it is watched. */
+  roles(params: Params<'roles'> = {}): Promise<Results['roles']> {
+    return this.request('roles', params);
+  }
+
+    /** Calls `listener` for every event from now on. */
   async subscribe(listener: (event: DaemonEvent) => void): Promise<void> {
     this.listeners.add(listener);
     await this.request('subscribe');

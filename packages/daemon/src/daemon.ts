@@ -11,7 +11,7 @@ import { coreBackend, type DaemonBackend } from './backend.js';
 import { loadDaemonSettings } from './daemon-settings.js';
 import { fileLog, type DaemonLog } from './log.js';
 import { desktopNotifier, type Notifier } from './notify.js';
-import type { Results, StatusResult } from './protocol.js';
+import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
 import { RpcServer, type DaemonApi } from './server.js';
 import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
@@ -193,6 +193,31 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return { profile: session.profile, expiresAt: session.expiresAt.toISOString() };
     },
     shutdown: () => void stop(),
+    roles: (params) => roles(params),
+  };
+
+  const roles = async (params: { sourceProfile?: string | undefined; refresh?: boolean | undefined }): Promise<RolesResult> => {
+    const { list, statuses } = await backend.roles({ ...(params.sourceProfile ? { sourceProfile: params.sourceProfile } : {}), refresh: params.refresh ?? false });
+    const watched = new Map(scheduler.profiles().map((p) => [p.profile, p.state]));
+    return {
+      sourceProfile: list.sourceProfile,
+      userName: list.userName,
+      account: list.account,
+      fetchedAt: list.fetchedAt.toISOString(),
+      fromCache: list.fromCache,
+      problems: list.problems,
+      roles: list.roles.map((role) => {
+        const status = statuses.get(role.roleArn);
+        const watchState = role.profile === null ? undefined : watched.get(role.profile);
+        return {
+          ...role,
+          status: status?.state ?? 'not-assumed',
+          expiresAt: status?.expiresAt?.toISOString() ?? null,
+          watched: watchState !== undefined,
+          watchState: watchState ?? null,
+        };
+      }),
+    };
   };
 
   const status = (): StatusResult => {
