@@ -100,6 +100,16 @@ export function classifyFailure(error: unknown): RefreshFailure {
   return new RefreshFailure('other', message);
 }
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 keeps a substring
+ * as a slice of its parent, so an access key id the daemon remembers per watched profile would
+ * keep the whole credentials file alive (secrets included), one copy per profile: 500 watches
+ * of a 250 KB file ran the daemon out of its 96 MB heap.
+ */
+function detached(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
 /** Corp sessions whose SDK clients are kept; one is in use, the rest are about to be dropped. */
 const KEPT_PORTS = 4;
 
@@ -155,7 +165,8 @@ export function coreBackend(env: Env): DaemonBackend {
       }
       try {
         const result = await refreshWrittenProfile(watch.profile, deps, { durationSeconds: chainedDuration(watch) });
-        return { expiresAt: result.credentials.expiration, accessKeyId: result.credentials.accessKeyId };
+        // Cut from STS's answer, which holds the secret key and token.
+        return { expiresAt: result.credentials.expiration, accessKeyId: detached(result.credentials.accessKeyId) };
       } catch (error) {
         throw classifyFailure(error);
       }
@@ -178,7 +189,7 @@ export function coreBackend(env: Env): DaemonBackend {
           if (line.kind === 'key' && line.key.toLowerCase() === 'aws_access_key_id') found.set(section.name, line.value.trim());
         }
       }
-      return new Map(profiles.map((p) => [p, found.get(p)]));
+      return new Map(profiles.map((p) => [p, found.has(p) ? detached(found.get(p)!) : undefined]));
     },
     async roles(request) {
       const list = await listDelegatedRoles({ ...(request.sourceProfile ? { sourceProfile: request.sourceProfile } : {}), refresh: request.refresh ?? false }, deps);
@@ -190,7 +201,7 @@ export function coreBackend(env: Env): DaemonBackend {
       const record = await store.readProfile(profile);
       return {
         present: true,
-        accessKeyId: keys.accessKeyId,
+        accessKeyId: detached(keys.accessKeyId),
         ...(record && record.accessKeyId === keys.accessKeyId ? { expiresAt: new Date(record.expiration) } : {}),
       };
     },

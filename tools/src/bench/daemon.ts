@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { assume, createSdkPort, fromInstanceMetadata, loadProfileCredentials, silentEvents, systemClock, type AwsPort } from '@anwbis/core';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 
 /**
@@ -17,6 +18,8 @@ import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, 
  *   node tools/dist/bench/daemon.js [--profiles 500] [--quiet-seconds 60]
  *
  * It speaks the daemon's socket protocol (packages/daemon/PROTOCOL.md) directly, as any client may.
+ * The daemon refreshes only profiles anwbis wrote (the remembered role, no discovery), so every
+ * profile is first assumed from the corp session with core's assume, as `anwbis watch` does.
  */
 
 const ROLES_PER_PROJECT = 10;
@@ -68,6 +71,37 @@ class RawClient {
 interface Status {
   pid: number;
   profiles: Array<{ profile: string; state: string; lastRefreshAt: string | null }>;
+}
+
+/**
+ * Writes each profile as `anwbis watch` does before it hands one over: assumed from the corp
+ * session (discovery included), in this process with core's assume, a few at a time.
+ */
+async function assumeAll(targets: ReadonlyArray<{ project: string; role: string }>, env: Record<string, string>, durationSeconds: number): Promise<void> {
+  // The SDK's profile resolver reads the AWS file locations from this process's environment.
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('AWS_') || k.startsWith('ANWBIS_')) process.env[k] = v;
+  const ports = new Map<string, AwsPort>();
+  const deps = {
+    env,
+    clock: systemClock,
+    events: silentEvents,
+    mfa: { prompter: { interactive: false, ask: () => Promise.reject(new Error('the benchmark has no MFA code to give')) } },
+    loadSourceCredentials: loadProfileCredentials,
+    instanceMetadata: fromInstanceMetadata,
+    createAws: (options: Parameters<typeof createSdkPort>[0]) => {
+      const key = `${options.credentials.accessKeyId}/${options.region}`;
+      if (!ports.has(key)) ports.set(key, createSdkPort(options));
+      return ports.get(key)!;
+    },
+  };
+  const queue = [...targets];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        await assume({ target: { project: t.project, env: 'dev', role: t.role }, sourceProfile: 'corp-session-default', noMfa: true, durationSeconds }, deps);
+      }
+    }),
+  );
 }
 
 /** CPU time (user + system) of a process in seconds, from /proc. */
@@ -123,12 +157,13 @@ async function main(): Promise<void> {
 
     const watched = Object.keys(spec).flatMap((project) => roles.map((role) => ({ project, role }))).slice(0, count);
     const started = performance.now();
+    await assumeAll(watched, env, 900);
     for (const { project, role } of watched) {
       await client.call('watch', { watch: { profile: `${project}-dev-${role}`, sourceProfile: 'default', target: { project, env: 'dev', role }, durationSeconds: 900 } });
     }
     const allFresh = async () => (await client!.call<Status>('status')).profiles.every((p) => p.state === 'fresh');
     await waitUntil('the first refresh of every profile', allFresh, 30 * 60_000);
-    say(`Watched and first refreshed ${count} profiles in ${((performance.now() - started) / 1000).toFixed(1)} s (discovery included)`);
+    say(`Assumed, watched and found fresh ${count} profiles in ${((performance.now() - started) / 1000).toFixed(1)} s (discovery included)`);
 
     await moto.startRecording();
     const refreshLines = () => readFileSync(join(sandbox!.anwbisHome, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes(' info refreshed ')).length;
