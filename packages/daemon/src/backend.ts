@@ -125,7 +125,8 @@ export function reusedPorts(create: (options: { credentials: AwsCredentials; reg
     const key = createHash('sha256').update(JSON.stringify([c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '', options.region])).digest('hex');
     let port = ports.get(key);
     if (port) ports.delete(key);
-    else port = create(options);
+    // A kept client keeps its credentials: copies, so it does not keep the file they were read from.
+    else port = create({ region: options.region, credentials: { ...c, accessKeyId: detached(c.accessKeyId), secretAccessKey: detached(c.secretAccessKey), ...(c.sessionToken ? { sessionToken: detached(c.sessionToken) } : {}) } });
     ports.set(key, port);
     while (ports.size > KEPT_PORTS) ports.delete(ports.keys().next().value!);
     return port;

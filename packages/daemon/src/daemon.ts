@@ -10,6 +10,7 @@ import { AnwbisError, anwbisHome, ensurePrivateDir, withNamedLock, type Env } fr
 import { coreBackend, type DaemonBackend } from './backend.js';
 import { loadDaemonSettings } from './daemon-settings.js';
 import { fileLog, type DaemonLog } from './log.js';
+import { afterBursts } from './memory.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
@@ -67,6 +68,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const ownKeys = new Map<string, string>();
   const sessionNames = new Map<string, string>();
   const listeners = new Set<(event: DaemonEvent) => void>();
+  const memory = afterBursts();
 
   const emit = (event: DaemonEvent) => {
     log.info(describe(event));
@@ -104,6 +106,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         for (let spec = queue.shift(); spec; spec = queue.shift()) await refreshOne(spec);
       }),
     );
+    if (refresh.length > 0) memory.refreshed();
   };
   // Ticks never overlap; a tick asked for while one runs is folded into the next one.
   let running: Promise<void> = Promise.resolve();
@@ -287,6 +290,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     (stopping ??= (async () => {
       clearInterval(timer);
       clearTimeout(settle);
+      memory.stop();
       await watcher?.close();
       watcher = undefined;
       const closed = new Promise<void>((resolve) => net.close(() => resolve()));

@@ -11,6 +11,7 @@ import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, 
  * Benchmark (not a test: it reports figures, it asserts nothing about timings) of the daemon
  * with many watched profiles against the local emulator:
  * - resident memory (VmRSS) of the daemon process with all of them watched and refreshed;
+ * - the daemon's CPU time per refresh in a round that refreshes every profile;
  * - CPU time it spends over a quiet minute (nothing due), as a share of one core;
  * - AWS calls per refresh, from moto's recorder, for a round that refreshes every profile;
  * - how long `status` takes over the socket.
@@ -169,9 +170,11 @@ async function main(): Promise<void> {
     const refreshLines = () => readFileSync(join(sandbox!.anwbisHome, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes(' info refreshed ')).length;
     const logBefore = refreshLines();
     const round = performance.now();
+    const roundCpuBefore = cpuSeconds(pid);
     await client.call('refresh', {});
     await waitUntil('a refresh round', allFresh, 30 * 60_000);
     const roundSeconds = (performance.now() - round) / 1000;
+    const roundCpu = cpuSeconds(pid) - roundCpuBefore;
     const refreshedBefore = refreshLines();
     const calls = await moto.recording();
     await moto.stopRecording();
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
     say(`  refreshes logged in the round: ${refreshedBefore - logBefore}`);
     say(`  calls: ${[...actions].map(([a, n]) => `${a} ${n}`).join(', ')}`);
     say(`Refresh round: ${count} profiles in ${roundSeconds.toFixed(1)} s; ${calls.length} AWS calls (${assumeCalls} AssumeRole): ${(calls.length / count).toFixed(2)} per refresh`);
+    say(`  daemon CPU in the round: ${roundCpu.toFixed(2)} s, ${((roundCpu / count) * 1000).toFixed(1)} ms per refresh`);
 
     const cpuBefore = cpuSeconds(pid);
     await new Promise((r) => setTimeout(r, quietSeconds * 1000));
