@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { assume, createSdkPort, fromInstanceMetadata, loadProfileCredentials, silentEvents, systemClock, type AwsPort } from '@anwbis/core';
+import { assume, createSdkPort, fromInstanceMetadata, loadProfileCredentials, silentEvents, systemClock, type AwsCredentials, type AwsPort } from '@anwbis/core';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 
 /**
@@ -89,7 +89,7 @@ async function assumeAll(targets: ReadonlyArray<{ project: string; role: string 
     mfa: { prompter: { interactive: false, ask: () => Promise.reject(new Error('the benchmark has no MFA code to give')) } },
     loadSourceCredentials: loadProfileCredentials,
     instanceMetadata: fromInstanceMetadata,
-    createAws: (options: Parameters<typeof createSdkPort>[0]) => {
+    createAws: (options: { credentials: AwsCredentials; region: string }) => {
       const key = `${options.credentials.accessKeyId}/${options.region}`;
       if (!ports.has(key)) ports.set(key, createSdkPort(options));
       return ports.get(key)!;
