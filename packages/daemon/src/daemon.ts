@@ -271,9 +271,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let watcher: FSWatcher | undefined;
   let settle: NodeJS.Timeout | undefined;
   const files = new Set([backend.files.credentials, backend.files.config]);
-  watcher = watchFiles([...new Set([...files].map((f) => dirname(f)))], { depth: 0, ignoreInitial: true });
+  const dirs = new Set([...files].map((f) => dirname(f)));
+  const isAwsFile = (path: string) => files.has(path) || [...files].some((f) => basename(f) === basename(path) && dirname(f) === dirname(path));
+  // Every write leaves a temporary file and a lock directory beside the AWS files; chokidar
+  // would look at each of them (lstat, realpath) hundreds of times in a burst of refreshes.
+  watcher = watchFiles([...dirs], { depth: 0, ignoreInitial: true, ignored: (path: string) => !dirs.has(path) && !isAwsFile(path) });
   watcher.on('all', (_event, path) => {
-    if (!files.has(path) && ![...files].some((f) => basename(f) === basename(path) && dirname(f) === dirname(path))) return;
+    if (!isAwsFile(path)) return;
     clearTimeout(settle);
     settle = setTimeout(() => void reconcile().catch((err: Error) => log.warn(`re-reading the AWS files: ${err.message}`)), FILE_SETTLE_MS);
   });
