@@ -223,11 +223,21 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     };
   };
 
+  // toISOString was most of a status of hundreds of profiles, and their times change only when
+  // one is refreshed: the strings of the last status are reused (and only those are kept).
+  let shownTimes = new Map<number, string>();
   const status = (): StatusResult => {
     const views = scheduler.sessionViews(now());
     // One session in status: the one that ends first is the one a person must act on.
     const urgent = [...views].sort((a, b) => (a.expiresAt?.getTime() ?? 0) - (b.expiresAt?.getTime() ?? 0))[0];
-    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+    const last = shownTimes;
+    const times = (shownTimes = new Map<number, string>());
+    const iso = (d: Date | undefined) => {
+      if (!d) return null;
+      const text = last.get(d.getTime()) ?? d.toISOString();
+      times.set(d.getTime(), text);
+      return text;
+    };
     return {
       pid: process.pid,
       version: options.version,
