@@ -278,6 +278,33 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     }
   });
 
+  it('roles over the socket is the list anwbis roles prints, with the watched profile marked', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
+    const client = await DaemonClient.connect(env);
+    try {
+      await world.moto.startRecording();
+      const listed = await client.roles({ refresh: true });
+      expect((await world.moto.recording()).map((c) => c.action)).toContain('ListGroupsForUser');
+      expect(listed).toMatchObject({ sourceProfile: 'default', userName: USER, fromCache: false, problems: [] });
+      const printed = await anwbis(['roles', '--json']);
+      expect(printed.code).toBe(0);
+      const cli = JSON.parse(printed.stdout) as Array<{ roleArn: string; status: string; expiresAt: string | null }>;
+      expect(listed.roles.map((r) => [r.roleArn, r.status, r.expiresAt])).toEqual(cli.map((r) => [r.roleArn, r.status, r.expiresAt]));
+      const byProfile = new Map(listed.roles.map((r) => [r.profile, r]));
+      expect(byProfile.get('datalab-dev-admin')).toMatchObject({ project: 'datalab', env: 'dev', role: 'admin', account: DEV, status: 'valid', watched: true, watchState: 'fresh' });
+      expect(byProfile.get('datalab-dev-devops')).toMatchObject({ status: 'not-assumed', expiresAt: null, watched: false, watchState: null });
+      expect(listed.roles).toHaveLength(2 + OTHER_ROLES.length);
+
+      await world.moto.startRecording();
+      expect((await client.roles()).fromCache).toBe(true);
+      expect(await world.moto.recording()).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+
   it('daemon install --no-enable writes systemd units with absolute paths; uninstall removes them', async () => {
     const configHome = join(world.sandbox.dir, 'xdg-config');
     const res = await anwbis(['daemon', 'install', '--no-enable'], { XDG_CONFIG_HOME: configHome });

@@ -1,5 +1,5 @@
-import type { TemporaryCredentials } from '@anwbis/core';
-import { RefreshFailure, type DaemonBackend, type ProvideRequest, type WrittenProfile } from './backend.js';
+import type { DelegatedRole, RoleStatus, TemporaryCredentials } from '@anwbis/core';
+import { RefreshFailure, type DaemonBackend, type ProvideRequest, type RoleListing, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
 
@@ -14,6 +14,11 @@ export class FakeBackend implements DaemonBackend {
   writtenCalls = 0;
   readonly sessions = new Map<string, Date>();
   readonly profiles = new Map<string, { accessKeyId: string; expiresAt: Date }>();
+  /** What `roles` lists, with the status of each role's profile by role ARN. */
+  readonly roleList: DelegatedRole[] = [];
+  readonly roleStatuses = new Map<string, RoleStatus>();
+  /** The requests `roles` received. */
+  readonly roleRequests: Array<{ sourceProfile?: string; refresh?: boolean }> = [];
   private readonly failures: Array<{ reason: FailureReason; message: string }> = [];
   private serial = 0;
 
@@ -71,5 +76,14 @@ export class FakeBackend implements DaemonBackend {
     this.writtenCalls++;
     const p = this.profiles.get(profile);
     return p ? { present: true, ...p } : { present: false };
+  }
+
+  async roles(request: { sourceProfile?: string; refresh?: boolean }): Promise<RoleListing> {
+    this.roleRequests.push(request);
+    const fetchedAt = this.now();
+    return {
+      list: { roles: [...this.roleList], userName: 'fake.user', account: '111111111111', sourceProfile: request.sourceProfile ?? 'default', fetchedAt, fromCache: !request.refresh, problems: [] },
+      statuses: this.roleStatuses,
+    };
   }
 }

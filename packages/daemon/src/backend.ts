@@ -14,6 +14,7 @@ import {
   createSdkPort,
   credentialsFilePath,
   fromInstanceMetadata,
+  listDelegatedRoles,
   loadProfileCredentials,
   loadSettings,
   parseAwsIni,
@@ -22,6 +23,7 @@ import {
   readCredentialsProfile,
   sessionProfileName,
   refreshWrittenProfile,
+  roleStatuses,
   silentEvents,
   systemClock,
   type AwsCredentials,
@@ -29,6 +31,8 @@ import {
   type Env,
   type TargetRequest,
   type TemporaryCredentials,
+  type RoleList,
+  type RoleStatus,
 } from '@anwbis/core';
 import type { FailureReason } from './scheduler.js';
 import { chainedDuration } from './scheduler.js';
@@ -64,6 +68,12 @@ export interface WrittenProfile {
   readonly expiresAt?: Date;
 }
 
+/** A corp user's delegated roles and where each role's profile stands (keyed by role ARN). */
+export interface RoleListing {
+  readonly list: RoleList;
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+}
+
 export interface DaemonBackend {
   /** The AWS files, whose directories the daemon watches. */
   readonly files: { readonly credentials: string; readonly config: string };
@@ -83,6 +93,9 @@ export interface DaemonBackend {
   provide(request: ProvideRequest): Promise<{ profile: string; expiresAt: Date }>;
   /** The keys a profile's section holds now with the expiry anwbis recorded for them; undefined when either is missing. */
   credentials(profile: string): Promise<TemporaryCredentials | undefined>;
+
+  /** The roles `anwbis roles` lists: core's cached list (AWS asked when it is older than an hour, or when `refresh`). */
+  roles(request: { sourceProfile?: string; refresh?: boolean }): Promise<RoleListing>;
 }
 
 const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
@@ -110,6 +123,16 @@ export function classifyFailure(error: unknown): RefreshFailure {
 
 const neverPrompts = { interactive: false, ask: () => Promise.reject(new Error('the daemon never prompts')) };
 
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 keeps a substring
+ * as a slice of its parent, so an access key id the daemon remembers per watched profile would
+ * keep the whole credentials file alive (secrets included), one copy per profile: 500 watches
+ * of a 250 KB file ran the daemon out of its 96 MB heap.
+ */
+function detached(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
 /** Corp sessions whose SDK clients are kept; one is in use, the rest are about to be dropped. */
 const KEPT_PORTS = 4;
 
@@ -125,7 +148,8 @@ export function reusedPorts(create: (options: { credentials: AwsCredentials; reg
     const key = createHash('sha256').update(JSON.stringify([c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '', options.region])).digest('hex');
     let port = ports.get(key);
     if (port) ports.delete(key);
-    else port = create(options);
+    // A kept client keeps its credentials: copies, so it does not keep the file they were read from.
+    else port = create({ region: options.region, credentials: { ...c, accessKeyId: detached(c.accessKeyId), secretAccessKey: detached(c.secretAccessKey), ...(c.sessionToken ? { sessionToken: detached(c.sessionToken) } : {}) } });
     ports.set(key, port);
     while (ports.size > KEPT_PORTS) ports.delete(ports.keys().next().value!);
     return port;
@@ -165,7 +189,8 @@ export function coreBackend(env: Env): DaemonBackend {
       }
       try {
         const result = await refreshWrittenProfile(watch.profile, deps, { durationSeconds: chainedDuration(watch) });
-        return { expiresAt: result.credentials.expiration, accessKeyId: result.credentials.accessKeyId };
+        // Cut from STS's answer, which holds the secret key and token.
+        return { expiresAt: result.credentials.expiration, accessKeyId: detached(result.credentials.accessKeyId) };
       } catch (error) {
         throw classifyFailure(error);
       }
@@ -204,7 +229,11 @@ export function coreBackend(env: Env): DaemonBackend {
           if (line.kind === 'key' && line.key.toLowerCase() === 'aws_access_key_id') found.set(section.name, line.value.trim());
         }
       }
-      return new Map(profiles.map((p) => [p, found.get(p)]));
+      return new Map(profiles.map((p) => [p, found.has(p) ? detached(found.get(p)!) : undefined]));
+    },
+    async roles(request) {
+      const list = await listDelegatedRoles({ ...(request.sourceProfile ? { sourceProfile: request.sourceProfile } : {}), refresh: request.refresh ?? false }, deps);
+      return { list, statuses: await roleStatuses(list.roles, home, credentials, deps.clock.now()) };
     },
     async credentials(profile) {
       const [keys, record] = await Promise.all([readCredentialsProfile(credentials, profile), store.readProfile(profile)]);
@@ -217,7 +246,7 @@ export function coreBackend(env: Env): DaemonBackend {
       const record = await store.readProfile(profile);
       return {
         present: true,
-        accessKeyId: keys.accessKeyId,
+        accessKeyId: detached(keys.accessKeyId),
         ...(record && record.accessKeyId === keys.accessKeyId ? { expiresAt: new Date(record.expiration) } : {}),
       };
     },

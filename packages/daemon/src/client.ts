@@ -156,6 +156,11 @@ export class DaemonClient {
     return this.request('credentials.grant', { watch });
   }
 
+  /** The delegated roles of a corp profile, each with its profile's status and whether it is watched. */
+  roles(params: Params<'roles'> = {}): Promise<Results['roles']> {
+    return this.request('roles', params);
+  }
+
   /** Calls `listener` for every event from now on. */
   async subscribe(listener: (event: DaemonEvent) => void): Promise<void> {
     this.listeners.add(listener);

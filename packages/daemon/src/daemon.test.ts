@@ -101,7 +101,7 @@ describe('the socket', () => {
       Buffer.from([0xff, 0xfe, 0x7b, 0x0a]),
       Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'frobnicate' })}\n`),
       Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'watch', params: { watch: { profile: 'x]y' } } })}\n`),
-      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'roles' })}\n`),
+      Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'roles', params: { sourceProfile: 'x]y' } })}\n`),
       Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'status' })}\n`),
     ]);
     const res = await raw(lines, 7);
@@ -110,7 +110,7 @@ describe('the socket', () => {
     expect(res.lines.filter((l) => JSON.parse(l).error?.code === -32700)).toHaveLength(2);
     expect(byId[3].error.code).toBe(-32601);
     expect(byId[4].error.code).toBe(-32602);
-    expect(byId[5].error).toMatchObject({ code: -32003, message: expect.stringMatching(/not supported/) });
+    expect(byId[5].error).toMatchObject({ code: -32602, message: expect.stringMatching(/sourceProfile/) });
     expect(byId[6].result).toMatchObject({ pid: process.pid, profiles: [] });
   });
 
@@ -147,6 +147,35 @@ describe('the methods', () => {
     expect(JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches).toEqual([spec('datalab-dev-admin')]);
     expect(await c.unwatch('datalab-dev-admin')).toEqual({ profile: 'datalab-dev-admin', removed: true });
     expect((await c.status()).profiles).toEqual([]);
+  });
+
+  it('roles lists core\'s roles with each profile\'s status and whether the daemon watches it', async () => {
+    const role = (name: string, profile: string | null) => ({
+      project: 'datalab',
+      env: 'dev',
+      role: name,
+      account: '222222222222',
+      roleArn: `arn:aws:iam::222222222222:role/dev-datalab-delegated-${name}`,
+      profile,
+      group: 'corp-datalab-master-admin',
+      policy: 'Delegated_Roles',
+    });
+    backend.roleList.push(role('admin', 'datalab-dev-admin'), role('devops', 'datalab-dev-devops'), role('odd', null));
+    const expiresAt = new Date(Date.now() + 3600_000);
+    backend.roleStatuses.set(role('devops', null).roleArn, { state: 'valid', expiresAt });
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    const listed = await c.roles({ sourceProfile: 'corp', refresh: true });
+    expect(backend.roleRequests).toEqual([{ sourceProfile: 'corp', refresh: true }]);
+    expect(listed).toMatchObject({ sourceProfile: 'corp', userName: 'fake.user', account: '111111111111', fromCache: false, problems: [] });
+    expect(listed.roles.map((r) => [r.role, r.status, r.expiresAt, r.watched, r.watchState])).toEqual([
+      ['admin', 'not-assumed', null, true, 'fresh'],
+      ['devops', 'valid', expiresAt.toISOString(), false, null],
+      ['odd', 'not-assumed', null, false, null],
+    ]);
+    expect(listed.roles[0]).toMatchObject(role('admin', 'datalab-dev-admin'));
+    await expect(c.request('roles', { refresh: 'yes' } as never)).rejects.toThrow(/invalid params for roles/);
   });
 
   it('an expired corp session leaves profiles needing MFA until session.unlock, which refreshes them', async () => {

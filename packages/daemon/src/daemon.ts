@@ -11,8 +11,9 @@ import { coreBackend, type DaemonBackend } from './backend.js';
 import { CredentialGrants } from './credential-grants.js';
 import { loadDaemonSettings } from './daemon-settings.js';
 import { fileLog, type DaemonLog } from './log.js';
+import { afterBursts } from './memory.js';
 import { desktopNotifier, type Notifier } from './notify.js';
-import type { Results, StatusResult } from './protocol.js';
+import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
 import { RpcServer, type DaemonApi } from './server.js';
 import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
@@ -68,6 +69,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const ownKeys = new Map<string, string>();
   const sessionNames = new Map<string, string>();
   const listeners = new Set<(event: DaemonEvent) => void>();
+  const memory = afterBursts();
 
   const emit = (event: DaemonEvent) => {
     log.info(describe(event));
@@ -116,6 +118,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         for (let spec = queue.shift(); spec; spec = queue.shift()) await refreshOne(spec);
       }),
     );
+    if (refresh.length > 0) memory.refreshed();
   };
   // Ticks never overlap; a tick asked for while one runs is folded into the next one.
   let running: Promise<void> = Promise.resolve();
@@ -245,13 +248,48 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return { profile: session.profile, expiresAt: session.expiresAt.toISOString() };
     },
     shutdown: () => void stop(),
+    roles: (params) => roles(params),
   };
 
+  const roles = async (params: { sourceProfile?: string | undefined; refresh?: boolean | undefined }): Promise<RolesResult> => {
+    const { list, statuses } = await backend.roles({ ...(params.sourceProfile ? { sourceProfile: params.sourceProfile } : {}), refresh: params.refresh ?? false });
+    const watched = new Map(scheduler.profiles().map((p) => [p.profile, p.state]));
+    return {
+      sourceProfile: list.sourceProfile,
+      userName: list.userName,
+      account: list.account,
+      fetchedAt: list.fetchedAt.toISOString(),
+      fromCache: list.fromCache,
+      problems: list.problems,
+      roles: list.roles.map((role) => {
+        const status = statuses.get(role.roleArn);
+        const watchState = role.profile === null ? undefined : watched.get(role.profile);
+        return {
+          ...role,
+          status: status?.state ?? 'not-assumed',
+          expiresAt: status?.expiresAt?.toISOString() ?? null,
+          watched: watchState !== undefined,
+          watchState: watchState ?? null,
+        };
+      }),
+    };
+  };
+
+  // toISOString was most of a status of hundreds of profiles, and their times change only when
+  // one is refreshed: the strings of the last status are reused (and only those are kept).
+  let shownTimes = new Map<number, string>();
   const status = (): StatusResult => {
     const views = scheduler.sessionViews(now());
     // One session in status: the one that ends first is the one a person must act on.
     const urgent = [...views].sort((a, b) => (a.expiresAt?.getTime() ?? 0) - (b.expiresAt?.getTime() ?? 0))[0];
-    const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
+    const last = shownTimes;
+    const times = (shownTimes = new Map<number, string>());
+    const iso = (d: Date | undefined) => {
+      if (!d) return null;
+      const text = last.get(d.getTime()) ?? d.toISOString();
+      times.set(d.getTime(), text);
+      return text;
+    };
     return {
       pid: process.pid,
       version: options.version,
@@ -295,9 +333,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let watcher: FSWatcher | undefined;
   let settle: NodeJS.Timeout | undefined;
   const files = new Set([backend.files.credentials, backend.files.config]);
-  watcher = watchFiles([...new Set([...files].map((f) => dirname(f)))], { depth: 0, ignoreInitial: true });
+  const dirs = new Set([...files].map((f) => dirname(f)));
+  const isAwsFile = (path: string) => files.has(path) || [...files].some((f) => basename(f) === basename(path) && dirname(f) === dirname(path));
+  // Every write leaves a temporary file and a lock directory beside the AWS files; chokidar
+  // would look at each of them (lstat, realpath) hundreds of times in a burst of refreshes.
+  watcher = watchFiles([...dirs], { depth: 0, ignoreInitial: true, ignored: (path: string) => !dirs.has(path) && !isAwsFile(path) });
   watcher.on('all', (_event, path) => {
-    if (!files.has(path) && ![...files].some((f) => basename(f) === basename(path) && dirname(f) === dirname(path))) return;
+    if (!isAwsFile(path)) return;
     clearTimeout(settle);
     settle = setTimeout(() => void reconcile().catch((err: Error) => log.warn(`re-reading the AWS files: ${err.message}`)), FILE_SETTLE_MS);
   });
@@ -315,6 +357,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       clearInterval(timer);
       clearTimeout(settle);
       await grants.close();
+      memory.stop();
       await watcher?.close();
       watcher = undefined;
       const closed = new Promise<void>((resolve) => net.close(() => resolve()));

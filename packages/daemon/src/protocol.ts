@@ -12,7 +12,6 @@ export { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 export const ERROR_CODES = {
   unauthorized: -32001,
   protocolVersion: -32002,
-  notSupported: -32003,
   failed: -32004,
 } as const;
 
@@ -25,7 +24,7 @@ export const paramsSchemas = {
   watch: z.object({ watch: watchSpecSchema }).strict(),
   unwatch: z.object({ profile: watchSpecSchema.shape.profile }).strict(),
   refresh: z.object({ profile: watchSpecSchema.shape.profile.optional() }).strict().optional(),
-  roles: empty,
+  roles: z.object({ sourceProfile: watchSpecSchema.shape.sourceProfile.optional(), refresh: z.boolean().optional() }).strict().optional(),
   'session.unlock': z.object({ mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is six digits'), sourceProfile: watchSpecSchema.shape.sourceProfile.optional() }).strict(),
   subscribe: empty,
   shutdown: empty,
@@ -64,6 +63,37 @@ export interface StatusResult {
   }>;
 }
 
+/**
+ * `roles`: every delegated role the corp user may assume (core's list, cached for an hour as
+ * for `anwbis roles`), each with what anwbis wrote for it and whether the daemon keeps it fresh.
+ */
+export interface RolesResult {
+  readonly sourceProfile: string;
+  readonly userName: string;
+  readonly account: string;
+  readonly fetchedAt: string;
+  /** Answered from the cached list, not from AWS. */
+  readonly fromCache: boolean;
+  /** Policies skipped because they could not be read as policy documents. */
+  readonly problems: readonly string[];
+  readonly roles: ReadonlyArray<{
+    readonly project: string | null;
+    readonly env: string | null;
+    readonly role: string;
+    readonly account: string;
+    readonly roleArn: string;
+    readonly profile: string | null;
+    readonly group: string;
+    readonly policy: string;
+    /** What the credentials file holds for its profile, as `anwbis roles` shows it. */
+    readonly status: 'valid' | 'expired' | 'not-assumed';
+    readonly expiresAt: string | null;
+    readonly watched: boolean;
+    /** The daemon's state of the profile; null when it is not watched. */
+    readonly watchState: ProfileState | null;
+  }>;
+}
+
 /** What each method answers. */
 export interface Results {
   hello: { protocol: number; version: string; pid: number };
@@ -71,7 +101,7 @@ export interface Results {
   watch: { profile: string; state: ProfileState };
   unwatch: { profile: string; removed: boolean };
   refresh: StatusResult['profiles'];
-  roles: never;
+  roles: RolesResult;
   'session.unlock': { profile: string; expiresAt: string };
   subscribe: { subscribed: true };
   shutdown: { stopping: true };

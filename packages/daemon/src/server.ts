@@ -19,6 +19,7 @@ export interface DaemonApi {
   unwatch(profile: string): Promise<Results['unwatch']>;
   refresh(profile: string | undefined): Promise<Results['refresh']>;
   unlock(mfaCode: string, sourceProfile: string | undefined): Promise<Results['session.unlock']>;
+  roles(params: NonNullable<z.output<(typeof paramsSchemas)['roles']>>): Promise<Results['roles']>;
   shutdown(): void;
   /** `credential-process`'s credentials for a request, cached under ANWBIS_HOME as the CLI caches them. */
   provideCredentials(params: z.output<(typeof paramsSchemas)['credentials.provide']>): Promise<Results['credentials.provide']>;
@@ -53,9 +54,7 @@ export class RpcServer {
     this.add('watch', (p) => api.watch(p));
     this.add('unwatch', (p) => api.unwatch(p.profile));
     this.add('refresh', (p) => api.refresh(p?.profile));
-    this.add('roles', () => {
-      throw new JSONRPCErrorException('listing roles is not supported by this daemon yet', ERROR_CODES.notSupported);
-    });
+    this.add('roles', (p) => api.roles(p ?? {}));
     this.add('session.unlock', (p) => api.unlock(p.mfaCode, p.sourceProfile));
     this.add('subscribe', (_p, conn) => {
       conn.subscribed = true;

@@ -4,12 +4,14 @@ import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { assume, createSdkPort, fromInstanceMetadata, loadProfileCredentials, silentEvents, systemClock, type AwsCredentials, type AwsPort } from '@anwbis/core';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 
 /**
  * Benchmark (not a test: it reports figures, it asserts nothing about timings) of the daemon
  * with many watched profiles against the local emulator:
  * - resident memory (VmRSS) of the daemon process with all of them watched and refreshed;
+ * - the daemon's CPU time per refresh in a round that refreshes every profile;
  * - CPU time it spends over a quiet minute (nothing due), as a share of one core;
  * - AWS calls per refresh, from moto's recorder, for a round that refreshes every profile;
  * - how long `status` takes over the socket.
@@ -17,6 +19,8 @@ import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, 
  *   node tools/dist/bench/daemon.js [--profiles 500] [--quiet-seconds 60]
  *
  * It speaks the daemon's socket protocol (packages/daemon/PROTOCOL.md) directly, as any client may.
+ * The daemon refreshes only profiles anwbis wrote (the remembered role, no discovery), so every
+ * profile is first assumed from the corp session with core's assume, as `anwbis watch` does.
  */
 
 const ROLES_PER_PROJECT = 10;
@@ -68,6 +72,37 @@ class RawClient {
 interface Status {
   pid: number;
   profiles: Array<{ profile: string; state: string; lastRefreshAt: string | null }>;
+}
+
+/**
+ * Writes each profile as `anwbis watch` does before it hands one over: assumed from the corp
+ * session (discovery included), in this process with core's assume, a few at a time.
+ */
+async function assumeAll(targets: ReadonlyArray<{ project: string; role: string }>, env: Record<string, string>, durationSeconds: number): Promise<void> {
+  // The SDK's profile resolver reads the AWS file locations from this process's environment.
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('AWS_') || k.startsWith('ANWBIS_')) process.env[k] = v;
+  const ports = new Map<string, AwsPort>();
+  const deps = {
+    env,
+    clock: systemClock,
+    events: silentEvents,
+    mfa: { prompter: { interactive: false, ask: () => Promise.reject(new Error('the benchmark has no MFA code to give')) } },
+    loadSourceCredentials: loadProfileCredentials,
+    instanceMetadata: fromInstanceMetadata,
+    createAws: (options: { credentials: AwsCredentials; region: string }) => {
+      const key = `${options.credentials.accessKeyId}/${options.region}`;
+      if (!ports.has(key)) ports.set(key, createSdkPort(options));
+      return ports.get(key)!;
+    },
+  };
+  const queue = [...targets];
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let t = queue.shift(); t; t = queue.shift()) {
+        await assume({ target: { project: t.project, env: 'dev', role: t.role }, sourceProfile: 'corp-session-default', noMfa: true, durationSeconds }, deps);
+      }
+    }),
+  );
 }
 
 /** CPU time (user + system) of a process in seconds, from /proc. */
@@ -123,20 +158,23 @@ async function main(): Promise<void> {
 
     const watched = Object.keys(spec).flatMap((project) => roles.map((role) => ({ project, role }))).slice(0, count);
     const started = performance.now();
+    await assumeAll(watched, env, 900);
     for (const { project, role } of watched) {
       await client.call('watch', { watch: { profile: `${project}-dev-${role}`, sourceProfile: 'default', target: { project, env: 'dev', role }, durationSeconds: 900 } });
     }
     const allFresh = async () => (await client!.call<Status>('status')).profiles.every((p) => p.state === 'fresh');
     await waitUntil('the first refresh of every profile', allFresh, 30 * 60_000);
-    say(`Watched and first refreshed ${count} profiles in ${((performance.now() - started) / 1000).toFixed(1)} s (discovery included)`);
+    say(`Assumed, watched and found fresh ${count} profiles in ${((performance.now() - started) / 1000).toFixed(1)} s (discovery included)`);
 
     await moto.startRecording();
     const refreshLines = () => readFileSync(join(sandbox!.anwbisHome, 'logs', 'daemon.log'), 'utf8').split('\n').filter((l) => l.includes(' info refreshed ')).length;
     const logBefore = refreshLines();
     const round = performance.now();
+    const roundCpuBefore = cpuSeconds(pid);
     await client.call('refresh', {});
     await waitUntil('a refresh round', allFresh, 30 * 60_000);
     const roundSeconds = (performance.now() - round) / 1000;
+    const roundCpu = cpuSeconds(pid) - roundCpuBefore;
     const refreshedBefore = refreshLines();
     const calls = await moto.recording();
     await moto.stopRecording();
@@ -146,6 +184,7 @@ async function main(): Promise<void> {
     say(`  refreshes logged in the round: ${refreshedBefore - logBefore}`);
     say(`  calls: ${[...actions].map(([a, n]) => `${a} ${n}`).join(', ')}`);
     say(`Refresh round: ${count} profiles in ${roundSeconds.toFixed(1)} s; ${calls.length} AWS calls (${assumeCalls} AssumeRole): ${(calls.length / count).toFixed(2)} per refresh`);
+    say(`  daemon CPU in the round: ${roundCpu.toFixed(2)} s, ${((roundCpu / count) * 1000).toFixed(1)} ms per refresh`);
 
     const cpuBefore = cpuSeconds(pid);
     await new Promise((r) => setTimeout(r, quietSeconds * 1000));

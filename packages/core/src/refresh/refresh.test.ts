@@ -19,6 +19,7 @@ describe('refreshWrittenProfile (the daemon composition)', () => {
   let events: AnwbisEvent[];
   let deps: (aws: AwsPort, now?: Date) => FlowDeps;
   let keysUsed: string[];
+  let signedWith: string[];
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'anwbis-refresh-'));
@@ -26,6 +27,7 @@ describe('refreshWrittenProfile (the daemon composition)', () => {
     const env = { HOME: dir, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), ANWBIS_HOME: join(dir, 'home') };
     events = [];
     keysUsed = [];
+    signedWith = [];
     deps = (aws, now = NOW) => ({
       env,
       clock: { now: () => now },
@@ -41,7 +43,10 @@ describe('refreshWrittenProfile (the daemon composition)', () => {
       instanceMetadata: async () => {
         throw new Error('not on EC2');
       },
-      createAws: () => aws,
+      createAws: ({ credentials }) => {
+        signedWith.push(credentials.accessKeyId);
+        return aws;
+      },
     });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,11 +57,14 @@ describe('refreshWrittenProfile (the daemon composition)', () => {
     await assume({ target: { project: 'datalab', env: 'dev', role: 'admin' }, sourceProfile: 'corp-session-default', noMfa: true, durationSeconds: 7200 }, deps(aws.port));
     aws.calls.length = 0;
     keysUsed.length = 0;
+    signedWith.length = 0;
     events.length = 0;
     const result = await refreshWrittenProfile('datalab-dev-admin', deps(aws.port));
     expect(aws.calls).toEqual(['AssumeRole']);
     expect(aws.assumed.at(-1)).toEqual({ roleArn: FAKE_WORLD.roleArn, sessionName: 'alice', durationSeconds: 3600 });
-    expect(keysUsed).toEqual(['ASIASESSION1']);
+    expect(signedWith).toEqual(['ASIASESSION1']);
+    // The session's keys as checked against its record, not read a second time through the SDK's resolver.
+    expect(keysUsed).toEqual([]);
     expect(result.session).toBe('corp-session-default');
     const text = readFileSync(join(dir, 'credentials'), 'utf8');
     expect(text.startsWith('# mine\n[default]\naws_access_key_id = AKIACORP\n')).toBe(true);

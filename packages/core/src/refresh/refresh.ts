@@ -4,7 +4,7 @@ import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings } from '../settings/settings.js';
 import { corpProfileOf } from '../naming/patterns.js';
-import { findValidSession, loadProfileSource, sessionCommand } from '../source/source.js';
+import { findValidSession, sessionCommand } from '../source/source.js';
 import { assumeRoleStep, explainAssumeError, ROLE_CHAINING_MAX_SECONDS } from '../steps/assume-role.js';
 import { writeProfile } from '../steps/profile-writer.js';
 import type { FlowDeps } from '../assume/request.js';
@@ -23,7 +23,7 @@ export interface RefreshResult {
  * with session credentials is role chaining, capped by AWS at one hour, so at most 3600 s are
  * asked for. Fails with kind `mfa` when there is no valid corp session: only a person can start one.
  */
-export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps, 'mfa' | 'instanceMetadata'>, options: { durationSeconds?: number } = {}): Promise<RefreshResult> {
+export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps, 'mfa' | 'instanceMetadata' | 'loadSourceCredentials'>, options: { durationSeconds?: number } = {}): Promise<RefreshResult> {
   const home = anwbisHome(deps.env);
   const settings = await loadSettings(home);
   const store = new StateStore(home);
@@ -47,8 +47,9 @@ export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps
       next: `run \`${sessionCommand(corp)}\` (one MFA code)`,
     });
   }
-  const source = await loadProfileSource(session.profile, store, deps);
-  const aws = deps.createAws({ credentials: source.credentials, region: record.region });
+  // The session's keys as just read and checked against its record: a daemon refreshing
+  // hundreds of profiles would otherwise parse both AWS files again per refresh in the SDK.
+  const aws = deps.createAws({ credentials: session.credentials, region: record.region });
   const durationSeconds = Math.min(options.durationSeconds ?? record.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS);
   const credentials = await assumeRoleStep(
     aws,

@@ -1,5 +1,5 @@
 import { AnwbisError } from '../errors/errors.js';
-import type { AwsCredentials } from '../aws/port.js';
+import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { StateStore } from '../cache/state-store.js';
 import { credentialsFilePath, type Env } from '../paths/paths.js';
 import { describeRemaining, type Clock } from '../expiry/expiry.js';
@@ -82,12 +82,13 @@ export async function chooseSourceProfile(flag: string | undefined, env: Env, st
 
 /**
  * The valid corp session anwbis wrote for a source profile (the source itself when it is one),
- * or undefined when there is none with more than `marginSeconds` left.
+ * with the credentials the credentials file holds for it, or undefined when there is none with
+ * more than `marginSeconds` left.
  */
 export async function findValidSession(
   sourceProfile: string,
   options: { store: StateStore; env: Env; now: Date; marginSeconds: number; patterns: NamingPatterns },
-): Promise<{ profile: string; expiration: Date } | undefined> {
+): Promise<{ profile: string; expiration: Date; credentials: TemporaryCredentials } | undefined> {
   const own = await options.store.readProfile(sourceProfile);
   const name = own?.kind === 'session' ? sourceProfile : sessionProfileName(corpProfileOf(sourceProfile, options.patterns), options.patterns);
   const written = await readValidWrittenProfile(options.store, credentialsFilePath(options.env), name, {
@@ -95,5 +96,5 @@ export async function findValidSession(
     now: options.now,
     marginSeconds: options.marginSeconds,
   }).catch(() => undefined);
-  return written ? { profile: name, expiration: written.credentials.expiration } : undefined;
+  return written ? { profile: name, expiration: written.credentials.expiration, credentials: written.credentials } : undefined;
 }
