@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, runAnwbis } from '@anwbis/tools/emulator';
-import { DAEMON_NODE_FLAGS } from '@anwbis/daemon';
+import { daemonLaunch } from '@anwbis/daemon';
 import { emulatorWorld, expectOk } from './helpers.js';
 
 /**
@@ -62,7 +62,7 @@ async function activate(): Promise<ChildProcess> {
   // The activator hands its program a bare environment, as a unit's Environment= lines do: every
   // variable is named (-E NAME passes its value on, so none is written into an argument list).
   const passed = Object.keys(env).flatMap((name) => ['-E', name]);
-  const child = spawn('systemd-socket-activate', ['-l', socketPath(), ...passed, process.execPath, ...DAEMON_NODE_FLAGS, ANWBIS_BIN, 'daemon', 'run'], {
+  const child = spawn('systemd-socket-activate', ['-l', socketPath(), ...passed, ...daemonLaunch({ kind: 'script', node: process.execPath, script: ANWBIS_BIN }).argv], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
