@@ -3,13 +3,15 @@ import { AnwbisCommand } from '../base.js';
 import { AnwbisError, createBrowserLauncher, credentialVariables, formatShellExports } from '@anwbis/core';
 import { consoleFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
+import { socketDaemonPort } from '../daemon-port.js';
 
 export default class Tui extends AnwbisCommand {
   static override summary = 'Pick a delegated role from all of yours, full-screen, and assume it';
   static override description = `Lists every role your corp groups grant (as anwbis roles does) in a full-screen picker drawn
 on the terminal. Type to filter (space-separated terms, any column, the account id too); Enter
 assumes the highlighted role and writes its profile; ctrl-o opens its console, ctrl-y copies its
-export lines, ctrl-r reads the list anew, Tab switches between recently used and alphabetical.
+export lines, ctrl-t hands it to the running daemon to keep fresh (or stops that), ctrl-r reads
+the list anew, Tab switches between recently used and alphabetical.
 A valid corp session corp-session-<profile> is used without a code; otherwise the first action
 asks for the MFA code once, in the picker, and starts that session.
 With --stdout or --json, Enter assumes, leaves the picker and prints the credentials:
@@ -36,6 +38,7 @@ With --stdout or --json, Enter assumes, leaves the picker and prints the credent
     // React and Ink are loaded only by this command.
     const { createPickerServices, openTerminal, osc52Copy, runPicker } = await import('@anwbis/tui');
     const terminal = openTerminal();
+    const daemon = socketDaemonPort(process.env, { client: 'anwbis tui', timeoutMs: 10_000 });
     let outcome;
     try {
       const services = createPickerServices(deps, {
@@ -51,9 +54,11 @@ With --stdout or --json, Enter assumes, leaves the picker and prints the credent
         },
         launcher: createBrowserLauncher({ env: process.env }),
         copy: osc52Copy(terminal.output),
+        daemon,
       });
       outcome = await runPicker({ services, terminal, exitOnAssume: flags.stdout || flags.json, color: !('NO_COLOR' in process.env) });
     } finally {
+      daemon.close();
       terminal.close();
     }
     if (outcome.kind !== 'assumed') return;

@@ -94,6 +94,10 @@ async function wholeKeystroke(): Promise<number[]> {
     },
     openConsole: async () => '',
     copy: async () => '',
+    watched: async () => undefined,
+    watch: async () => '',
+    unwatch: async () => '',
+    onDaemonChange: () => () => undefined,
     now: () => new Date(),
   };
   const renders: number[] = [];
