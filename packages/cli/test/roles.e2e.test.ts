@@ -47,6 +47,8 @@ describe('anwbis roles', () => {
       policy: 'Delegated_Roles',
       expiresAt: null,
       status: 'not-assumed',
+      // No daemon answers.
+      watched: null,
     });
     expect(roles.filter((r) => r.role.startsWith('contractor-')).map((r) => r.profile)).toEqual(['bulk-e00-contractor-acme', 'bulk-e00-contractor-zeta']);
     expect(roles.find((r) => r.role === 'LegacyAdmin')).toMatchObject({ project: null, env: null, profile: null, account: LEGACY_ACCOUNT, group: 'platform-admins' });
