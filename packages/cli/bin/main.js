@@ -13,6 +13,14 @@ if (argv.length === 1 && argv[0] === '--version') {
 } else if (argv[0] === 'credential-process') {
   // Answers from its cache before oclif or the AWS SDK load.
   answered = await (await import('../dist/fast/credential-process.bundle.js')).fastCredentialProcess(argv.slice(1));
+} else if (argv[0] === 'roles' || argv[0] === 'tui') {
+  // Bundled and run without oclif when the flags are simple; anything else goes to oclif.
+  const bundle = await import(`../dist/fast/bundle/${argv[0]}.js`);
+  const status = await (argv[0] === 'roles' ? bundle.fastRoles : bundle.fastTui)(argv.slice(1));
+  if (status !== undefined) {
+    process.exitCode = status;
+    answered = true;
+  }
 }
 if (!answered) {
   const { main } = await import('../dist/entry.js');

@@ -58,10 +58,12 @@ export async function runPicker(options: RunPickerOptions): Promise<PickerOutcom
   // Ink's colour support is judged on process.stdout, which may be a pipe here; styles go to
   // the terminal, so they are forced on (colours themselves follow options.color).
   process.env.FORCE_COLOR ??= '1';
-  const [{ render }, { createElement }, { PickerApp }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
+  // React is CommonJS: its module object is the default export, which is also all a bundle's
+  // chunk for it exports.
+  const [{ render }, { default: React }, { PickerApp }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
   let outcome: PickerOutcome = { kind: 'quit' };
   const app = render(
-    createElement(PickerApp, {
+    React.createElement(PickerApp, {
       services: options.services,
       exitOnAssume: options.exitOnAssume,
       color: options.color,
