@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, createSandbox, manyGroupsScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
+import { DISCOVERY_CONCURRENCY } from '@anwbis/core';
 import { roundTrips, startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { median, positiveInt } from './stats.js';
 
@@ -104,8 +105,8 @@ async function main(): Promise<void> {
     say(`cached \`anwbis roles --json\`:                  median ${median(cached).toFixed(0)} ms (target ≤ 300), ${cachedRequests} AWS requests over all runs`);
     say(`first TUI frame from the cache (tmux):         median ${median(frame).toFixed(0)} ms (target ≤ 300), ${frameRequests} AWS requests over all runs`);
     say();
-    say(`Lower bound of the cold run under the 8-in-flight cap: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/8⌉ GetGroupPolicy rounds) × DELAY`);
-    say(`= ${(2 + Math.ceil(groups / 8)) * delayMs} ms plus start-up.`);
+    say(`Lower bound of the cold run with ${DISCOVERY_CONCURRENCY} in flight: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/${DISCOVERY_CONCURRENCY}⌉ GetGroupPolicy rounds) × DELAY`);
+    say(`= ${(2 + Math.ceil(groups / DISCOVERY_CONCURRENCY)) * delayMs} ms plus start-up.`);
   } finally {
     await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
     await proxy?.close();
