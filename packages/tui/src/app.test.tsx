@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- these tests read the terminal escape codes the picker draws */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AnwbisError, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type RoleList, type RoleStatus } from '@anwbis/core';
-import type { PickerOutcome } from './app.js';
+import type { ListRead, PickerOutcome } from './app.js';
 import type { PickerServices } from './services.js';
 
 // Styles on, before Ink's colour support is decided at its first import (below, dynamically).
@@ -58,6 +58,7 @@ function fakeServices(overrides: Partial<PickerServices> = {}) {
       onProgress({ groupsRead: 0, groupsTotal: 4 });
       return list(ROLES);
     },
+    cachedRoles: async () => undefined,
     statuses: async () => statuses,
     scores: async () => new Map(),
     recordUse: async (r) => void calls.push(`used ${r.profile}`),
@@ -115,9 +116,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}; last frame:\n${lastFrameShown}`);
 }
 
-function renderPicker(services: PickerServices, options: { columns?: number; rows?: number; exitOnAssume?: boolean; color?: boolean } = {}) {
+function renderPicker(services: PickerServices, options: { columns?: number; rows?: number; exitOnAssume?: boolean; color?: boolean; initial?: ListRead } = {}) {
   const outcomes: PickerOutcome[] = [];
-  const app = render(<PickerApp services={services} exitOnAssume={options.exitOnAssume ?? false} color={options.color ?? true} onExit={(o) => outcomes.push(o)} />);
+  const app = render(<PickerApp services={services} {...(options.initial ? { initial: options.initial } : {})} exitOnAssume={options.exitOnAssume ?? false} color={options.color ?? true} onExit={(o) => outcomes.push(o)} />);
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 20 };
   Object.defineProperty(app.stdout, 'columns', { get: () => size.columns });
   Object.defineProperty(app.stdout, 'rows', { get: () => size.rows });
@@ -157,6 +158,18 @@ describe('PickerApp', () => {
     finish(list(ROLES));
     await picker.shows('4/4 roles of ana');
     expect(picker.frame()).toMatch(/▸ bulk\s+e06\s+admin\s+300000000006\s+bulk-e06-admin\s+not assumed/);
+  });
+
+  it('given the list read from the cache, draws the roles in its first frame and reads nothing more', async () => {
+    const { services, calls, list } = fakeServices({ scores: async () => new Map([[ROLES[2]!.roleArn, 5]]) });
+    const initial: ListRead = { list: list(ROLES), statuses: new Map([[ROLES[1]!.roleArn, { state: 'valid', expiresAt: new Date(NOW.getTime() + 600_000) }]]), scores: new Map([[ROLES[2]!.roleArn, 5]]) };
+    const picker = renderPicker(services, { initial });
+    expect(picker.frame()).toContain('4/4 roles of ana · recently used first');
+    expect(picker.frame()).toMatch(/▸ bulk\s+e17/);
+    expect(picker.frame()).toMatch(/bulk-e07-admin\s+valid for 10m/);
+    await picker.type('e06');
+    await picker.shows('1/4 roles');
+    expect(calls).toEqual([]);
   });
 
   it('narrows as "bulk e07" is typed one key at a time, with the matched characters highlighted', async () => {

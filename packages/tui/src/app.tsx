@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
-import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
+import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleList, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, type PickerServices } from './services.js';
@@ -14,8 +14,24 @@ export const MIN_COLUMNS = 60;
 /** Lines around the list: title, query, column titles, message, footer. */
 const CHROME_LINES = 5;
 
+/** A role list with what the rows show of it. */
+export interface ListRead {
+  readonly list: RoleList;
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+  readonly scores: ReadonlyMap<string, number>;
+}
+
+/** Reads the list (from the cache or AWS) and the statuses and order of its roles. */
+export async function readList(services: PickerServices, reading: Promise<RoleList>): Promise<ListRead> {
+  const list = await reading;
+  const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
+  return { list, statuses, scores };
+}
+
 export interface PickerAppProps {
   readonly services: PickerServices;
+  /** The list read before the picker was drawn (from the cache): the first frame shows it. */
+  readonly initial?: ListRead;
   /** Leave after the first assume, handing over its credentials (`--stdout`, `--json`). */
   readonly exitOnAssume: boolean;
   /** Colours (off with NO_COLOR); bold, underline and inverse are used either way. */
@@ -116,18 +132,21 @@ function messageOf(error: unknown): Message {
 }
 
 /** The full-screen role picker. Every effect goes through `services`; errors are shown, never thrown. */
-export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppProps) {
+export function PickerApp({ services, initial, exitOnAssume, color, onExit }: PickerAppProps) {
   const { exit } = useApp();
   const { columns, rows: lines } = useWindowSize();
   const listHeight = Math.max(1, lines - CHROME_LINES);
   // State the key handler reads lives in refs as well: keys typed faster than React renders
   // (a pasted code and its Enter in one chunk) must see what the keys before them did.
-  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => initialPickerState<RoleRow>(listHeight), pickerReducer);
-  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: 'loading' }), applyUpdate);
+  const data = useRef<RowData>({ roles: initial?.list.roles ?? [], statuses: initial?.statuses ?? new Map(), watched: undefined });
+  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => {
+    const empty = initialPickerState<RoleRow>(listHeight);
+    return initial ? pickerReducer(empty, { type: 'rows', rows: rowsOf(data.current, services.now()), scores: initial.scores }) : empty;
+  }, pickerReducer);
+  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: initial ? 'ready' : 'loading' }), applyUpdate);
   const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
   const [message, setMessage] = useState<Message | undefined>();
-  const [userName, setUserName] = useState('');
-  const data = useRef<RowData>({ roles: [], statuses: new Map(), watched: undefined });
+  const [userName, setUserName] = useState(initial?.list.userName ?? '');
 
   const quit = useCallback(
     (outcome: PickerOutcome = { kind: 'quit' }) => {
@@ -156,8 +175,7 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
     async (refresh: boolean) => {
       setPhase({ kind: 'loading' });
       try {
-        const list = await services.loadRoles(refresh, (progress) => setPhase({ kind: 'loading', progress }));
-        const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
+        const { list, statuses, scores } = await readList(services, services.loadRoles(refresh, (progress) => setPhase({ kind: 'loading', progress })));
         data.current = { ...data.current, roles: list.roles, statuses };
         setUserName(list.userName);
         dispatch({ type: 'rows', rows: rowsOf(data.current, services.now()), scores });
@@ -171,8 +189,8 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   );
 
   useEffect(() => {
-    void load(false);
-  }, [load]);
+    if (!initial) void load(false);
+  }, [load, initial]);
 
   useEffect(() => {
     dispatch({ type: 'resize', height: listHeight });

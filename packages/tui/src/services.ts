@@ -2,6 +2,7 @@ import {
   AnwbisError,
   anwbisHome,
   assume,
+  cachedDelegatedRoles,
   corpSession,
   credentialsFilePath,
   credentialVariables,
@@ -30,6 +31,8 @@ import {
 /** Everything the picker does outside itself; the CLI wires the real one, tests a fake. */
 export interface PickerServices {
   loadRoles(refresh: boolean, onProgress: (progress: DiscoveryProgress) => void): Promise<RoleList>;
+  /** The list from the cache while it is young enough, else undefined; never asks AWS. */
+  cachedRoles(): Promise<RoleList | undefined>;
   statuses(roles: readonly DelegatedRole[]): Promise<ReadonlyMap<string, RoleStatus>>;
   /** Frecency score by role ARN. */
   scores(): Promise<ReadonlyMap<string, number>>;
@@ -149,6 +152,11 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     async loadRoles(refresh, onProgress) {
       const list = await listDelegatedRoles({ ...(sourceProfile ? { sourceProfile } : {}), ...(options.region ? { region: options.region } : {}), refresh, onProgress }, deps);
       sourceProfile = list.sourceProfile;
+      return list;
+    },
+    async cachedRoles() {
+      const list = await cachedDelegatedRoles(sourceProfile ? { sourceProfile } : {}, deps);
+      if (list) sourceProfile = list.sourceProfile;
       return list;
     },
     statuses: (roles) => roleStatuses(roles, home, credentialsFilePath(deps.env), deps.clock.now()),

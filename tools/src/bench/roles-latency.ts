@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   let moto: MotoServer | undefined;
   let proxy: DelayProxy | undefined;
   let sandbox: Sandbox | undefined;
-  const socket = `anwbis-bench-${process.pid}`;
+  // A tmux server per run: a new session on the socket of a server still shutting down fails
+  // with "server exited unexpectedly".
+  const sockets: string[] = [];
   try {
     moto = await startMoto();
     const seeded = await seedScenario(moto.endpoint, manyGroupsScenario({ user: 'ana.ruiz', groups }));
@@ -80,12 +82,13 @@ async function main(): Promise<void> {
 
     const env: Record<string, string> = { ...box.env, TERM: 'xterm-256color' };
     delete env.CI;
-    const tmux = (...a: string[]) => exec('tmux', ['-L', socket, ...a], { env });
+    const tmux = (...a: string[]) => exec('tmux', ['-L', sockets.at(-1)!, ...a], { env });
     const frame: number[] = [];
     let frameRequests = 0;
     for (let i = 0; i < runs; i++) {
       const before = px.requests;
       const start = performance.now();
+      sockets.push(`anwbis-bench-${process.pid}-${i}`);
       await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', process.execPath, ANWBIS_BIN, 'tui');
       for (;;) {
         const screen = (await tmux('capture-pane', '-p').catch(() => ({ stdout: '' }))).stdout;
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
     say(`Lower bound of the cold run with ${DISCOVERY_CONCURRENCY} in flight: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/${DISCOVERY_CONCURRENCY}⌉ GetGroupPolicy rounds) × DELAY`);
     say(`= ${(2 + Math.ceil(groups / DISCOVERY_CONCURRENCY)) * delayMs} ms plus start-up.`);
   } finally {
-    await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+    for (const socket of sockets) await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
     await proxy?.close();
     await moto?.stop();
     sandbox?.remove();
