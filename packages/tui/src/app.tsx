@@ -197,12 +197,14 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
   }, [listHeight]);
 
   useEffect(() => {
+    // Statuses drawn a moment late are better than a picker that fails for them.
+    const refresh = () => void refreshStatuses().catch(() => undefined);
     // The daemon is asked apart from the list, so the first frame never waits for it.
-    void refreshStatuses();
-    const stop = services.onDaemonChange(() => void refreshStatuses().catch(() => undefined));
+    refresh();
+    const stop = services.onDaemonChange(refresh);
     // Time left is shown in minutes: redraw the status column as it ticks down. A daemon
     // started (or a profile watched from another terminal) since shows up at the next tick.
-    const timer = setInterval(() => void refreshStatuses().catch(() => undefined), 30_000);
+    const timer = setInterval(refresh, 30_000);
     return () => {
       clearInterval(timer);
       stop();
