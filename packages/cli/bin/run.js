@@ -23,6 +23,15 @@ function start(argv) {
     return;
   }
   var first = argv[0];
+  if (first === 'roles' || first === 'tui') {
+    // Bundled and run without oclif when the flags are simple; anything else goes to oclif.
+    return import('../dist/fast/bundle/' + first + '.js').then(function (bundle) {
+      return (first === 'roles' ? bundle.fastRoles : bundle.fastTui)(argv.slice(1)).then(function (status) {
+        if (status === undefined) return full(argv);
+        process.exitCode = status;
+      });
+    });
+  }
   var assume = first === 'assume' || (first !== undefined && first.charAt(0) === '-' && first !== '--help' && first !== '-h');
   if (first !== 'credential-process' && !assume) return full(argv);
   // A cache-hit credential-process and a reused profile are answered before oclif or the AWS

@@ -1,5 +1,9 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { manyGroupsScenario, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ANWBIS_BIN, manyGroupsScenario, run, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
 import { emulatorWorld } from './helpers.js';
 
 // Seeding 40 groups and running the CLI several times per test: more than the default allows on a busy machine.
@@ -47,6 +51,8 @@ describe('anwbis roles', () => {
       policy: 'Delegated_Roles',
       expiresAt: null,
       status: 'not-assumed',
+      // No daemon answers.
+      watched: null,
     });
     expect(roles.filter((r) => r.role.startsWith('contractor-')).map((r) => r.profile)).toEqual(['bulk-e00-contractor-acme', 'bulk-e00-contractor-zeta']);
     expect(roles.find((r) => r.role === 'LegacyAdmin')).toMatchObject({ project: null, env: null, profile: null, account: LEGACY_ACCOUNT, group: 'platform-admins' });
@@ -69,6 +75,34 @@ describe('anwbis roles', () => {
     expect(calls.find((c) => c.action === 'ListGroupsForUser')?.params.UserName).toBe(USER);
     expect(calls.filter((c) => c.action === 'GetGroupPolicy')).toHaveLength(40);
     expect(calls.some((c) => ['GetSessionToken', 'AssumeRole', 'ListMFADevices'].includes(c.action))).toBe(false);
+  });
+
+  it('a cached listing runs from its bundle: no oclif, nothing from node_modules, no AWS SDK code', async () => {
+    const first = await rolesJson();
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const hook = join(dir, 'trace.mjs');
+      const log = join(dir, 'loaded.txt');
+      writeFileSync(
+        hook,
+        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
+      );
+      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'roles', '--json'], { env: world.sandbox.env });
+      expect(res).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(res.stdout)).toEqual(first);
+      const files = readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((url) => url.startsWith('file:'))
+        .map((url) => fileURLToPath(url));
+      expect(files.some((f) => f.endsWith(join('dist', 'fast', 'bundle', 'roles.js')))).toBe(true);
+      expect(files.filter((f) => /node_modules|@oclif|entry\.js$/.test(f))).toEqual([]);
+      // The SDK sits in chunks of the same bundle (esbuild names each module's source in a
+      // comment), loaded only for a listing that asks AWS.
+      expect(files.filter((f) => f !== hook && /^\/\/ \S*node_modules\/(@aws-sdk|@smithy)\//m.test(readFileSync(f, 'utf8')))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('shows the status of a profile anwbis wrote, in the table and as expiresAt', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAwsCli } from '@anwbis/tools/emulator';
+import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { emulatorWorld } from './helpers.js';
 
 // A real terminal (tmux) and a real process: slower than the default allows on a busy machine.
@@ -62,9 +62,22 @@ async function openTerminal(args: string[], env: Record<string, string>): Promis
   };
 }
 
+/** A daemon's runtime directory (short: a socket path is limited to about 107 bytes), and the daemon started there. */
+let daemon: { runtime: string; pid?: number } | undefined;
+
 afterEach(async () => {
   for (const socket of servers) await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
   servers = [];
+  if (daemon) {
+    await runAnwbis(['daemon', 'stop'], { env: { ...world.sandbox.env, XDG_RUNTIME_DIR: daemon.runtime } });
+    try {
+      if (daemon.pid) process.kill(daemon.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+    rmSync(daemon.runtime, { recursive: true, force: true });
+    daemon = undefined;
+  }
 });
 
 /** The sandbox's environment without CI, as a person's shell has it (Ink draws nothing live under CI). */
@@ -148,5 +161,42 @@ describe('anwbis tui in a real terminal', () => {
     expect(await world.moto.recording()).toEqual([]);
     await second.keys('C-c');
     await second.waitFor('AFTER-TUI');
+  });
+
+  it('ctrl-t hands the highlighted role to a running daemon after one MFA code, the row and anwbis roles show it watched, ctrl-t again stops it', async () => {
+    daemon = { runtime: mkdtempSync('/tmp/anwt-') };
+    chmodSync(daemon.runtime, 0o700);
+    const env = { ...personEnv(), XDG_RUNTIME_DIR: daemon.runtime };
+    mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
+    writeFileSync(join(world.sandbox.anwbisHome, 'config'), '[daemon]\nnotifications = false\n');
+    const started = await runAnwbis(['daemon', 'start'], { env });
+    expect(started.stderr).toMatch(/The anwbis daemon is running \(pid (\d+)/);
+    daemon.pid = Number(/pid (\d+)/.exec(started.stderr)![1]);
+    const daemonStatus = async () => JSON.parse((await runAnwbis(['daemon', 'status', '--json'], { env })).stdout) as { profiles: Array<{ profile: string }> };
+
+    const term = await openTerminal([], env);
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('e04');
+    await term.waitFor(/▸ bulk\s+e04/);
+    await term.keys('C-t');
+    await term.waitFor('MFA code for the corp session');
+    await term.type('123456');
+    await term.keys('Enter');
+    const watched = await term.waitFor('The daemon keeps bulk-e04-admin fresh from corp-session-default');
+    expect(watched).toMatch(/▸ bulk\s+e04\s+admin\s+300000000004\s+bulk-e04-admin\s+valid for (59m|1h 00m), watched/);
+    expect((await daemonStatus()).profiles.map((p) => p.profile)).toEqual(['bulk-e04-admin']);
+
+    const listed = await runAnwbis(['roles'], { env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/bulk-e04-admin\s+valid for (59m|1h 00m), watched\n/);
+    expect(listed.stdout).toMatch(/bulk-e05-admin\s+not assumed\n/);
+
+    await term.keys('C-t');
+    await term.waitFor('The daemon no longer refreshes bulk-e04-admin');
+    expect(await term.waitFor(/bulk-e04-admin\s+valid for (59m|1h 00m)\s*\n/)).not.toMatch(/bulk-e04-admin\s+valid for \S+ \S+, watched/);
+    expect((await daemonStatus()).profiles).toEqual([]);
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
   });
 });

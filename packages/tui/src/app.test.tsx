@@ -1,7 +1,7 @@
 /* eslint-disable no-control-regex -- these tests read the terminal escape codes the picker draws */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AnwbisError, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type RoleList, type RoleStatus } from '@anwbis/core';
-import type { PickerOutcome } from './app.js';
+import type { ListRead, PickerOutcome } from './app.js';
 import type { PickerServices } from './services.js';
 
 // Styles on, before Ink's colour support is decided at its first import (below, dynamically).
@@ -13,6 +13,7 @@ const ESC = '\u001b';
 const DOWN = '\u001b[B';
 const ENTER = '\r';
 const TAB = '\t';
+const CTRL_T = '\u0014';
 const plain = (frame: string | undefined) => (frame ?? '').replace(/\u001b\[[0-9;]*m/g, '');
 
 const role = (project: string, env: string, name: string, account: string): DelegatedRole => ({
@@ -33,9 +34,21 @@ const ROLES = [
 ];
 const NOW = new Date('2030-01-01T10:00:00Z');
 
+/** A fake daemon: not running until `running` is set; `emit` is an event from it. */
+function fakeDaemon() {
+  const listeners = new Set<() => void>();
+  return {
+    running: false,
+    watched: new Set<string>(),
+    emit: () => listeners.forEach((l) => l()),
+    listeners,
+  };
+}
+
 /** A fake of everything the picker calls, recording what it was asked. */
 function fakeServices(overrides: Partial<PickerServices> = {}) {
   const calls: string[] = [];
+  const daemon = fakeDaemon();
   let sessionStarted = false;
   const statuses = new Map<string, RoleStatus>();
   const list = (roles: DelegatedRole[]): RoleList => ({ roles, userName: 'ana', account: '111111111111', sourceProfile: 'default', fetchedAt: NOW, fromCache: true, problems: [] });
@@ -45,6 +58,7 @@ function fakeServices(overrides: Partial<PickerServices> = {}) {
       onProgress({ groupsRead: 0, groupsTotal: 4 });
       return list(ROLES);
     },
+    cachedRoles: async () => undefined,
     statuses: async () => statuses,
     scores: async () => new Map(),
     recordUse: async (r) => void calls.push(`used ${r.profile}`),
@@ -70,10 +84,25 @@ function fakeServices(overrides: Partial<PickerServices> = {}) {
     },
     openConsole: async (r) => (calls.push(`console ${r.profile}`), `opened the console for ${r.profile}`),
     copy: async (text) => (calls.push(`copy ${text.split('\n')[0]}`), 'copied'),
+    watched: async () => (daemon.running ? new Set(daemon.watched) : undefined),
+    watch: async (r, result) => {
+      calls.push(`watch ${result.profile}`);
+      daemon.watched.add(result.profile);
+      return `The daemon keeps ${result.profile} fresh`;
+    },
+    unwatch: async (r) => {
+      calls.push(`unwatch ${r.profile}`);
+      daemon.watched.delete(r.profile!);
+      return `The daemon no longer refreshes ${r.profile}`;
+    },
+    onDaemonChange: (changed) => {
+      daemon.listeners.add(changed);
+      return () => void daemon.listeners.delete(changed);
+    },
     now: () => NOW,
     ...overrides,
   };
-  return { services, calls, list };
+  return { services, calls, list, daemon };
 }
 
 let lastFrameShown = '';
@@ -87,9 +116,9 @@ async function until(check: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}; last frame:\n${lastFrameShown}`);
 }
 
-function renderPicker(services: PickerServices, options: { columns?: number; rows?: number; exitOnAssume?: boolean; color?: boolean } = {}) {
+function renderPicker(services: PickerServices, options: { columns?: number; rows?: number; exitOnAssume?: boolean; color?: boolean; initial?: ListRead } = {}) {
   const outcomes: PickerOutcome[] = [];
-  const app = render(<PickerApp services={services} exitOnAssume={options.exitOnAssume ?? false} color={options.color ?? true} onExit={(o) => outcomes.push(o)} />);
+  const app = render(<PickerApp services={services} {...(options.initial ? { initial: options.initial } : {})} exitOnAssume={options.exitOnAssume ?? false} color={options.color ?? true} onExit={(o) => outcomes.push(o)} />);
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 20 };
   Object.defineProperty(app.stdout, 'columns', { get: () => size.columns });
   Object.defineProperty(app.stdout, 'rows', { get: () => size.rows });
@@ -129,6 +158,18 @@ describe('PickerApp', () => {
     finish(list(ROLES));
     await picker.shows('4/4 roles of ana');
     expect(picker.frame()).toMatch(/▸ bulk\s+e06\s+admin\s+300000000006\s+bulk-e06-admin\s+not assumed/);
+  });
+
+  it('given the list read from the cache, draws the roles in its first frame and reads nothing more', async () => {
+    const { services, calls, list } = fakeServices({ scores: async () => new Map([[ROLES[2]!.roleArn, 5]]) });
+    const initial: ListRead = { list: list(ROLES), statuses: new Map([[ROLES[1]!.roleArn, { state: 'valid', expiresAt: new Date(NOW.getTime() + 600_000) }]]), scores: new Map([[ROLES[2]!.roleArn, 5]]) };
+    const picker = renderPicker(services, { initial });
+    expect(picker.frame()).toContain('4/4 roles of ana · recently used first');
+    expect(picker.frame()).toMatch(/▸ bulk\s+e17/);
+    expect(picker.frame()).toMatch(/bulk-e07-admin\s+valid for 10m/);
+    await picker.type('e06');
+    await picker.shows('1/4 roles');
+    expect(calls).toEqual([]);
   });
 
   it('narrows as "bulk e07" is typed one key at a time, with the matched characters highlighted', async () => {
@@ -198,6 +239,57 @@ describe('PickerApp', () => {
     await picker.type('\u0019');
     await picker.shows('copied');
     expect(calls.slice(1).filter((c) => !c.startsWith('used'))).toEqual(['assume bulk-e06-admin', 'console bulk-e06-admin', 'assume bulk-e06-admin', "copy export AWS_ACCESS_KEY_ID='ASIA'"]);
+  });
+
+  it('ctrl-t without a daemon says how to start it, and assumes nothing', async () => {
+    const { services, calls } = fakeServices({ needsCode: async () => false });
+    const picker = renderPicker(services);
+    await picker.shows('4/4 roles');
+    expect(picker.frame()).toContain('^T watch');
+    await picker.type(CTRL_T);
+    await picker.shows('The anwbis daemon is not running: start it with `anwbis daemon start`');
+    expect(calls).toEqual(['load refresh=false']);
+  });
+
+  it('ctrl-t asks the code once, assumes, hands the profile to the daemon and shows it watched; ctrl-t again unwatches', async () => {
+    const { services, calls, daemon } = fakeServices();
+    daemon.running = true;
+    const picker = renderPicker(services, { columns: 120 });
+    await picker.shows('4/4 roles');
+    await picker.type(CTRL_T);
+    await picker.shows('MFA code for the corp session');
+    await picker.type('123456');
+    await picker.type(ENTER);
+    await picker.shows('The daemon keeps bulk-e06-admin fresh');
+    expect(picker.frame()).toMatch(/▸ bulk\s+e06\s+admin\s+300000000006\s+bulk-e06-admin\s+valid for 1h 00m, watched/);
+    expect(picker.frame()).toContain('^T unwatch');
+    expect(calls).toEqual(['load refresh=false', 'session 123456', 'assume bulk-e06-admin', 'used bulk-e06-admin', 'watch bulk-e06-admin']);
+
+    await picker.type(CTRL_T);
+    await picker.shows('The daemon no longer refreshes bulk-e06-admin');
+    expect(picker.frame()).toMatch(/bulk-e06-admin\s+valid for 1h 00m\s*\n/);
+    expect(picker.frame()).toContain('^T watch');
+    expect(calls.at(-1)).toBe('unwatch bulk-e06-admin');
+  });
+
+  it('shows what the daemon watches as it reports it, without a key', async () => {
+    const { services, daemon } = fakeServices();
+    daemon.running = true;
+    daemon.watched.add('bulk-e17-admin');
+    const picker = renderPicker(services);
+    await picker.shows('not assumed, watched');
+    expect(picker.frame()).toMatch(/bulk-e17-admin\s+not assumed, watched/);
+    // The daemon gives the profile up (its --until passed) and says so.
+    daemon.watched.delete('bulk-e17-admin');
+    daemon.emit();
+    await until(() => !picker.frame().includes('watched'), 'the watch to go from the row');
+    // It stops: the rows say nothing about the daemon any more.
+    daemon.watched.add('bulk-e07-admin');
+    daemon.emit();
+    await picker.shows('not assumed, watched');
+    daemon.running = false;
+    daemon.emit();
+    await until(() => !picker.frame().includes('watched'), 'the daemon to be gone from the rows');
   });
 
   it('shows an error of an action and goes on running', async () => {

@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
-import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
+import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleList, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, type PickerServices } from './services.js';
@@ -14,8 +14,24 @@ export const MIN_COLUMNS = 60;
 /** Lines around the list: title, query, column titles, message, footer. */
 const CHROME_LINES = 5;
 
+/** A role list with what the rows show of it. */
+export interface ListRead {
+  readonly list: RoleList;
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+  readonly scores: ReadonlyMap<string, number>;
+}
+
+/** Reads the list (from the cache or AWS) and the statuses and order of its roles. */
+export async function readList(services: PickerServices, reading: Promise<RoleList>): Promise<ListRead> {
+  const list = await reading;
+  const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
+  return { list, statuses, scores };
+}
+
 export interface PickerAppProps {
   readonly services: PickerServices;
+  /** The list read before the picker was drawn (from the cache): the first frame shows it. */
+  readonly initial?: ListRead;
   /** Leave after the first assume, handing over its credentials (`--stdout`, `--json`). */
   readonly exitOnAssume: boolean;
   /** Colours (off with NO_COLOR); bold, underline and inverse are used either way. */
@@ -33,7 +49,7 @@ type Phase =
   | { readonly kind: 'error'; readonly error: Error }
   | { readonly kind: 'ready' };
 
-type Action = 'assume' | 'console' | 'copy';
+type Action = 'assume' | 'console' | 'copy' | 'watch';
 type Overlay = { readonly kind: 'none' } | { readonly kind: 'mfa'; readonly code: string; readonly action: Action; readonly role: DelegatedRole } | { readonly kind: 'busy'; readonly label: string };
 interface Message {
   readonly kind: 'ok' | 'error' | 'info';
@@ -84,13 +100,26 @@ function useMirror<S, A>(init: () => S, reduce: (state: S, action: A) => S): [S,
   return [state, apply, useCallback(() => ref.current, [])];
 }
 
-function rowsOf(roles: readonly DelegatedRole[], statuses: ReadonlyMap<string, RoleStatus>, now: Date): RoleRow[] {
-  return roles.map((role) => ({
-    id: role.roleArn,
-    role,
-    cells: [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus(statuses.get(role.roleArn) ?? { state: 'not-assumed', expiresAt: null }, now)],
-  }));
+interface RowData {
+  readonly roles: readonly DelegatedRole[];
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+  /** Profiles the daemon keeps fresh; undefined while no daemon answers. */
+  readonly watched: ReadonlySet<string> | undefined;
 }
+
+function rowsOf({ roles, statuses, watched }: RowData, now: Date): RoleRow[] {
+  return roles.map((role) => {
+    const status = statuses.get(role.roleArn) ?? { state: 'not-assumed', expiresAt: null };
+    const isWatched = role.profile !== null && watched?.has(role.profile) === true;
+    return {
+      id: role.roleArn,
+      role,
+      cells: [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus({ ...status, watched: isWatched }, now)],
+    };
+  });
+}
+
+const DAEMON_NOT_RUNNING = 'The anwbis daemon is not running: start it with `anwbis daemon start` (in another terminal), then ^T again';
 
 /** Typed text, not a control character (a paste arrives as one string). */
 function isPrintable(input: string): boolean {
@@ -103,18 +132,21 @@ function messageOf(error: unknown): Message {
 }
 
 /** The full-screen role picker. Every effect goes through `services`; errors are shown, never thrown. */
-export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppProps) {
+export function PickerApp({ services, initial, exitOnAssume, color, onExit }: PickerAppProps) {
   const { exit } = useApp();
   const { columns, rows: lines } = useWindowSize();
   const listHeight = Math.max(1, lines - CHROME_LINES);
   // State the key handler reads lives in refs as well: keys typed faster than React renders
   // (a pasted code and its Enter in one chunk) must see what the keys before them did.
-  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => initialPickerState<RoleRow>(listHeight), pickerReducer);
-  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: 'loading' }), applyUpdate);
+  const data = useRef<RowData>({ roles: initial?.list.roles ?? [], statuses: initial?.statuses ?? new Map(), watched: undefined });
+  const [state, dispatch, stateRef] = useMirror<PickerState<RoleRow>, PickerAction<RoleRow>>(() => {
+    const empty = initialPickerState<RoleRow>(listHeight);
+    return initial ? pickerReducer(empty, { type: 'rows', rows: rowsOf(data.current, services.now()), scores: initial.scores }) : empty;
+  }, pickerReducer);
+  const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: initial ? 'ready' : 'loading' }), applyUpdate);
   const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
   const [message, setMessage] = useState<Message | undefined>();
-  const [userName, setUserName] = useState('');
-  const data = useRef<{ roles: readonly DelegatedRole[]; statuses: ReadonlyMap<string, RoleStatus> }>({ roles: [], statuses: new Map() });
+  const [userName, setUserName] = useState(initial?.list.userName ?? '');
 
   const quit = useCallback(
     (outcome: PickerOutcome = { kind: 'quit' }) => {
@@ -125,23 +157,28 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   );
 
   const showRows = useCallback(() => {
-    dispatch({ type: 'rows', rows: rowsOf(data.current.roles, data.current.statuses, services.now()) });
+    dispatch({ type: 'rows', rows: rowsOf(data.current, services.now()) });
   }, [services]);
 
+  /** Reads the daemon's watched profiles; the picker works on without a daemon, so no error is shown. */
+  const daemonWatched = useCallback(() => services.watched().catch(() => undefined), [services]);
+
   const refreshStatuses = useCallback(async () => {
-    data.current = { ...data.current, statuses: await services.statuses(data.current.roles) };
+    const roles = data.current.roles;
+    const [statuses, watched] = await Promise.all([services.statuses(roles), daemonWatched()]);
+    // A list read in the meantime came with its own statuses.
+    data.current = data.current.roles === roles ? { ...data.current, statuses, watched } : { ...data.current, watched };
     showRows();
-  }, [services, showRows]);
+  }, [services, showRows, daemonWatched]);
 
   const load = useCallback(
     async (refresh: boolean) => {
       setPhase({ kind: 'loading' });
       try {
-        const list = await services.loadRoles(refresh, (progress) => setPhase({ kind: 'loading', progress }));
-        const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
-        data.current = { roles: list.roles, statuses };
+        const { list, statuses, scores } = await readList(services, services.loadRoles(refresh, (progress) => setPhase({ kind: 'loading', progress })));
+        data.current = { ...data.current, roles: list.roles, statuses };
         setUserName(list.userName);
-        dispatch({ type: 'rows', rows: rowsOf(list.roles, statuses, services.now()), scores });
+        dispatch({ type: 'rows', rows: rowsOf(data.current, services.now()), scores });
         for (const problem of list.problems) setMessage({ kind: 'info', text: `skipped: ${problem}` });
         setPhase({ kind: 'ready' });
       } catch (error) {
@@ -152,18 +189,27 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   );
 
   useEffect(() => {
-    void load(false);
-  }, [load]);
+    if (!initial) void load(false);
+  }, [load, initial]);
 
   useEffect(() => {
     dispatch({ type: 'resize', height: listHeight });
   }, [listHeight]);
 
   useEffect(() => {
-    // Time left is shown in minutes: redraw the status column as it ticks down.
-    const timer = setInterval(showRows, 30_000);
-    return () => clearInterval(timer);
-  }, [showRows]);
+    // Statuses drawn a moment late are better than a picker that fails for them.
+    const refresh = () => void refreshStatuses().catch(() => undefined);
+    // The daemon is asked apart from the list, so the first frame never waits for it.
+    refresh();
+    const stop = services.onDaemonChange(refresh);
+    // Time left is shown in minutes: redraw the status column as it ticks down. A daemon
+    // started (or a profile watched from another terminal) since shows up at the next tick.
+    const timer = setInterval(refresh, 30_000);
+    return () => {
+      clearInterval(timer);
+      stop();
+    };
+  }, [services, refreshStatuses]);
 
   const act = useCallback(
     async (action: Action, role: DelegatedRole, code?: string) => {
@@ -187,6 +233,9 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
         if (action === 'assume') {
           const until = result.credentials.expiration;
           setMessage({ kind: 'ok', text: `${result.reused ? 'Still valid' : 'Written'}: profile ${result.profile}, ${describeStatus({ state: 'valid', expiresAt: until }, services.now())} (until ${until.toISOString()})` });
+        } else if (action === 'watch') {
+          setMessage({ kind: 'ok', text: await services.watch(role, result) });
+          await refreshStatuses();
         } else if (action === 'console') {
           setMessage({ kind: 'ok', text: await services.openConsole(role, result) });
         } else {
@@ -198,6 +247,30 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
       setOverlay({ kind: 'none' });
     },
     [services, exitOnAssume, quit, refreshStatuses],
+  );
+
+  /** ^T: unwatches a watched role; otherwise assumes it (asking the code if need be) and hands it to the daemon. */
+  const toggleWatch = useCallback(
+    async (role: DelegatedRole) => {
+      try {
+        setOverlay({ kind: 'busy', label: 'Asking the daemon…' });
+        const watched = await services.watched();
+        data.current = { ...data.current, watched };
+        showRows();
+        if (watched === undefined) {
+          setMessage({ kind: 'info', text: DAEMON_NOT_RUNNING });
+        } else if (role.profile !== null && watched.has(role.profile)) {
+          setMessage({ kind: 'ok', text: await services.unwatch(role) });
+          await refreshStatuses();
+        } else {
+          return void (await act('watch', role));
+        }
+      } catch (error) {
+        setMessage(messageOf(error));
+      }
+      setOverlay({ kind: 'none' });
+    },
+    [services, act, showRows, refreshStatuses],
   );
 
   const onKey = (input: string, key: Key): void => {
@@ -243,6 +316,11 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
                       : undefined;
     if (move) return dispatch(move);
     if (key.ctrl && input === 'r') return void load(true);
+    if (key.ctrl && input === 't') {
+      if (!selected) return;
+      setMessage(undefined);
+      return void toggleWatch(selected);
+    }
     if (key.return || (key.ctrl && (input === 'o' || input === 'y'))) {
       if (!selected) return;
       setMessage(undefined);
@@ -296,6 +374,8 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
   const widths = layoutColumns(ROLE_COLUMNS, longest, columns);
   const shown = (cells: readonly string[]) => cells.map((c, i) => ({ c, i })).filter(({ i }) => widths[i]! > 0);
   const visible = visibleMatches(state);
+  const highlighted = state.matches[state.selected]?.row.role;
+  const watchKey = highlighted?.profile && data.current.watched?.has(highlighted.profile) ? 'unwatch' : 'watch';
   return (
     <Box flexDirection="column" height={lines}>
       {title}
@@ -347,9 +427,9 @@ export function PickerApp({ services, exitOnAssume, color, onExit }: PickerAppPr
         </Text>
       )}
       <Text dimColor wrap="truncate-end">
-        {columns >= 100
-          ? '↑↓ PgUp PgDn Home End move · Enter assume · ^O console · ^Y copy exports · ^R refresh · Tab order · ^U clear · Esc quit'
-          : 'Enter assume · ^O console · ^Y copy · ^R refresh · Tab order · Esc quit'}
+        {columns >= 120
+          ? `↑↓ PgUp PgDn Home End move · Enter assume · ^O console · ^Y copy exports · ^T ${watchKey} · ^R refresh · Tab order · ^U clear · Esc quit`
+          : `Enter assume · ^O console · ^Y copy · ^T ${watchKey} · ^R refresh · Tab order · Esc quit`}
       </Text>
     </Box>
   );

@@ -58,11 +58,20 @@ export async function runPicker(options: RunPickerOptions): Promise<PickerOutcom
   // Ink's colour support is judged on process.stdout, which may be a pipe here; styles go to
   // the terminal, so they are forced on (colours themselves follow options.color).
   process.env.FORCE_COLOR ??= '1';
-  const [{ render }, { createElement }, { PickerApp }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
+  // React is CommonJS: its module object is the default export, which is also all a bundle's
+  // chunk for it exports.
+  const [[{ render }, { default: React }, { PickerApp, readList }], cached] = await Promise.all([
+    Promise.all([import('ink'), import('react'), import('./app.js')]),
+    // Read from the cache while Ink loads, so the first frame shows the roles; a list that needs
+    // AWS (or a cache that fails to read) is the picker's to read, with its progress and errors.
+    options.services.cachedRoles().catch(() => undefined),
+  ]);
+  const initial = cached && (await readList(options.services, Promise.resolve(cached)).catch(() => undefined));
   let outcome: PickerOutcome = { kind: 'quit' };
   const app = render(
-    createElement(PickerApp, {
+    React.createElement(PickerApp, {
       services: options.services,
+      ...(initial ? { initial } : {}),
       exitOnAssume: options.exitOnAssume,
       color: options.color,
       onExit: (o: PickerOutcome) => (outcome = o),

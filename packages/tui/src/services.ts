@@ -2,6 +2,7 @@ import {
   AnwbisError,
   anwbisHome,
   assume,
+  cachedDelegatedRoles,
   corpSession,
   credentialsFilePath,
   credentialVariables,
@@ -17,6 +18,7 @@ import {
   silentEvents,
   StateStore,
   type FlowDeps as AssumeDeps,
+  type AssumeRequest,
   type AssumeResult,
   type BrowserLauncher,
   type ConsoleRequest,
@@ -29,6 +31,8 @@ import {
 /** Everything the picker does outside itself; the CLI wires the real one, tests a fake. */
 export interface PickerServices {
   loadRoles(refresh: boolean, onProgress: (progress: DiscoveryProgress) => void): Promise<RoleList>;
+  /** The list from the cache while it is young enough, else undefined; never asks AWS. */
+  cachedRoles(): Promise<RoleList | undefined>;
   statuses(roles: readonly DelegatedRole[]): Promise<ReadonlyMap<string, RoleStatus>>;
   /** Frecency score by role ARN. */
   scores(): Promise<ReadonlyMap<string, number>>;
@@ -44,7 +48,40 @@ export interface PickerServices {
   openConsole(role: DelegatedRole, result: AssumeResult): Promise<string>;
   /** Puts text on the clipboard; says how. */
   copy(text: string): Promise<string>;
+  /** Profiles the daemon keeps fresh; undefined when no daemon answers (the picker works without one). */
+  watched(): Promise<ReadonlySet<string> | undefined>;
+  /** Hands the role's profile, just written by {@link PickerServices.assume}, to the daemon to keep fresh; says so. */
+  watch(role: DelegatedRole, result: AssumeResult): Promise<string>;
+  /** Stops the daemon keeping the role's profile fresh; says so. */
+  unwatch(role: DelegatedRole): Promise<string>;
+  /** Calls `changed` whenever the daemon reports something (a refresh, an unwatch, going away); returns the stop. */
+  onDaemonChange(changed: () => void): () => void;
   now(): Date;
+}
+
+/** A profile handed to the daemon: what was assumed, from which corp profile, for how long. */
+export interface DaemonWatch {
+  readonly request: AssumeRequest;
+  readonly profile: string;
+  /** The corp profile with long-term keys; the daemon refreshes from its corp session. */
+  readonly corpProfile: string;
+  readonly durationSeconds: number;
+}
+
+/**
+ * The daemon as the picker (and `anwbis roles`) uses it. The CLI wires its socket client; tests
+ * a fake. It connects on first use, and again after the daemon went away.
+ */
+export interface DaemonPort {
+  /** The profiles the daemon keeps fresh, or undefined when no daemon answers. */
+  watched(): Promise<ReadonlySet<string> | undefined>;
+  /** Fails with how to start the daemon when none answers. */
+  watch(watch: DaemonWatch): Promise<void>;
+  /** Whether the profile was watched. */
+  unwatch(profile: string): Promise<boolean>;
+  /** `changed` is called on every event of the daemon, and when it goes away. */
+  onChange(changed: () => void): () => void;
+  close(): void;
 }
 
 export interface PickerServiceOptions {
@@ -55,6 +92,7 @@ export interface PickerServiceOptions {
   readonly console: ConsoleRequest;
   readonly launcher: BrowserLauncher;
   readonly copy: (text: string) => Promise<string>;
+  readonly daemon: DaemonPort;
 }
 
 const noPrompt = { interactive: false, ask: () => Promise.reject(new AnwbisError('mfa', 'no terminal prompt inside the picker')) };
@@ -66,8 +104,8 @@ function roleNameOf(arn: string): string {
 
 /**
  * The picker's services over core: the role list (cached, no MFA), one corp session per visit
- * (its code asked once, in the picker), assumes with that session, the console and the
- * clipboard.
+ * (its code asked once, in the picker), assumes with that session, the console, the clipboard,
+ * and handing profiles to the daemon.
  */
 export function createPickerServices(deps: AssumeDeps, options: PickerServiceOptions): PickerServices {
   const home = anwbisHome(deps.env);
@@ -82,20 +120,43 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     const source = sourceProfile ?? 'default';
     const profile = sessionProfileName(source, settings.naming);
     const store = new StateStore(home);
-    // A corp session given as the profile is used as it is.
-    if ((await store.readProfile(source))?.kind === 'session') return { profile: source, valid: true };
+    // A corp session given as the profile is used as it is; its corp profile is the daemon's source.
+    const given = await store.readProfile(source);
+    if (given?.kind === 'session') return { profile: source, corpProfile: given.sourceProfile, valid: true };
     const written = await readValidWrittenProfile(store, credentialsFilePath(deps.env), profile, {
       kind: 'session',
       now: deps.clock.now(),
       marginSeconds: settings.refreshMarginSeconds,
     }).catch(() => undefined);
-    return { profile, valid: written !== undefined };
+    return { profile, corpProfile: source, valid: written !== undefined };
   };
+  /** Refuses a role outside the naming patterns before any code is asked for. */
+  const targetFor = (role: DelegatedRole): AssumeRequest['target'] => {
+    if (role.project === null || role.env === null || role.profile === null) {
+      throw new AnwbisError('usage', `${role.roleArn} does not follow the naming patterns, so anwbis has no profile name for it`, {
+        next: `assume it with: anwbis -p PROJECT -e ENV -r ROLE --iam_master_group ${role.group} --iam_delegated_role ${roleNameOf(role.roleArn)}`,
+      });
+    }
+    return { project: role.project, env: role.env, role: role.role, groupName: role.group, policyName: role.policy, delegatedRoleName: roleNameOf(role.roleArn) };
+  };
+  const requestFor = (role: DelegatedRole, sessionProfile: string): AssumeRequest => ({
+    target: targetFor(role),
+    sourceProfile: sessionProfile,
+    noMfa: true,
+    account: role.account,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
+  });
   const mfaFlags = deps.mfa.flag !== undefined || deps.mfa.process !== undefined;
   return {
     async loadRoles(refresh, onProgress) {
       const list = await listDelegatedRoles({ ...(sourceProfile ? { sourceProfile } : {}), ...(options.region ? { region: options.region } : {}), refresh, onProgress }, deps);
       sourceProfile = list.sourceProfile;
+      return list;
+    },
+    async cachedRoles() {
+      const list = await cachedDelegatedRoles(sourceProfile ? { sourceProfile } : {}, deps);
+      if (list) sourceProfile = list.sourceProfile;
       return list;
     },
     statuses: (roles) => roleStatuses(roles, home, credentialsFilePath(deps.env), deps.clock.now()),
@@ -113,30 +174,27 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
       );
     },
     async assume(role) {
-      if (role.project === null || role.env === null || role.profile === null) {
-        throw new AnwbisError('usage', `${role.roleArn} does not follow the naming patterns, so anwbis has no profile name for it`, {
-          next: `assume it with: anwbis -p PROJECT -e ENV -r ROLE --iam_master_group ${role.group} --iam_delegated_role ${roleNameOf(role.roleArn)}`,
-        });
-      }
+      targetFor(role);
       const { profile, valid } = await session();
       if (!valid) await this.startSession(undefined);
-      return assume(
-        {
-          target: { project: role.project, env: role.env, role: role.role, groupName: role.group, policyName: role.policy, delegatedRoleName: roleNameOf(role.roleArn) },
-          sourceProfile: profile,
-          noMfa: true,
-          account: role.account,
-          ...(options.region ? { region: options.region } : {}),
-          ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
-        },
-        { ...deps, events: silentEvents },
-      );
+      return assume(requestFor(role, profile), { ...deps, events: silentEvents });
     },
     async openConsole(role, result) {
       const opened = await openConsole(options.console, { credentials: result.credentials, region: result.region, profile: result.profile }, { env: deps.env, launcher: options.launcher });
       return opened.kind === 'link' ? `sign-in URL for ${result.profile}: ${opened.url}` : `opened the AWS console for ${role.profile} with ${opened.command}`;
     },
     copy: (text) => options.copy(text),
+    watched: () => options.daemon.watched(),
+    async watch(role, result) {
+      const { profile, corpProfile } = await session();
+      await options.daemon.watch({ request: requestFor(role, profile), profile: result.profile, corpProfile, durationSeconds: options.durationSeconds ?? 3600 });
+      return `The daemon keeps ${result.profile} fresh from ${profile}`;
+    },
+    async unwatch(role) {
+      if (role.profile === null) return `${role.roleArn} has no profile for the daemon to watch`;
+      return (await options.daemon.unwatch(role.profile)) ? `The daemon no longer refreshes ${role.profile} (it stays valid until it expires)` : `${role.profile} was not watched`;
+    },
+    onDaemonChange: (changed) => options.daemon.onChange(changed),
     now: () => deps.clock.now(),
   };
 }

@@ -16,7 +16,7 @@ export const ROLE_COLUMNS: readonly Column[] = [
   { title: 'ROLE', min: 6, max: 24, drop: 0 },
   { title: 'ACCOUNT', min: 12, max: 12, drop: 2 },
   { title: 'PROFILE', min: 12, max: 34, drop: 1 },
-  { title: 'STATUS', min: 11, max: 18, drop: 0 },
+  { title: 'STATUS', min: 11, max: 26, drop: 0 },
 ];
 
 const GAP = 2;

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, createSandbox, manyGroupsScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
+import { DISCOVERY_CONCURRENCY } from '@anwbis/core';
 import { roundTrips, startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import { median, positiveInt } from './stats.js';
 
@@ -32,7 +33,9 @@ async function main(): Promise<void> {
   let moto: MotoServer | undefined;
   let proxy: DelayProxy | undefined;
   let sandbox: Sandbox | undefined;
-  const socket = `anwbis-bench-${process.pid}`;
+  // A tmux server per run: a new session on the socket of a server still shutting down fails
+  // with "server exited unexpectedly".
+  const sockets: string[] = [];
   try {
     moto = await startMoto();
     const seeded = await seedScenario(moto.endpoint, manyGroupsScenario({ user: 'ana.ruiz', groups }));
@@ -79,12 +82,13 @@ async function main(): Promise<void> {
 
     const env: Record<string, string> = { ...box.env, TERM: 'xterm-256color' };
     delete env.CI;
-    const tmux = (...a: string[]) => exec('tmux', ['-L', socket, ...a], { env });
+    const tmux = (...a: string[]) => exec('tmux', ['-L', sockets.at(-1)!, ...a], { env });
     const frame: number[] = [];
     let frameRequests = 0;
     for (let i = 0; i < runs; i++) {
       const before = px.requests;
       const start = performance.now();
+      sockets.push(`anwbis-bench-${process.pid}-${i}`);
       await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', process.execPath, ANWBIS_BIN, 'tui');
       for (;;) {
         const screen = (await tmux('capture-pane', '-p').catch(() => ({ stdout: '' }))).stdout;
@@ -104,10 +108,10 @@ async function main(): Promise<void> {
     say(`cached \`anwbis roles --json\`:                  median ${median(cached).toFixed(0)} ms (target ≤ 300), ${cachedRequests} AWS requests over all runs`);
     say(`first TUI frame from the cache (tmux):         median ${median(frame).toFixed(0)} ms (target ≤ 300), ${frameRequests} AWS requests over all runs`);
     say();
-    say(`Lower bound of the cold run under the 8-in-flight cap: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/8⌉ GetGroupPolicy rounds) × DELAY`);
-    say(`= ${(2 + Math.ceil(groups / 8)) * delayMs} ms plus start-up.`);
+    say(`Lower bound of the cold run with ${DISCOVERY_CONCURRENCY} in flight: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/${DISCOVERY_CONCURRENCY}⌉ GetGroupPolicy rounds) × DELAY`);
+    say(`= ${(2 + Math.ceil(groups / DISCOVERY_CONCURRENCY)) * delayMs} ms plus start-up.`);
   } finally {
-    await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
+    for (const socket of sockets) await exec('tmux', ['-L', socket, 'kill-server']).catch(() => undefined);
     await proxy?.close();
     await moto?.stop();
     sandbox?.remove();

@@ -1,15 +1,15 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { AnwbisError, createBrowserLauncher, credentialVariables, formatShellExports } from '@anwbis/core';
 import { consoleFlags } from '../flags.js';
-import { cliRuntime } from '../runtime.js';
+import { visitPicker } from '../picker-visit.js';
 
 export default class Tui extends AnwbisCommand {
   static override summary = 'Pick a delegated role from all of yours, full-screen, and assume it';
   static override description = `Lists every role your corp groups grant (as anwbis roles does) in a full-screen picker drawn
 on the terminal. Type to filter (space-separated terms, any column, the account id too); Enter
 assumes the highlighted role and writes its profile; ctrl-o opens its console, ctrl-y copies its
-export lines, ctrl-r reads the list anew, Tab switches between recently used and alphabetical.
+export lines, ctrl-t hands it to the running daemon to keep fresh (or stops that), ctrl-r reads
+the list anew, Tab switches between recently used and alphabetical.
 A valid corp session corp-session-<profile> is used without a code; otherwise the first action
 asks for the MFA code once, in the picker, and starts that session.
 With --stdout or --json, Enter assumes, leaves the picker and prints the credentials:
@@ -31,40 +31,6 @@ With --stdout or --json, Enter assumes, leaves the picker and prints the credent
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Tui);
-    if (flags.browser === 'link') throw new AnwbisError('usage', '-b link prints on stdout, which the picker leaves to --stdout and --json: choose a browser');
-    const deps = cliRuntime({ verbose: false, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], ask: 'tty' });
-    // React and Ink are loaded only by this command.
-    const { createPickerServices, openTerminal, osc52Copy, runPicker } = await import('@anwbis/tui');
-    const terminal = openTerminal();
-    let outcome;
-    try {
-      const services = createPickerServices(deps, {
-        ...(flags.profile ? { sourceProfile: flags.profile } : {}),
-        ...(flags.region ? { region: flags.region } : {}),
-        ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
-        durationSeconds: flags.duration,
-        console: {
-          ...(flags.browser !== undefined ? { browser: flags.browser } : {}),
-          ...(flags['browser-command'] !== undefined ? { browserCommand: flags['browser-command'] } : {}),
-          ...(flags.destination !== undefined ? { destination: flags.destination } : {}),
-          isolate: flags.isolate,
-        },
-        launcher: createBrowserLauncher({ env: process.env }),
-        copy: osc52Copy(terminal.output),
-      });
-      outcome = await runPicker({ services, terminal, exitOnAssume: flags.stdout || flags.json, color: !('NO_COLOR' in process.env) });
-    } finally {
-      terminal.close();
-    }
-    if (outcome.kind !== 'assumed') return;
-    const { result } = outcome;
-    deps.say.ok(`Profile ${result.profile} ${result.reused ? 'still valid' : 'written'} (expires ${result.credentials.expiration.toISOString()})`);
-    if (flags.json) {
-      const c = result.credentials;
-      const out = { Profile: result.profile, AccountId: result.account, RoleArn: result.roleArn, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
-    } else if (flags.stdout) {
-      process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
-    }
+    await visitPicker(flags);
   }
 }

@@ -63,7 +63,9 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
   const iamClient = () =>
     (iam ??= (async () => {
       const mod = await import('@aws-sdk/client-iam');
-      return { mod, client: new mod.IAMClient(await common()) };
+      // Role discovery reads many groups at once; after a throttle, adaptive mode also slows the
+      // requests that follow instead of only retrying the one that was refused.
+      return { mod, client: new mod.IAMClient({ ...(await common()), retryMode: 'adaptive' }) };
     })());
 
   /**
@@ -151,7 +153,8 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
       const names: string[] = [];
       let Marker: string | undefined;
       do {
-        const input = { UserName, ...(Marker ? { Marker } : {}) };
+        // IAM's page is 100 groups unless asked for more; 1000 is its maximum.
+        const input = { UserName, MaxItems: 1000, ...(Marker ? { Marker } : {}) };
         const command = new mod.ListGroupsForUserCommand(input);
         const out = await call('iam:ListGroupsForUser', input, command, (o) => client.send(command, o));
         names.push(...(out.Groups ?? []).map((g) => g.GroupName ?? '').filter((n) => n !== ''));

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { AwsCallError, type AwsPort } from '../aws/port.js';
 import { DEFAULT_PATTERNS } from '../naming/patterns.js';
 import { rejectedAnwbisError } from '../testing/caught.js';
-import { discoverDelegatedRoles, type DiscoveryProgress } from './discover.js';
+import { DISCOVERY_CONCURRENCY, discoverDelegatedRoles, type DiscoveryProgress } from './discover.js';
 
 const policy = (...arns: string[]) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arns }] }));
 const missing = () => new AwsCallError('iam:GetGroupPolicy', 'NoSuchEntity', 'The group policy with name Delegated_Roles cannot be found.', 404);
@@ -63,7 +63,7 @@ describe('discoverDelegatedRoles', () => {
     expect(found.groupsWithPolicy).toEqual(['corp-datalab-master-admin', 'corp-web-master-admin', 'platform-admins']);
   });
 
-  it('keeps at most 8 requests in flight and reports progress for every group', async () => {
+  it('keeps at most DISCOVERY_CONCURRENCY requests in flight and reports progress for every group', async () => {
     const groups = Object.fromEntries(
       Array.from({ length: 40 }, (_, i) => [`corp-p${i}-master-admin`, { Delegated_Roles: policy(`arn:aws:iam::222222222222:role/dev-p${i}-delegated-admin`) }]),
     );
@@ -71,7 +71,7 @@ describe('discoverDelegatedRoles', () => {
     const progress: DiscoveryProgress[] = [];
     const found = await discoverDelegatedRoles(port, { ...OPTIONS, onProgress: (p) => progress.push(p) });
     expect(found.roles).toHaveLength(40);
-    expect(stats.maxInFlight).toBe(8);
+    expect(stats.maxInFlight).toBe(DISCOVERY_CONCURRENCY);
     expect(progress[0]).toEqual({ groupsRead: 0, groupsTotal: 40 });
     expect(progress.at(-1)).toEqual({ groupsRead: 40, groupsTotal: 40 });
     // A literal policy name is read directly: one request per group.

@@ -19,7 +19,7 @@ export interface DiscoverOptions {
   /** The caller's partition (`aws`, `aws-cn`, …), from its identity. */
   readonly partition: string;
   readonly patterns: NamingPatterns;
-  /** Requests in flight at once (default 8), so a user in hundreds of groups is not throttled. */
+  /** Requests in flight at once (default {@link DISCOVERY_CONCURRENCY}). */
   readonly concurrency?: number;
   readonly onProgress?: (progress: DiscoveryProgress) => void;
 }
@@ -32,6 +32,13 @@ export interface Discovered {
   /** Policies that could not be read as policy documents, skipped so one broken group hides no other. */
   readonly problems: readonly string[];
 }
+
+/**
+ * Policies read at once. One GetGroupPolicy per group is the whole cost of a cold listing: 200
+ * groups at 100 ms a request take 2.5 s at 8 in flight, 1.3 s at 16. IAM throttles bursts; its
+ * client backs off adaptively (see the SDK port) rather than anwbis guessing a lower limit.
+ */
+export const DISCOVERY_CONCURRENCY = 16;
 
 const isMissing = (err: unknown) => err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException');
 const isDenied = (err: unknown) => err instanceof AwsCallError && (err.code === 'AccessDenied' || err.code === 'AccessDeniedException');
@@ -87,7 +94,7 @@ export async function discoverDelegatedRoles(aws: AwsPort, options: DiscoverOpti
   ).sort();
   let read = 0;
   options.onProgress?.({ groupsRead: 0, groupsTotal: groups.length });
-  const perGroup = await mapLimit(groups, options.concurrency ?? 8, async (group) => {
+  const perGroup = await mapLimit(groups, options.concurrency ?? DISCOVERY_CONCURRENCY, async (group) => {
     const found: DelegatedRole[] = [];
     const problems: string[] = [];
     let held = false;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { AwsCredentials, AwsPort } from '../aws/port.js';
 import { StateStore } from '../cache/state-store.js';
 import { rejectedAnwbisError } from '../testing/caught.js';
-import { listDelegatedRoles, type RoleListDeps } from './list.js';
+import { cachedDelegatedRoles, listDelegatedRoles, type RoleListDeps } from './list.js';
 import { roleStatuses } from './status.js';
 
 const policy = (...arns: string[]) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: arns }] }));
@@ -60,6 +60,18 @@ describe('listDelegatedRoles', () => {
     expect((await listDelegatedRoles({ refresh: true }, deps)).fromCache).toBe(false);
     now = new Date('2030-01-01T12:00:00Z');
     expect((await listDelegatedRoles({}, deps)).fromCache).toBe(false);
+  });
+
+  it('cachedDelegatedRoles answers only from a list younger than an hour, never with AWS', async () => {
+    expect(await cachedDelegatedRoles({}, deps)).toBeUndefined();
+    const first = await listDelegatedRoles({}, deps);
+    calls = [];
+    now = new Date('2030-01-01T10:59:00Z');
+    expect(await cachedDelegatedRoles({}, deps)).toEqual({ ...first, fromCache: true });
+    now = new Date('2030-01-01T11:00:00Z');
+    expect(await cachedDelegatedRoles({}, deps)).toBeUndefined();
+    expect(await cachedDelegatedRoles({ sourceProfile: 'corp' }, deps)).toBeUndefined();
+    expect(calls).toEqual([]);
   });
 
   it('cache file that is not what anwbis writes is a miss, not a crash', async () => {

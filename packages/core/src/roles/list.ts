@@ -67,12 +67,8 @@ export async function listDelegatedRoles(request: RoleListRequest, deps: RoleLis
   const cachePath = roleListPath(home, sourceProfile, settings.naming);
   const now = deps.clock.now();
   if (!request.refresh) {
-    const cached = await readRoleList(cachePath);
-    const fetchedAt = cached ? new Date(cached.fetchedAt) : undefined;
-    const age = fetchedAt ? now.getTime() - fetchedAt.getTime() : Infinity;
-    if (cached && fetchedAt && age >= 0 && age < ROLE_LIST_MAX_AGE_MS) {
-      return { roles: cached.roles, userName: cached.userName, account: cached.account, sourceProfile, fetchedAt, fromCache: true, problems: [] };
-    }
+    const cached = await youngList(cachePath, sourceProfile, now);
+    if (cached) return cached;
   }
 
   const credentialsFile = credentialsFilePath(env);
@@ -124,4 +120,23 @@ export async function listDelegatedRoles(request: RoleListRequest, deps: RoleLis
   const record = { version: 1 as const, sourceProfile, userName: who.name, account: who.account, fetchedAt: now.toISOString(), roles: found.roles };
   await writeRoleList(cachePath, record);
   return { roles: found.roles, userName: who.name, account: who.account, sourceProfile, fetchedAt: now, fromCache: false, problems: found.problems };
+}
+
+/**
+ * The cached list of the corp profile while it is younger than an hour, else undefined: never
+ * an AWS call (the picker reads it before it draws its first frame).
+ */
+export async function cachedDelegatedRoles(request: Pick<RoleListRequest, 'sourceProfile'>, deps: Pick<RoleListDeps, 'env' | 'clock'>): Promise<RoleList | undefined> {
+  const home = anwbisHome(deps.env);
+  const settings = await loadSettings(home);
+  const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, new StateStore(home));
+  return youngList(roleListPath(home, sourceProfile, settings.naming), sourceProfile, deps.clock.now());
+}
+
+async function youngList(cachePath: string, sourceProfile: string, now: Date): Promise<RoleList | undefined> {
+  const cached = await readRoleList(cachePath);
+  const fetchedAt = cached ? new Date(cached.fetchedAt) : undefined;
+  const age = fetchedAt ? now.getTime() - fetchedAt.getTime() : Infinity;
+  if (!cached || !fetchedAt || age < 0 || age >= ROLE_LIST_MAX_AGE_MS) return undefined;
+  return { roles: cached.roles, userName: cached.userName, account: cached.account, sourceProfile, fetchedAt, fromCache: true, problems: [] };
 }

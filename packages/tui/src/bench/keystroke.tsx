@@ -84,6 +84,7 @@ async function wholeKeystroke(): Promise<number[]> {
   const list: RoleList = { roles, userName: 'bench', account: '111111111111', sourceProfile: 'default', fetchedAt: new Date(), fromCache: true, problems: [] };
   const services: PickerServices = {
     loadRoles: async () => list,
+    cachedRoles: async () => list,
     statuses: async () => new Map(),
     scores: async () => new Map(),
     recordUse: async () => undefined,
@@ -94,6 +95,10 @@ async function wholeKeystroke(): Promise<number[]> {
     },
     openConsole: async () => '',
     copy: async () => '',
+    watched: async () => undefined,
+    watch: async () => '',
+    unwatch: async () => '',
+    onDaemonChange: () => () => undefined,
     now: () => new Date(),
   };
   const renders: number[] = [];

@@ -1,0 +1,27 @@
+/**
+ * `anwbis roles` without oclif: bundled (with the parts of core it uses) and started straight
+ * from the bin, since a cached listing should cost little more than starting Node.
+ */
+import { showRoles, type RolesRequest } from '../roles-listing.js';
+import { exitStatusOf, simpleArgs } from './simple-args.js';
+
+const OPTIONS = {
+  profile: { type: 'string', short: 'P' },
+  region: { type: 'string' },
+  json: { type: 'boolean' },
+  refresh: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The request of `anwbis roles ARGS` when the fast path reads it as oclif would; else undefined. */
+export function rolesRequestOf(args: readonly string[]): RolesRequest | undefined {
+  const values = simpleArgs('roles', args, OPTIONS);
+  if (!values) return undefined;
+  return { profile: values.profile, region: values.region, json: values.json ?? false, refresh: values.refresh ?? false, verbose: values.verbose ?? false };
+}
+
+/** Runs `anwbis roles ARGS` and returns its exit status; undefined (nothing done) when oclif must parse them. */
+export async function fastRoles(args: readonly string[]): Promise<number | undefined> {
+  const request = rolesRequestOf(args);
+  return request && exitStatusOf(() => showRoles(request));
+}

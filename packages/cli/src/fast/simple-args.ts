@@ -1,0 +1,39 @@
+import { parseArgs } from 'node:util';
+import { normalizeArgv } from '../argv.js';
+import { renderError } from '../render.js';
+
+type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
+type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean };
+
+/**
+ * A command's arguments read with Node's own parser, when they are only the given flags, each at
+ * most once; undefined for anything else (--help, an unknown or repeated flag, an argument, a
+ * value that looks like a flag), which the full CLI then parses, with oclif's messages. The
+ * original tool's spellings are rewritten first, as for every command.
+ */
+export function simpleArgs<O extends Options>(command: string, args: readonly string[], options: O): Values<O> | undefined {
+  const normalized = normalizeArgv([command, ...args]);
+  if (normalized[0] !== command) return undefined;
+  try {
+    const { values, tokens } = parseArgs({ args: normalized.slice(1), options: options as never, strict: true, allowPositionals: false, tokens: true });
+    const seen = new Set<string>();
+    for (const token of tokens) {
+      if (token.kind !== 'option') return undefined;
+      if (seen.has(token.name)) return undefined;
+      seen.add(token.name);
+    }
+    return values as Values<O>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs a command's work as the entry point would: its exit status, its error on stderr. */
+export async function exitStatusOf(work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    return renderError(error);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * `anwbis tui` without oclif: bundled with Ink and React (their production builds) and started
+ * straight from the bin, so the picker's first frame does not wait for the CLI's command tree.
+ */
+import { BROWSER_CHOICES } from '@anwbis/core';
+import { visitPicker, type PickerRequest } from '../picker-visit.js';
+import { exitStatusOf, simpleArgs } from './simple-args.js';
+
+const OPTIONS = {
+  profile: { type: 'string', short: 'P' },
+  region: { type: 'string' },
+  'mfa-code': { type: 'string' },
+  'mfa-process': { type: 'string' },
+  'mfa-serial': { type: 'string' },
+  duration: { type: 'string' },
+  stdout: { type: 'boolean' },
+  json: { type: 'boolean' },
+  browser: { type: 'string', short: 'b' },
+  'browser-command': { type: 'string' },
+  destination: { type: 'string' },
+  isolate: { type: 'boolean' },
+} as const;
+
+/** The request of `anwbis tui ARGS` when the fast path reads it as oclif would; else undefined. */
+export function pickerRequestOf(args: readonly string[]): PickerRequest | undefined {
+  const values = simpleArgs('tui', args, OPTIONS);
+  if (!values) return undefined;
+  // What oclif refuses (with its message) is left to oclif.
+  const duration = values.duration === undefined ? 3600 : /^-?\d+$/.test(values.duration) ? Number(values.duration) : undefined;
+  if (duration === undefined || (values.stdout && values.json)) return undefined;
+  if (values.browser !== undefined && !(BROWSER_CHOICES as readonly string[]).includes(values.browser)) return undefined;
+  return {
+    profile: values.profile,
+    region: values.region,
+    'mfa-code': values['mfa-code'],
+    'mfa-process': values['mfa-process'],
+    'mfa-serial': values['mfa-serial'],
+    duration,
+    stdout: values.stdout ?? false,
+    json: values.json ?? false,
+    browser: values.browser,
+    'browser-command': values['browser-command'],
+    destination: values.destination,
+    isolate: values.isolate ?? false,
+  };
+}
+
+/** Runs `anwbis tui ARGS` and returns its exit status; undefined (nothing done) when oclif must parse them. */
+export async function fastTui(args: readonly string[]): Promise<number | undefined> {
+  const request = pickerRequestOf(args);
+  return request && exitStatusOf(() => visitPicker(request));
+}
