@@ -40,7 +40,19 @@ function start(argv) {
   var fast = require('../dist/fast/fast.bundle.cjs');
   var answering = assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1));
   answering.then(function (answered) {
-    if (!answered) return full(argv, fast);
+    if (answered) return;
+    // Credentials to make (for credential-process, this process holds the role's lock now,
+    // and every other caller waits for it): from the bundle without oclif when the flags are
+    // plain ones; anything else goes to oclif.
+    return import(assume ? '../dist/fast/bundle/assume-full.js' : '../dist/fast/bundle/provide.js')
+      .then(function (bundle) {
+        return assume ? bundle.fastAssumeFull(first === 'assume' ? argv.slice(1) : argv) : bundle.fastProvide(argv.slice(1));
+      })
+      .then(function (status) {
+        if (status === undefined) return full(argv, fast);
+        process.exitCode = status;
+        return fast.releaseUnusedLocks();
+      });
   });
 }
 

@@ -1,4 +1,5 @@
-// Bundles the `roles` and `tui` fast entries (dist/fast/roles.js, dist/fast/tui.js) into
+// Bundles the `roles` and `tui` entries and those of a credential-process miss and an assume
+// that must call AWS (dist/fast/roles.js, tui.js, provide.js, assume-full.js) into
 // dist/fast/bundle/: one file each to start, chunks shared between them, and what they import
 // lazily (the AWS SDK, Ink and React, the daemon client) in chunks loaded only when used.
 import { readFile } from 'node:fs/promises';
@@ -23,7 +24,7 @@ const yogaWithoutFetch = {
 };
 
 await build({
-  entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js'],
+  entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js', 'dist/fast/provide.js', 'dist/fast/assume-full.js'],
   outdir: 'dist/fast/bundle',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,

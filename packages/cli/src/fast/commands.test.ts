@@ -4,6 +4,10 @@ import { splitCommandLine } from '@anwbis/core';
 import { normalizeArgv } from '../argv.js';
 import Roles from '../commands/roles.js';
 import Tui from '../commands/tui.js';
+import Assume from '../commands/assume.js';
+import CredentialProcess from '../commands/credential-process.js';
+import { assumeFlagsOf } from './assume-full.js';
+import { credentialProcessFlagsOf } from './provide.js';
 import { rolesRequestOf } from './roles.js';
 import { pickerRequestOf } from './tui.js';
 
@@ -14,6 +18,8 @@ import { pickerRequestOf } from './tui.js';
 const FAST: Readonly<Record<string, { command: Command.Class; read: (args: readonly string[]) => object | undefined }>> = {
   roles: { command: Roles, read: rolesRequestOf },
   tui: { command: Tui, read: pickerRequestOf },
+  assume: { command: Assume, read: assumeFlagsOf },
+  'credential-process': { command: CredentialProcess, read: credentialProcessFlagsOf },
 };
 
 const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -25,7 +31,7 @@ async function oclifFlags(id: string, args: readonly string[]): Promise<object> 
   return (await Parser.parse(normalized, { flags: command.flags ?? {}, args: command.args ?? {}, strict: command.strict })).flags;
 }
 
-describe('the fast paths of anwbis roles and anwbis tui', () => {
+describe('the fast paths of anwbis roles, tui, assume and credential-process', () => {
   it.each([
     'roles',
     'roles --json',
@@ -39,6 +45,14 @@ describe('the fast paths of anwbis roles and anwbis tui', () => {
     'tui -b firefox --isolate --destination s3',
     "tui --browser-command 'brave-browser --incognito {url}'",
     'tui --mfa_code 123456',
+    'assume -p datalab -e dev -r admin',
+    'assume -p datalab -e dev -r admin --mfa-code 123456 --refresh --stdout -v',
+    'assume -p datalab -e dev -r contractor -c acme -ext acme-7f3a --account 222222222222',
+    'assume -p datalab -e dev -r admin --iam_master_group g --iam_policy p --iam_delegated_role d -P corp --region eu-west-1',
+    'assume -p datalab -e dev -r admin --nomfa --session-name ci --mfa-serial arn:aws:iam::111111111111:mfa/ana --mfa-process "pass otp"',
+    'credential-process -p datalab -e dev -r admin',
+    'credential-process --target datalab-dev-admin -P corp --region us-west-2 --externalid x --account 333333333333',
+    'credential-process -p datalab -e dev -r admin --mfa-code 123456 --nomfa -v --iam_delegated_role d',
   ])('%s: what oclif reads', async (line) => {
     const [id, ...args] = splitCommandLine(line);
     const fast = FAST[id!]!.read(args);
@@ -58,6 +72,13 @@ describe('the fast paths of anwbis roles and anwbis tui', () => {
     ['tui --duration soon', 'a value that is not an integer'],
     ['tui -b netscape', 'a browser that is not a choice'],
     ['tui --mfa-process -x', 'a value that looks like a flag'],
+    ['assume -p datalab -e dev', 'a missing required flag'],
+    ['assume -p datalab -e dev -r admin --json', 'a flag the fast path leaves to the command'],
+    ['assume -p datalab -e dev -r admin -b firefox', 'the console'],
+    ['assume -p datalab -e dev -r admin --get_session', 'a corp session first'],
+    ['assume -p datalab -e dev -r admin --duration 900', 'an integer flag'],
+    ['credential-process --external-id x -p datalab -e dev -r admin', 'an alias'],
+    ['credential-process -p datalab -e dev -r admin --refresh', 'an unknown flag'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();

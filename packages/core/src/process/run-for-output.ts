@@ -31,11 +31,15 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
   const [command, ...args] = splitCommandLine(commandLine);
   const label = `--mfa-process ${JSON.stringify(command)}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(command!, args, { stdio: ['inherit', 'pipe', 'inherit'], detached: true });
+    // Passed-on signals are listened for before the spawn: the command may start, and be seen
+    // (it wrote something), before spawn() returns here, and a SIGINT that came before the
+    // listener would end anwbis at once and leave the group running. One that arrives during
+    // spawn() is handled after it, with the group known.
+    const started: { pid?: number } = {};
     const killGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
+      if (started.pid === undefined) return;
       try {
-        process.kill(-child.pid, signal);
+        process.kill(-started.pid, signal);
       } catch {
         // ESRCH: the whole group is gone already.
       }
@@ -63,6 +67,8 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
     const onExit = () => killGroup('SIGKILL');
     for (const signal of PASSED_ON) process.on(signal, onSignal);
     process.on('exit', onExit);
+    const child = spawn(command!, args, { stdio: ['inherit', 'pipe', 'inherit'], detached: true });
+    started.pid = child.pid;
     let settled = false;
     function cleanUp() {
       settled = true;
