@@ -7,25 +7,10 @@
 import { assume, credentialVariables, formatShellExports } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, simpleArgs } from './simple-args.js';
+import { exitStatusOf, simpleArgs, TARGET_OPTIONS } from './simple-args.js';
 
 const OPTIONS = {
-  project: { type: 'string', short: 'p' },
-  env: { type: 'string', short: 'e' },
-  role: { type: 'string', short: 'r' },
-  contractor: { type: 'string', short: 'c' },
-  externalid: { type: 'string' },
-  'iam-master-group': { type: 'string' },
-  'iam-policy': { type: 'string' },
-  'iam-delegated-role': { type: 'string' },
-  account: { type: 'string' },
-  profile: { type: 'string', short: 'P' },
-  region: { type: 'string' },
-  nomfa: { type: 'boolean' },
-  'mfa-code': { type: 'string' },
-  'mfa-process': { type: 'string' },
-  'mfa-serial': { type: 'string' },
-  verbose: { type: 'boolean', short: 'v' },
+  ...TARGET_OPTIONS,
   refresh: { type: 'boolean' },
   stdout: { type: 'boolean' },
   'session-name': { type: 'string' },

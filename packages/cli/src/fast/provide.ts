@@ -7,27 +7,9 @@
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, simpleArgs } from './simple-args.js';
+import { exitStatusOf, simpleArgs, TARGET_OPTIONS } from './simple-args.js';
 
-const OPTIONS = {
-  project: { type: 'string', short: 'p' },
-  env: { type: 'string', short: 'e' },
-  role: { type: 'string', short: 'r' },
-  target: { type: 'string' },
-  contractor: { type: 'string', short: 'c' },
-  externalid: { type: 'string' },
-  'iam-master-group': { type: 'string' },
-  'iam-policy': { type: 'string' },
-  'iam-delegated-role': { type: 'string' },
-  account: { type: 'string' },
-  profile: { type: 'string', short: 'P' },
-  region: { type: 'string' },
-  nomfa: { type: 'boolean' },
-  'mfa-code': { type: 'string' },
-  'mfa-process': { type: 'string' },
-  'mfa-serial': { type: 'string' },
-  verbose: { type: 'boolean', short: 'v' },
-} as const;
+const OPTIONS = { ...TARGET_OPTIONS, target: { type: 'string' } } as const;
 
 /** The flags of `anwbis credential-process ARGS` when read as oclif would; else undefined. */
 export function credentialProcessFlagsOf(args: readonly string[]) {

@@ -5,6 +5,26 @@ import { renderError } from '../render.js';
 type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
 type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean };
 
+/** The target and source flags of `assume` and `credential-process` (flags.ts), for {@link simpleArgs}. */
+export const TARGET_OPTIONS = {
+  project: { type: 'string', short: 'p' },
+  env: { type: 'string', short: 'e' },
+  role: { type: 'string', short: 'r' },
+  contractor: { type: 'string', short: 'c' },
+  externalid: { type: 'string' },
+  'iam-master-group': { type: 'string' },
+  'iam-policy': { type: 'string' },
+  'iam-delegated-role': { type: 'string' },
+  account: { type: 'string' },
+  profile: { type: 'string', short: 'P' },
+  region: { type: 'string' },
+  nomfa: { type: 'boolean' },
+  'mfa-code': { type: 'string' },
+  'mfa-process': { type: 'string' },
+  'mfa-serial': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
 /**
  * A command's arguments read with Node's own parser, when they are only the given flags, each at
  * most once; undefined for anything else (--help, an unknown or repeated flag, an argument, a
