@@ -17,7 +17,7 @@ import {
   type Scenario,
   type SeededScenario,
 } from '@anwbis/tools/emulator';
-import { EXIT, expectOk, expectRefused, modeOf, snapshot, startAnwbis } from './helpers.js';
+import { EXIT, expectOk, expectRefused, modeOf, snapshot, startAnwbis, writeLoadTrace } from './helpers.js';
 
 const CORP = '111111111111';
 const DEV = '222222222222';
@@ -76,18 +76,12 @@ describe('anwbis assume against the emulator', () => {
     expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
-      const log = join(dir, 'loaded.txt');
-      const hook = join(dir, 'trace.mjs');
-      writeFileSync(
-        hook,
-        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
-          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
-      );
+      const { hook, loaded } = writeLoadTrace(dir);
       await moto.startRecording();
       const fast = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '999999'], { env: sandbox.env });
       expect(fast).toMatchObject({ code: 0, stdout: '' });
       expect(fast.stderr).toMatch(/^\[ OK \] Reusing profile datalab-dev-admin: still valid until \S+Z\n$/);
-      expect(readFileSync(log, 'utf8')).not.toMatch(/@aws-sdk|@smithy|@oclif|zod|entry\.js/);
+      expect(loaded().join('')).not.toMatch(/@aws-sdk|@smithy|@oclif|zod|entry\.js/);
       // -v is not a fast-path flag: the full command, whose words the fast path repeats.
       const full = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-v']);
       expect(full.stderr).toContain(fast.stderr);

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
-import { EXIT, emulatorWorld, expectOk, expectRefused, modeOf, startAnwbis } from './helpers.js';
+import { EXIT, emulatorWorld, expectOk, expectRefused, modeOf, startAnwbis, writeLoadTrace } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -78,13 +78,8 @@ describe('credential-process', () => {
     expireCache();
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
-      // One log per process: which of them loaded the full command.
-      const hook = join(dir, 'trace.mjs');
-      writeFileSync(
-        hook,
-        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
-          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(dir)} + '/loaded-' + process.pid, r.url + '\\n'); return r; } });\n`,
-      );
+      // One log per process: which of them loaded what.
+      const { hook, loaded: loadedByEach } = writeLoadTrace(dir);
       await world.moto.startRecording();
       const results = await Promise.all(
         Array.from({ length: 32 }, () => run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env })),
@@ -92,9 +87,8 @@ describe('credential-process', () => {
       for (const r of results) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: EXIT.ok, stderr: '' });
       expect(new Set(results.map((r) => r.stdout)).size).toBe(1);
       expect((await world.moto.recording()).filter((c) => c.action === 'AssumeRole')).toHaveLength(1);
-      const logs = readdirSync(dir).filter((f) => f.startsWith('loaded-'));
-      expect(logs).toHaveLength(32);
-      const loaded = logs.map((f) => readFileSync(join(dir, f), 'utf8'));
+      const loaded = loadedByEach();
+      expect(loaded).toHaveLength(32);
       // The one that fetches runs the bundled command (no oclif); the others only the small fast path.
       expect(loaded.filter((l) => /fast\/bundle\/provide\.js|@aws-sdk|@oclif|entry\.js/.test(l))).toHaveLength(1);
       expect(loaded.filter((l) => /@oclif|entry\.js/.test(l))).toEqual([]);
@@ -160,19 +154,13 @@ describe('exec and env', () => {
     expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
-      const hook = join(dir, 'trace.mjs');
-      const log = join(dir, 'loaded.txt');
-      writeFileSync(
-        hook,
-        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
-          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
-      );
+      const { hook, loaded } = writeLoadTrace(dir);
       const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env });
       expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
       expect(JSON.parse(res.stdout).Version).toBe(1);
-      const loaded = readFileSync(log, 'utf8');
-      expect(loaded).toContain('fast.bundle.cjs');
-      expect(loaded).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
+      const modules = loaded().join('');
+      expect(modules).toContain('fast.bundle.cjs');
+      expect(modules).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from '@jest/globals';
 import {
@@ -181,4 +181,24 @@ export function daemonRuntime(): { readonly dir: string } {
     rmSync(runtime.dir, { recursive: true, force: true });
   });
   return runtime;
+}
+
+/**
+ * Writes a `--import` hook into `dir` that appends every module URL a Node process resolves to
+ * `dir/loaded-<pid>`: what each run loaded, to show a fast path loads no more than it should.
+ */
+export function writeLoadTrace(dir: string): { readonly hook: string; loaded(): string[] } {
+  const hook = join(dir, 'trace.mjs');
+  writeFileSync(
+    hook,
+    `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
+      `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(dir)} + '/loaded-' + process.pid, r.url + '\\n'); return r; } });\n`,
+  );
+  return {
+    hook,
+    loaded: () =>
+      readdirSync(dir)
+        .filter((f) => f.startsWith('loaded-'))
+        .map((f) => readFileSync(join(dir, f), 'utf8')),
+  };
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, manyGroupsScenario, run, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
-import { emulatorWorld } from './helpers.js';
+import { emulatorWorld, writeLoadTrace } from './helpers.js';
 
 // Seeding 40 groups and running the CLI several times per test: more than the default allows on a busy machine.
 jest.setTimeout(120_000);
@@ -81,17 +81,12 @@ describe('anwbis roles', () => {
     const first = await rolesJson();
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
-      const hook = join(dir, 'trace.mjs');
-      const log = join(dir, 'loaded.txt');
-      writeFileSync(
-        hook,
-        `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
-          `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(log)}, r.url + '\\n'); return r; } });\n`,
-      );
+      const { hook, loaded } = writeLoadTrace(dir);
       const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'roles', '--json'], { env: world.sandbox.env });
       expect(res).toMatchObject({ code: 0, stderr: '' });
       expect(JSON.parse(res.stdout)).toEqual(first);
-      const files = readFileSync(log, 'utf8')
+      const files = loaded()
+        .join('')
         .split('\n')
         .filter((url) => url.startsWith('file:'))
         .map((url) => fileURLToPath(url));
