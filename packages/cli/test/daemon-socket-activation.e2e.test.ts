@@ -4,7 +4,9 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync,
 import { join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, runAnwbis } from '@anwbis/tools/emulator';
 import { daemonLaunch } from '@anwbis/daemon';
-import { emulatorWorld, expectOk } from './helpers.js';
+import { emulatorWorld, expectOk, waitFor as waitUntil } from './helpers.js';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 60_000);
 
 /**
  * The daemon under socket activation, as a systemd socket unit runs it: systemd's own
@@ -46,16 +48,6 @@ afterEach(async () => {
 const socketPath = () => join(runtime, 'anwbis', 'daemon.sock');
 const tokenPath = () => join(runtime, 'anwbis', 'daemon.token');
 const anwbis = (args: string[]) => runAnwbis(args, { env });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false): Promise<T> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Binds the socket with systemd's activator; nothing of anwbis runs until a client connects. */
 async function activate(): Promise<ChildProcess> {

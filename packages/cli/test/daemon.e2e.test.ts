@@ -4,7 +4,9 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { DaemonClient } from '@anwbis/daemon';
-import { emulatorWorld, modeOf } from './helpers.js';
+import { emulatorWorld, modeOf, waitFor as waitUntil } from './helpers.js';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 90_000);
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -60,16 +62,6 @@ async function startDaemon(): Promise<number> {
   const { pid } = await status();
   pids.add(pid);
   return pid;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const alive = (pid: number) => {

@@ -4,7 +4,9 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, conventionScenario, runAnwbis, runAwsCli, type ProcessResult } from '@anwbis/tools/emulator';
-import { EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis } from './helpers.js';
+import { EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis, waitFor as waitUntil } from './helpers.js';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -57,16 +59,6 @@ function get(url: string, headers: Record<string, string>, method = 'GET'): Prom
     req.on('error', reject);
     req.end();
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 const ADMIN = ['-p', 'datalab', '-e', 'dev', '-r', 'admin'];

@@ -202,3 +202,17 @@ export function writeLoadTrace(dir: string): { readonly hook: string; loaded(): 
         .map((f) => readFileSync(join(dir, f), 'utf8')),
   };
 }
+
+/**
+ * Polls `probe` every 100 ms until it gives a value; after `timeoutMs` fails naming what it
+ * waited for. A wait on a condition, never a sleep that guesses.
+ */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAwsCli, seedScenario, startMoto, type MotoServer, type ProcessResult } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
-import { daemonRuntime, expectOk } from './helpers.js';
+import { daemonRuntime, expectOk, waitFor as waitUntil } from './helpers.js';
+
+const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
 
 const WORKSPACE = fileURLToPath(new URL('../../../', import.meta.url));
 const PACKAGES = ['core', 'daemon', 'tui', 'cli'];
@@ -83,17 +85,6 @@ interface Installed {
   readonly node: string;
   /** What `daemon install` must write: the command that runs the daemon, and its environment. */
   readonly daemon: { readonly execStart: readonly string[]; readonly environment: Readonly<Record<string, string>> };
-}
-
-/** Polls until `probe` gives a value; after `timeoutMs` fails naming what it waited for. */
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The words of a systemd command line as anwbis writes them: each one double-quoted, \\ \" %% $$ escaped. */
