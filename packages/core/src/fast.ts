@@ -3,7 +3,7 @@
  * bundled and started on every AWS client start, so it must not pull in the SDK, oclif or zod.
  */
 export { isFresh } from './expiry/expiry.js';
-export { corpProfileOf, resolveTarget } from './naming/patterns.js';
+export { corpProfileOf, resolveTarget, type TargetRequest } from './naming/patterns.js';
 export { splitTargetName } from './naming/target-name.js';
 export { assertValidName } from './naming/validate.js';
 export { DEFAULT_SETTINGS, type Settings } from './settings/defaults.js';

@@ -4,6 +4,7 @@
  * caches the credentials under ANWBIS_HOME exactly as the full command would; the fast path
  * then answers from that cache. Credentials never travel over the socket.
  */
+import type { TargetRequest } from '@anwbis/core/fast';
 import { requestDaemonOnce } from '@anwbis/daemon/fast';
 
 /** Long enough for an STS call on a slow network; a daemon that takes longer is left to the full command. */
@@ -11,15 +12,7 @@ const DAEMON_TIMEOUT_MS = 30_000;
 
 /** What the daemon needs to make the credentials the fast path's request key asks for. */
 export interface DaemonCacheRequest {
-  readonly target: {
-    readonly project: string;
-    readonly env: string;
-    readonly role: string;
-    readonly contractor?: string;
-    readonly groupName?: string;
-    readonly policyName?: string;
-    readonly delegatedRoleName?: string;
-  };
+  readonly target: TargetRequest;
   /** As asked: `--profile`, else `AWS_PROFILE`, else `default`. */
   readonly sourceProfile: string;
   /** As asked; '' leaves it to the source profile. */
