@@ -1,9 +1,13 @@
-// Bundles the `roles` and `tui` entries and those of a credential-process miss and an assume
-// that must call AWS (dist/fast/roles.js, tui.js, provide.js, assume-full.js) into
-// dist/fast/bundle/: one file each to start, chunks shared between them, and what they import
-// lazily (the AWS SDK, Ink and React, the daemon client) in chunks loaded only when used.
+// Bundles the entries of a credential-process miss and an assume that must call AWS
+// (dist/fast/provide.js, assume-full.js), and those of `roles` and `tui` (roles.js, tui.js), into
+// dist/fast/bundle/: one file each to start, chunks shared within each pair, and what they import
+// lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
+import { rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { builtinModules, createRequire } from 'node:module';
 import { build } from 'esbuild';
+
+const require = createRequire(import.meta.url);
 
 /**
  * yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
@@ -23,10 +27,48 @@ const yogaWithoutFetch = {
   },
 };
 
-await build({
-  entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js', 'dist/fast/provide.js', 'dist/fast/assume-full.js'],
+/**
+ * Node's built-in modules through `require` instead of `import`. An ES module import of a
+ * built-in makes Node build a facade that reads every export, which runs the lazy getters too:
+ * `node:http` then loads its WebSocket export, that is all of undici (about 25 ms of every run
+ * that calls AWS), and `node:crypto` loads Web Crypto. Here the module comes from `require`,
+ * its plain exports are read once, and of its getters only those below, which bundled code
+ * imports by name. A new one fails the build with "No matching export": add it here.
+ */
+const GETTERS_READ = {
+  'node:fs': ['ReadStream', 'WriteStream', 'promises'],
+  'node:crypto': ['getRandomValues'],
+};
+const RESERVED = new Set(['default', 'delete', 'new', 'function', 'class', 'import', 'export', 'return', 'var', 'let', 'const', 'enum', 'in', 'do', 'if', 'for', 'while', 'with', 'switch', 'case', 'break', 'continue', 'throw', 'try', 'catch', 'finally', 'this', 'super', 'null', 'true', 'false', 'typeof', 'instanceof', 'void', 'yield', 'await', 'static', 'debugger', 'extends']);
+const builtinsThroughRequire = {
+  name: 'builtins-through-require',
+  setup(b) {
+    const names = new Set(builtinModules.filter((m) => !m.startsWith('_')));
+    b.onResolve({ filter: /^[a-z0-9_/:]+$/ }, ({ path, namespace }) => {
+      const name = path.replace(/^node:/, '');
+      if (!names.has(name) && !path.startsWith('node:')) return undefined;
+      // The shim's own require is Node's.
+      if (namespace === 'builtin-require') return { path: `node:${name}`, external: true };
+      // Unused, it is dropped like an unused import of Node's own.
+      return { path: `node:${name}`, namespace: 'builtin-require', sideEffects: false };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, ({ path }) => {
+      const exports = require(path);
+      const plain = Object.entries(Object.getOwnPropertyDescriptors(exports))
+        .filter(([key, d]) => /^[A-Za-z_$][\w$]*$/.test(key) && !RESERVED.has(key) && (!d.get || (GETTERS_READ[path] ?? []).includes(key)))
+        .map(([key]) => key);
+      const lines = [`const m = require(${JSON.stringify(path)});`, 'export default m;'];
+      for (const key of plain) lines.push(`export const ${key} = m.${key};`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
+// Chunks are named by content hash: old ones would pile up in the package.
+rmSync('dist/fast/bundle', { recursive: true, force: true });
+
+const common = {
   outdir: 'dist/fast/bundle',
-  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -40,6 +82,12 @@ await build({
   external: ['react-devtools-core'],
   // The AWS SDK's ES modules: its CommonJS builds lose named exports through import() here.
   mainFields: ['module', 'main'],
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, builtinsThroughRequire],
   logLevel: 'warning',
-});
+};
+
+// Two builds: what one entry uses of a shared module is kept in the chunk every entry loads,
+// so the picker's (the daemon client's full zod with its 50 locales, Ink) would load on every
+// assume that calls AWS.
+await build({ ...common, entryPoints: ['dist/fast/provide.js', 'dist/fast/assume-full.js'], chunkNames: 'chunks-assume/[name]-[hash]' });
+await build({ ...common, entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js'], chunkNames: 'chunks-picker/[name]-[hash]' });

@@ -102,6 +102,28 @@ describe('anwbis assume against the emulator', () => {
     }
   });
 
+  it('an assume of a remembered role loads the STS client and nothing it does not use (no IAM client, HTTP/2, undici, full zod, oclif)', async () => {
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const { hook, loaded, builtins } = writeLoadTrace(dir);
+      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--refresh'], { env: sandbox.env });
+      expectOk(res);
+      expect(res.stderr).toContain('[ OK ] Assumed the role successfully');
+      const urls = loaded().join('');
+      expect(urls).toContain('/dist/fast/bundle/assume-full.js');
+      expect(urls).not.toMatch(/@oclif|entry\.js|client-iam|sdk-iam|zod\/v4\/classic|locales/);
+      // An ES module import of node:http reads its WebSocket export, which loads all of undici.
+      const lists = builtins();
+      expect(lists).toHaveLength(1);
+      expect(lists[0]).toEqual(expect.arrayContaining(['http', 'https']));
+      expect(lists[0]).not.toContain('internal/deps/undici/undici');
+      expect(lists[0]).not.toContain('http2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sends the MFA device and code, duration and signs with the corp key; reuses; refreshes', async () => {
     await moto.startRecording();
     const first = await anwbis(['assume', '-p', 'datalab', '-e', 'pro', '-r', 'admin', '--mfa-code', '654321', '--duration', '1800']);

@@ -186,21 +186,22 @@ export function daemonRuntime(): { readonly dir: string } {
 /**
  * Writes a `--import` hook into `dir` that appends every module URL a Node process resolves to
  * `dir/loaded-<pid>`: what each run loaded, to show a fast path loads no more than it should.
+ * `builtins()` gives Node's own modules each run had loaded when it exited (internal ones too,
+ * such as the undici that `node:http` may pull in), one list per process.
  */
-export function writeLoadTrace(dir: string): { readonly hook: string; loaded(): string[] } {
+export function writeLoadTrace(dir: string): { readonly hook: string; loaded(): string[]; builtins(): string[][] } {
   const hook = join(dir, 'trace.mjs');
   writeFileSync(
     hook,
-    `import { registerHooks } from 'node:module';\nimport { appendFileSync } from 'node:fs';\n` +
-      `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(dir)} + '/loaded-' + process.pid, r.url + '\\n'); return r; } });\n`,
+    `import { registerHooks } from 'node:module';\nimport { appendFileSync, writeFileSync } from 'node:fs';\n` +
+      `registerHooks({ resolve(specifier, context, next) { const r = next(specifier, context); appendFileSync(${JSON.stringify(dir)} + '/loaded-' + process.pid, r.url + '\\n'); return r; } });\n` +
+      `process.on('exit', () => writeFileSync(${JSON.stringify(dir)} + '/builtins-' + process.pid, process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)).join('\\n')));\n`,
   );
-  return {
-    hook,
-    loaded: () =>
-      readdirSync(dir)
-        .filter((f) => f.startsWith('loaded-'))
-        .map((f) => readFileSync(join(dir, f), 'utf8')),
-  };
+  const read = (prefix: string) =>
+    readdirSync(dir)
+      .filter((f) => f.startsWith(prefix))
+      .map((f) => readFileSync(join(dir, f), 'utf8'));
+  return { hook, loaded: () => read('loaded-'), builtins: () => read('builtins-').map((text) => text.split('\n')) };
 }
 
 /**

@@ -38,7 +38,7 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
   const common = async () => {
-    const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+    const { NodeHttpHandler } = await import('./sdk-http.js');
     return {
       region: options.region,
       credentials: options.credentials,
@@ -53,16 +53,16 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
       }),
     };
   };
-  let sts: Promise<{ client: import('@aws-sdk/client-sts').STSClient; mod: typeof import('@aws-sdk/client-sts') }> | undefined;
-  let iam: Promise<{ client: import('@aws-sdk/client-iam').IAMClient; mod: typeof import('@aws-sdk/client-iam') }> | undefined;
+  let sts: Promise<{ client: import('@aws-sdk/client-sts').STSClient; mod: typeof import('./sdk-sts.js') }> | undefined;
+  let iam: Promise<{ client: import('@aws-sdk/client-iam').IAMClient; mod: typeof import('./sdk-iam.js') }> | undefined;
   const stsClient = () =>
     (sts ??= (async () => {
-      const mod = await import('@aws-sdk/client-sts');
+      const mod = await import('./sdk-sts.js');
       return { mod, client: new mod.STSClient(await common()) };
     })());
   const iamClient = () =>
     (iam ??= (async () => {
-      const mod = await import('@aws-sdk/client-iam');
+      const mod = await import('./sdk-iam.js');
       // Role discovery reads many groups at once; after a throttle, adaptive mode also slows the
       // requests that follow instead of only retrying the one that was refused.
       return { mod, client: new mod.IAMClient({ ...(await common()), retryMode: 'adaptive' }) };

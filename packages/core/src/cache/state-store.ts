@@ -1,33 +1,35 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod's small build: this module is on every path that reads state (a cold assume among them),
+// and the full build costs its whole 750 KB of code and locales on each start.
+import * as z from 'zod/mini';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 import { credentialsCachePath } from '../paths/paths.js';
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
+const isoDate = z.string().check(z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a date'));
 
 /** What kind of profile anwbis wrote: a delegated role, or a corp session. */
 export type ProfileKind = 'assume' | 'session';
 
 const profileRecordSchema = z.object({
   version: z.literal(1),
-  profile: z.string().min(1),
+  profile: z.string().check(z.minLength(1)),
   kind: z.enum(['assume', 'session']),
   /** The access key id written, to tell whether the section was replaced since. */
-  accessKeyId: z.string().min(1),
+  accessKeyId: z.string().check(z.minLength(1)),
   expiration: isoDate,
   region: z.string(),
-  roleArn: z.string().optional(),
-  account: z.string().optional(),
+  roleArn: z.optional(z.string()),
+  account: z.optional(z.string()),
   /** The source profile the credentials were made from (a corp profile or a corp session). */
   sourceProfile: z.string(),
   /** {@link requestKey} of the request that wrote it: another request under the same name is a miss. */
-  requestKey: z.string().optional(),
+  requestKey: z.optional(z.string()),
   /** What a refresh needs to repeat the AssumeRole without discovery or a prompt. */
-  sessionName: z.string().optional(),
-  externalId: z.string().optional(),
-  durationSeconds: z.number().int().positive().optional(),
+  sessionName: z.optional(z.string()),
+  externalId: z.optional(z.string()),
+  durationSeconds: z.optional(z.number().check(z.int(), z.positive())),
 });
 import { isErrno } from '../fs/errno.js';
 
@@ -36,11 +38,11 @@ export type ProfileRecord = z.infer<typeof profileRecordSchema>;
 
 const discoveryRecordSchema = z.object({
   version: z.literal(1),
-  roleArn: z.string().min(1),
+  roleArn: z.string().check(z.minLength(1)),
   userName: z.string(),
   account: z.string(),
   partition: z.string(),
-  mfaSerial: z.string().optional(),
+  mfaSerial: z.optional(z.string()),
 });
 
 /** A delegated role found by discovery, remembered so the next run skips the lookups. */
@@ -48,14 +50,14 @@ export type DiscoveryRecord = z.infer<typeof discoveryRecordSchema>;
 
 const cachedCredentialsSchema = z.object({
   version: z.literal(1),
-  profile: z.string().min(1),
+  profile: z.string().check(z.minLength(1)),
   /** {@link requestKey} of the request the credentials answer; any other request is a miss. */
-  requestKey: z.string().min(1),
+  requestKey: z.string().check(z.minLength(1)),
   region: z.string(),
   roleArn: z.string(),
-  accessKeyId: z.string().min(1),
-  secretAccessKey: z.string().min(1),
-  sessionToken: z.string().min(1),
+  accessKeyId: z.string().check(z.minLength(1)),
+  secretAccessKey: z.string().check(z.minLength(1)),
+  sessionToken: z.string().check(z.minLength(1)),
   expiration: isoDate,
 });
 
@@ -144,7 +146,7 @@ async function listNames(dir: string): Promise<string[]> {
   }
 }
 
-async function readRecord<T>(path: string, schema: z.ZodType<T>, belongs: (record: T) => boolean = () => true): Promise<T | undefined> {
+async function readRecord<T>(path: string, schema: z.ZodMiniType<T>, belongs: (record: T) => boolean = () => true): Promise<T | undefined> {
   let value: unknown;
   try {
     value = JSON.parse(await readFile(path, 'utf8'));

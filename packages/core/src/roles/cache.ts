@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
 import { discoveryKey } from '../cache/state-store.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 import type { NamingPatterns } from '../naming/patterns.js';
@@ -18,9 +19,11 @@ export interface RoleListRecord {
   readonly roles: DelegatedRole[];
 }
 
-// zod's small build, loaded when a list is read: commands that never read one do not pay for it.
-async function recordSchema() {
-  const z = await import('zod/mini');
+// zod's small build, imported by name: a dynamic import of the package would keep all of it in
+// a bundle, its 50 locales included. The schema is built when a list is first read.
+let schema: ReturnType<typeof buildSchema> | undefined;
+const recordSchema = () => (schema ??= buildSchema());
+function buildSchema() {
   const role = z.object({
     project: z.nullable(z.string()),
     env: z.nullable(z.string()),
@@ -53,7 +56,7 @@ export function roleListPath(home: string, sourceProfile: string, patterns: Nami
 export async function readRoleList(path: string): Promise<RoleListRecord | undefined> {
   try {
     const text = await readFile(path, 'utf8');
-    const parsed = (await recordSchema()).safeParse(JSON.parse(text));
+    const parsed = recordSchema().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as z from 'zod/mini';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 
 /** How often and how lately a role was picked. */
@@ -8,8 +9,10 @@ export interface RoleUse {
   readonly lastUsed: string;
 }
 
-async function historySchema() {
-  const z = await import('zod/mini');
+// Imported by name: a dynamic import of zod would keep all of it in a bundle, locales included.
+let schema: ReturnType<typeof buildSchema> | undefined;
+const historySchema = () => (schema ??= buildSchema());
+function buildSchema() {
   return z.object({
     version: z.literal(1),
     uses: z.record(z.string(), z.object({ count: z.int().check(z.positive()), lastUsed: z.iso.datetime() })),
@@ -40,7 +43,7 @@ export class RoleHistory {
   async read(): Promise<Map<string, RoleUse>> {
     try {
       const text = await readFile(this.path, 'utf8');
-      const parsed = (await historySchema()).safeParse(JSON.parse(text));
+      const parsed = historySchema().safeParse(JSON.parse(text));
       return new Map(parsed.success ? Object.entries(parsed.data.uses) : []);
     } catch {
       return new Map();
