@@ -1,4 +1,5 @@
-// Bundles the entries of a credential-process miss and an assume that must call AWS
+// Bundles the fast paths' CommonJS entry (dist/fast/index.js, for a cache hit and a reuse) into
+// dist/fast/fast.bundle.cjs, and the entries of a credential-process miss and an assume that must call AWS
 // (dist/fast/provide.js, assume-full.js), and those of `roles` and `tui` (roles.js, tui.js), into
 // dist/fast/bundle/: one file each to start, chunks shared within each pair, and what they import
 // lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
@@ -63,6 +64,43 @@ const builtinsThroughRequire = {
     });
   },
 };
+
+/**
+ * For the small CommonJS bundle every AWS client start runs (dist/fast/fast.bundle.cjs): the
+ * built-ins it needs only on some paths come as functions that require them on first call. A
+ * cache hit needs neither `node:fs/promises` (which loads readline's interface and the streams,
+ * for FileHandle.readLines) nor `node:net` (the daemon client, asked on a miss only).
+ */
+const LAZY_BUILTINS = ['node:fs/promises', 'node:net', 'node:os'];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:(fs\/promises|net|os)$/ }, ({ path, namespace }) =>
+      namespace === 'lazy-builtin' ? { path, external: true } : { path, namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => {
+      if (!LAZY_BUILTINS.includes(path)) throw new Error(`${path} is not one of the lazy built-ins`);
+      // Only functions: importing anything else from these by name fails the build.
+      const functions = Object.entries(Object.getOwnPropertyDescriptors(require(path)))
+        .filter(([key, d]) => typeof d.value === 'function' && /^[a-z][\w$]*$/.test(key))
+        .map(([key]) => key);
+      const lines = [`let m;`, `const load = () => (m ??= require(${JSON.stringify(path)}));`];
+      for (const key of functions) lines.push(`export function ${key}(...args) { return load().${key}(...args); }`);
+      return { contents: lines.join('\n'), loader: 'js' };
+    });
+  },
+};
+
+await build({
+  entryPoints: ['dist/fast/index.js'],
+  outfile: 'dist/fast/fast.bundle.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  plugins: [lazyBuiltins],
+  logLevel: 'warning',
+});
 
 // Chunks are named by content hash: old ones would pile up in the package.
 rmSync('dist/fast/bundle', { recursive: true, force: true });

@@ -149,18 +149,23 @@ describe('exec and env', () => {
     expect(res).toMatchObject({ code: 7, stdout: 'ready\ngot-term\n', stderr: '' });
   });
 
-  it('a cache hit loads neither oclif nor the AWS SDK', async () => {
+  it('a cache hit loads neither oclif nor the AWS SDK, nor the built-ins only a miss needs (fs/promises, net)', async () => {
     await startSession();
     expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
-      const { hook, loaded } = writeLoadTrace(dir);
+      const { hook, loaded, builtins } = writeLoadTrace(dir);
       const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: world.sandbox.env });
       expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
       expect(JSON.parse(res.stdout).Version).toBe(1);
       const modules = loaded().join('');
       expect(modules).toContain('fast.bundle.cjs');
       expect(modules).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
+      // fs/promises brings readline's interface and the streams; net the sockets.
+      const lists = builtins();
+      expect(lists).toHaveLength(1);
+      expect(lists[0]).not.toContain('fs/promises');
+      expect(lists[0]).not.toContain('net');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
