@@ -87,9 +87,13 @@ export class LockLostError extends AnwbisError {
 
 const OWNER_FILE = 'owner';
 
-// Web Crypto, which Node loads on first use: a cache hit that never takes a lock never pays for it.
+// Tells one taking of a lock from another (a holder that finds another nonce in the record has
+// lost the lock). It needs to be unique, not secret: the lock directory is private. Neither
+// node:crypto nor Web Crypto, which would cost each of 32 waiting credential_process callers
+// more than the rest of its wait: the time, a counter and V8's randomly seeded Math.random.
+let taken = 0;
 function nonce(): string {
-  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(16))).toString('hex');
+  return `${process.pid.toString(36)}-${Date.now().toString(36)}-${(taken++).toString(36)}-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
 }
 const BREAK_FILE = 'break';
 
