@@ -69,6 +69,10 @@ async function waitLoop(lockPath: string, name: string, hit: () => string | unde
   // As long as the full command would wait for a holder (withNamedLock's default).
   const deadline = Date.now() + 120_000;
   for (;;) {
+    // The cache first: when the holder is done, each of the other callers answers from what it
+    // wrote without taking the lock in turn (each take and release woke all the others).
+    const written = hit();
+    if (written !== undefined) return answer(written);
     let lock: HeldLock | undefined;
     try {
       // No waiting inside: between tries this caller looks at the cache, which is the point.
