@@ -4,7 +4,7 @@ import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, 
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, type PickerServices } from './services.js';
-import { cellSegments, layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS } from './table.js';
+import { layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS, rowSegments } from './table.js';
 
 /** How a visit to the picker ended. */
 export type PickerOutcome = { readonly kind: 'quit' } | { readonly kind: 'assumed'; readonly role: DelegatedRole; readonly result: AssumeResult };
@@ -396,21 +396,15 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
           const isSelected = state.top + n === state.selected;
           return (
             <Text key={m.row.id} wrap="truncate-end" inverse={isSelected && color}>
-              {isSelected ? '▸ ' : '  '}
-              {shown(m.row.cells).map(({ c, i }) => (
-                <Text key={i}>
-                  {i > 0 && widths.slice(0, i).some((w) => w > 0) ? '  ' : ''}
-                  {cellSegments(c, m.highlights[i] ?? [], widths[i]!).map((s, k) =>
-                    s.highlight ? (
-                      <Text key={k} bold underline={!color} color={color ? 'yellow' : undefined}>
-                        {s.text}
-                      </Text>
-                    ) : (
-                      <Text key={k}>{s.text}</Text>
-                    ),
-                  )}
-                </Text>
-              ))}
+              {rowSegments(isSelected ? '▸ ' : '  ', m.row.cells, m.highlights, widths).map((s, k) =>
+                s.highlight ? (
+                  <Text key={k} bold underline={!color} color={color ? 'yellow' : undefined}>
+                    {s.text}
+                  </Text>
+                ) : (
+                  s.text
+                ),
+              )}
             </Text>
           );
         })}
