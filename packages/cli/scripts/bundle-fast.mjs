@@ -4,6 +4,7 @@
 // lazily (the AWS SDK, Ink and React, the daemon client) in chunks loaded only when used.
 import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
+import { stringWidthFastPath } from './string-width-fast-path.mjs';
 
 /**
  * yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
@@ -40,6 +41,6 @@ await build({
   external: ['react-devtools-core'],
   // The AWS SDK's ES modules: its CommonJS builds lose named exports through import() here.
   mainFields: ['module', 'main'],
-  plugins: [yogaWithoutFetch],
+  plugins: [yogaWithoutFetch, stringWidthFastPath],
   logLevel: 'warning',
 });

@@ -1,0 +1,57 @@
+// An esbuild plugin for the bundles of scripts/bundle-fast.mjs: string-width (Ink, cli-truncate
+// and slice-ansi each carry a copy) builds a /^\p{RGI_Emoji}$/v regex when loaded, about 20 ms
+// of every picker start, and measures every string that is not plain ASCII grapheme by
+// grapheme. The picker draws only ASCII and a few narrow symbols (· › ▸ … ↑↓). This builds the
+// regex on first use and counts strings made of ASCII and of code points that string-width
+// itself measures as one column, alone and in pairs, by their length. That set is computed here,
+// with the very copy being bundled, so the answer is always the one the original gives.
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+
+/** Blocks the picker's symbols come from: Latin-1, general punctuation, arrows, box drawing and shapes. */
+const CANDIDATE_BLOCKS = [
+  [0x00a0, 0x00ff],
+  [0x2010, 0x205f],
+  [0x2190, 0x21ff],
+  [0x2500, 0x25ff],
+];
+
+const REGEX = 'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;';
+const LAZY_REGEX = 'let rgiEmojiRegexBuilt;\nconst rgiEmojiRegex = {test: (segment) => (rgiEmojiRegexBuilt ??= /^\\p{RGI_Emoji}$/v).test(segment)};';
+const SLOW_PATH = '\tlet width = 0;\n\tconst eastAsianWidthOptions';
+
+const hex = (c) => `\\u${c.toString(16).padStart(4, '0')}`;
+
+/** A character class of the code points the original counts as one column, as ranges. */
+async function narrowClass(path) {
+  const { default: stringWidth } = await import(pathToFileURL(path).href);
+  const ranges = [[0x20, 0x7e]];
+  for (const [from, to] of CANDIDATE_BLOCKS) {
+    for (let c = from; c <= to; c++) {
+      const ch = String.fromCodePoint(c);
+      if (stringWidth(ch) !== 1 || stringWidth(ch + ch) !== 2 || stringWidth(`a${ch}`) !== 2 || stringWidth(`${ch}a`) !== 2) continue;
+      const last = ranges.at(-1);
+      if (last[1] === c - 1) last[1] = c;
+      else ranges.push([c, c]);
+    }
+  }
+  return ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('');
+}
+
+export const stringWidthFastPath = {
+  name: 'string-width-fast-path',
+  setup(b) {
+    const classes = new Map();
+    b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      // string-width 4 and 5 (of other tools' dependencies) have neither: left as they are.
+      if (!source.includes('RGI_Emoji')) return undefined;
+      if (!source.includes(REGEX) || !source.includes(SLOW_PATH) || !source.includes('ambiguousIsNarrow = true')) {
+        throw new Error(`${path} is not the string-width scripts/string-width-fast-path.mjs knows: see there`);
+      }
+      if (!classes.has(path)) classes.set(path, await narrowClass(path));
+      const fast = `\tif (ambiguousIsNarrow && /^[${classes.get(path)}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n`;
+      return { contents: source.replace(REGEX, LAZY_REGEX).replace(SLOW_PATH, fast + SLOW_PATH), loader: 'js' };
+    });
+  },
+};
