@@ -2,27 +2,8 @@
 // that must call AWS (dist/fast/roles.js, tui.js, provide.js, assume-full.js) into
 // dist/fast/bundle/: one file each to start, chunks shared between them, and what they import
 // lazily (the AWS SDK, Ink and React, the daemon client) in chunks loaded only when used.
-import { readFile } from 'node:fs/promises';
 import { build } from 'esbuild';
-import { stringWidthFastPath } from './string-width-fast-path.mjs';
-
-/**
- * yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
- * global fetch exists, reads it with fetch, which loads Node's whole HTTP client (undici) and
- * decodes the URL slowly: about 50 ms of every picker start. Its own fallback decodes the same
- * base64 directly; this makes it take that path. A yoga-layout without that test fails the build.
- */
-const yogaWithoutFetch = {
-  name: 'yoga-without-fetch',
-  setup(b) {
-    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async ({ path }) => {
-      const source = await readFile(path, 'utf8');
-      const test = '"function"!=typeof fetch';
-      if (!source.includes(test)) throw new Error(`${path} no longer tests for fetch: see scripts/bundle-fast.mjs`);
-      return { contents: source.replaceAll(test, '!0'), loader: 'js' };
-    });
-  },
-};
+import { stringWidthFastPath, yogaWithoutFetch } from './bundle-plugins.mjs';
 
 await build({
   entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js', 'dist/fast/provide.js', 'dist/fast/assume-full.js'],

@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -138,13 +138,15 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
       },
     };
     const plugins = [noDevtools];
+    // The picker's start as bin/run.js has it: yoga without fetch, string-width's fast path.
+    const { stringWidthFastPath, yogaWithoutFetch } = (await import(pathToFileURL(join(CLI, 'scripts', 'bundle-plugins.mjs')).href)) as Record<'stringWidthFastPath' | 'yogaWithoutFetch', Plugin>;
     await build({ ...common, plugins, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
     await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'index.js')], outfile: fast });
     // `roles` and `tui` without oclif, as bin/run.js starts them, with React's and Ink's
     // production builds (the development ones cost a second of the picker's start).
     const fastCommands = { roles: join(work, 'roles.mjs'), tui: join(work, 'tui.mjs') };
     for (const [name, outfile] of Object.entries(fastCommands)) {
-      await build({ ...common, plugins, define: { 'process.env.NODE_ENV': '"production"' }, entryPoints: [join(CLI, 'dist', 'fast', `${name}.js`)], outfile });
+      await build({ ...common, plugins: [...plugins, yogaWithoutFetch, stringWidthFastPath], define: { 'process.env.NODE_ENV': '"production"' }, entryPoints: [join(CLI, 'dist', 'fast', `${name}.js`)], outfile });
     }
     const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
     writeFileSync(join(work, 'main.cjs'), mainSource(version));

@@ -1,12 +1,25 @@
-// An esbuild plugin for the bundles of scripts/bundle-fast.mjs: string-width (Ink, cli-truncate
-// and slice-ansi each carry a copy) builds a /^\p{RGI_Emoji}$/v regex when loaded, about 20 ms
-// of every picker start, and measures every string that is not plain ASCII grapheme by
-// grapheme. The picker draws only ASCII and a few narrow symbols (· › ▸ … ↑↓). This builds the
-// regex on first use and counts strings made of ASCII and of code points that string-width
-// itself measures as one column, alone and in pairs, by their length. That set is computed here,
-// with the very copy being bundled, so the answer is always the one the original gives.
+// esbuild plugins for the bundles that start without oclif: scripts/bundle-fast.mjs (bin/run.js)
+// and tools/src/sea/build.ts (the single executable).
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
+
+/**
+ * yoga-layout (Ink's layout engine) carries its WebAssembly as a base64 data: URL and, when a
+ * global fetch exists, reads it with fetch, which loads Node's whole HTTP client (undici) and
+ * decodes the URL slowly: about 50 ms of every picker start. Its own fallback decodes the same
+ * base64 directly; this makes it take that path. A yoga-layout without that test fails the build.
+ */
+export const yogaWithoutFetch = {
+  name: 'yoga-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const test = '"function"!=typeof fetch';
+      if (!source.includes(test)) throw new Error(`${path} no longer tests for fetch: see scripts/bundle-plugins.mjs`);
+      return { contents: source.replaceAll(test, '!0'), loader: 'js' };
+    });
+  },
+};
 
 /** Blocks the picker's symbols come from: Latin-1, general punctuation, arrows, box drawing and shapes. */
 const CANDIDATE_BLOCKS = [
@@ -38,16 +51,25 @@ async function narrowClass(path) {
   return ranges.map(([a, b]) => (a === b ? hex(a) : `${hex(a)}-${hex(b)}`)).join('');
 }
 
+/**
+ * string-width (Ink, cli-truncate and slice-ansi each carry a copy) builds a /^\p{RGI_Emoji}$/v
+ * regex when loaded, about 20 ms of every picker start, and measures every string that is not
+ * plain ASCII grapheme by grapheme. The picker draws only ASCII and a few narrow symbols
+ * (· › ▸ … ↑↓). This builds the regex on first use and counts strings made of ASCII and of code
+ * points that string-width itself measures as one column, alone and in pairs, by their length.
+ * That set is computed here, with the very copy being bundled, so the answer is always the one
+ * the original gives.
+ */
 export const stringWidthFastPath = {
   name: 'string-width-fast-path',
   setup(b) {
     const classes = new Map();
     b.onLoad({ filter: /[\\/]node_modules[\\/]string-width[\\/]index\.js$/ }, async ({ path }) => {
       const source = await readFile(path, 'utf8');
-      // string-width 4 and 5 (of other tools' dependencies) have neither: left as they are.
+      // string-width 4 and 5 (other tools' dependencies) have no such regex: left as they are.
       if (!source.includes('RGI_Emoji')) return undefined;
       if (!source.includes(REGEX) || !source.includes(SLOW_PATH) || !source.includes('ambiguousIsNarrow = true')) {
-        throw new Error(`${path} is not the string-width scripts/string-width-fast-path.mjs knows: see there`);
+        throw new Error(`${path} is not the string-width scripts/bundle-plugins.mjs knows: see there`);
       }
       if (!classes.has(path)) classes.set(path, await narrowClass(path));
       const fast = `\tif (ambiguousIsNarrow && /^[${classes.get(path)}]*$/.test(string)) {\n\t\treturn string.length;\n\t}\n\n`;
