@@ -1,8 +1,8 @@
 /* eslint-disable no-control-regex -- these tests read the terminal escape codes the picker draws */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { AnwbisError, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type RoleList, type RoleStatus } from '@anwbis/core';
-import type { ListRead, PickerOutcome } from './app.js';
-import type { PickerServices } from './services.js';
+import type { PickerOutcome } from './app.js';
+import type { ListRead, PickerServices } from './services.js';
 
 // Styles on, before Ink's colour support is decided at its first import (below, dynamically).
 process.env.FORCE_COLOR = '1';

@@ -1,10 +1,10 @@
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
-import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleList, type RoleStatus } from '@anwbis/core';
+import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
-import { exportLines, type PickerServices } from './services.js';
-import { cellSegments, layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS } from './table.js';
+import { exportLines, readList, type ListRead, type PickerServices } from './services.js';
+import { layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS, rowSegments } from './table.js';
 
 /** How a visit to the picker ended. */
 export type PickerOutcome = { readonly kind: 'quit' } | { readonly kind: 'assumed'; readonly role: DelegatedRole; readonly result: AssumeResult };
@@ -13,20 +13,6 @@ export type PickerOutcome = { readonly kind: 'quit' } | { readonly kind: 'assume
 export const MIN_COLUMNS = 60;
 /** Lines around the list: title, query, column titles, message, footer. */
 const CHROME_LINES = 5;
-
-/** A role list with what the rows show of it. */
-export interface ListRead {
-  readonly list: RoleList;
-  readonly statuses: ReadonlyMap<string, RoleStatus>;
-  readonly scores: ReadonlyMap<string, number>;
-}
-
-/** Reads the list (from the cache or AWS) and the statuses and order of its roles. */
-export async function readList(services: PickerServices, reading: Promise<RoleList>): Promise<ListRead> {
-  const list = await reading;
-  const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
-  return { list, statuses, scores };
-}
 
 export interface PickerAppProps {
   readonly services: PickerServices;
@@ -396,21 +382,15 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
           const isSelected = state.top + n === state.selected;
           return (
             <Text key={m.row.id} wrap="truncate-end" inverse={isSelected && color}>
-              {isSelected ? '▸ ' : '  '}
-              {shown(m.row.cells).map(({ c, i }) => (
-                <Text key={i}>
-                  {i > 0 && widths.slice(0, i).some((w) => w > 0) ? '  ' : ''}
-                  {cellSegments(c, m.highlights[i] ?? [], widths[i]!).map((s, k) =>
-                    s.highlight ? (
-                      <Text key={k} bold underline={!color} color={color ? 'yellow' : undefined}>
-                        {s.text}
-                      </Text>
-                    ) : (
-                      <Text key={k}>{s.text}</Text>
-                    ),
-                  )}
-                </Text>
-              ))}
+              {rowSegments(isSelected ? '▸ ' : '  ', m.row.cells, m.highlights, widths).map((s, k) =>
+                s.highlight ? (
+                  <Text key={k} bold underline={!color} color={color ? 'yellow' : undefined}>
+                    {s.text}
+                  </Text>
+                ) : (
+                  s.text
+                ),
+              )}
             </Text>
           );
         })}

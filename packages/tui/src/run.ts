@@ -2,7 +2,7 @@ import { openSync } from 'node:fs';
 import { ReadStream, WriteStream } from 'node:tty';
 import { AnwbisError } from '@anwbis/core';
 import type { PickerOutcome } from './app.js';
-import type { PickerServices } from './services.js';
+import { readList, type PickerServices } from './services.js';
 
 /** The person's terminal, apart from stdin and stdout (which may be a pipe: `eval "$(anwbis tui --stdout)"`). */
 export interface PickerTerminal {
@@ -60,13 +60,16 @@ export async function runPicker(options: RunPickerOptions): Promise<PickerOutcom
   process.env.FORCE_COLOR ??= '1';
   // React is CommonJS: its module object is the default export, which is also all a bundle's
   // chunk for it exports.
-  const [[{ render }, { default: React }, { PickerApp, readList }], cached] = await Promise.all([
+  const [[{ render }, { default: React }, { PickerApp }], initial] = await Promise.all([
     Promise.all([import('ink'), import('react'), import('./app.js')]),
-    // Read from the cache while Ink loads, so the first frame shows the roles; a list that needs
-    // AWS (or a cache that fails to read) is the picker's to read, with its progress and errors.
-    options.services.cachedRoles().catch(() => undefined),
+    // Read from the cache, with the statuses and order of its roles, while Ink loads, so the
+    // first frame shows them; a list that needs AWS (or a cache that fails to read) is the
+    // picker's to read, with its progress and errors.
+    options.services
+      .cachedRoles()
+      .then((cached) => cached && readList(options.services, Promise.resolve(cached)))
+      .catch(() => undefined),
   ]);
-  const initial = cached && (await readList(options.services, Promise.resolve(cached)).catch(() => undefined));
   let outcome: PickerOutcome = { kind: 'quit' };
   const app = render(
     React.createElement(PickerApp, {

@@ -84,6 +84,20 @@ export interface DaemonPort {
   close(): void;
 }
 
+/** A role list with what the rows show of it. */
+export interface ListRead {
+  readonly list: RoleList;
+  readonly statuses: ReadonlyMap<string, RoleStatus>;
+  readonly scores: ReadonlyMap<string, number>;
+}
+
+/** Reads the list (from the cache or AWS) and the statuses and order of its roles. */
+export async function readList(services: PickerServices, reading: Promise<RoleList>): Promise<ListRead> {
+  const list = await reading;
+  const [statuses, scores] = await Promise.all([services.statuses(list.roles), services.scores()]);
+  return { list, statuses, scores };
+}
+
 export interface PickerServiceOptions {
   readonly sourceProfile?: string;
   readonly region?: string;

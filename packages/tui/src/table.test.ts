@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cellSegments, layoutColumns, ROLE_COLUMNS } from './table.js';
+import { cellSegments, layoutColumns, ROLE_COLUMNS, rowSegments } from './table.js';
 
 const LONGEST = [8, 3, 15, 12, 19, 13];
 
@@ -24,5 +24,29 @@ describe('cellSegments', () => {
     ['dev', [], 3, [{ text: 'dev', highlight: false }]],
   ])('%j with %j in %i', (text, highlights, width, expected) => {
     expect(cellSegments(text, highlights, width)).toEqual(expected);
+  });
+});
+
+describe('rowSegments', () => {
+  it.each([
+    ['no highlight: one run', '▸ ', ['bulk', 'e07', 'admin'], [[], [], []], [6, 3, 5], [{ text: '▸ bulk    e07  admin', highlight: false }]],
+    [
+      'highlights across cells, hidden column skipped',
+      '  ',
+      ['bulk', 'e07', '111111111111', 'admin'],
+      [[0, 1], [0], [0], [4]],
+      [4, 3, 0, 5],
+      [
+        { text: '  ', highlight: false },
+        { text: 'bu', highlight: true },
+        { text: 'lk  ', highlight: false },
+        { text: 'e', highlight: true },
+        { text: '07  admi', highlight: false },
+        { text: 'n', highlight: true },
+      ],
+    ],
+    ['first column hidden: no leading gap', '  ', ['x', 'dev'], [[], [0, 1, 2]], [0, 3], [{ text: '  ', highlight: false }, { text: 'dev', highlight: true }]],
+  ])('%s', (_name, marker, cells, highlights, widths, expected) => {
+    expect(rowSegments(marker, cells, highlights, widths)).toEqual(expected);
   });
 });

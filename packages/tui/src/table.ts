@@ -72,6 +72,31 @@ export function cellSegments(text: string, highlights: readonly number[], width:
   return segments;
 }
 
+/**
+ * A whole row as runs of highlighted and plain text: `marker`, then each shown cell (width > 0)
+ * cut or padded to its width, two spaces apart. Neighbouring runs alike are one run, so a row
+ * without highlights is one string: every run is a node Ink lays out and styles, and the first
+ * frame draws a screenful of rows.
+ */
+export function rowSegments(marker: string, cells: readonly string[], highlights: readonly (readonly number[] | undefined)[], widths: readonly number[]): CellSegment[] {
+  const segments: CellSegment[] = [];
+  const push = (segment: CellSegment) => {
+    const last = segments.at(-1);
+    if (last && last.highlight === segment.highlight) segments[segments.length - 1] = { text: last.text + segment.text, highlight: last.highlight };
+    else if (segment.text !== '') segments.push(segment);
+  };
+  push({ text: marker, highlight: false });
+  let first = true;
+  cells.forEach((cell, i) => {
+    const width = widths[i] ?? 0;
+    if (width <= 0) return;
+    if (!first) push({ text: ' '.repeat(GAP), highlight: false });
+    first = false;
+    for (const segment of cellSegments(cell, highlights[i] ?? [], width)) push(segment);
+  });
+  return segments;
+}
+
 /** The longest value of each cell over all rows, for {@link layoutColumns}: columns do not jump while filtering. */
 export function longestCells(rows: readonly FilterRow[], cells: number): number[] {
   const longest = new Array<number>(cells).fill(0);

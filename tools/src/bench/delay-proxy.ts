@@ -74,7 +74,11 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
         agent,
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers);
+        // moto's server closes every connection (`connection: close`); AWS keeps them open.
+        // Passed on, it made every client open a new connection per request, a cost of the
+        // emulator and not of AWS. Connection headers are hop-by-hop: this leg keeps alive.
+        const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         answer.pipe(res);
       },
     );

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
@@ -14,14 +14,22 @@ import { median, positiveInt } from './stats.js';
  *   - cold: `anwbis roles --json --refresh` with a fresh ANWBIS_HOME;
  *   - cached: `anwbis roles --json` answered from the list cached by the cold run;
  *   - TUI first frame: `anwbis tui` in a tmux pane, from start until the list is on screen
- *     (polled every 10 ms, so up to 10 ms late), answered from the cache.
+ *     (polled every 10 ms, so up to 10 ms late), answered from the cache; beside it the same
+ *     for a program that prints the line at once (tmux, Node's start, the polling).
  *
  *   node tools/dist/bench/roles-latency.js [--groups 200] [--delay 100] [--runs 5]
  */
 
 const exec = promisify(execFile);
 
-
+/** The 1-minute load average (Linux), to read the figures by: other work on the machine slows every run. */
+function loadAverage(): string {
+  try {
+    return readFileSync('/proc/loadavg', 'utf8').split(' ')[0]!;
+  } catch {
+    return 'unknown';
+  }
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { groups: { type: 'string' }, delay: { type: 'string' }, runs: { type: 'string' } }, strict: true });
@@ -36,6 +44,7 @@ async function main(): Promise<void> {
   // A tmux server per run: a new session on the socket of a server still shutting down fails
   // with "server exited unexpectedly".
   const sockets: string[] = [];
+  const loadBefore = loadAverage();
   try {
     moto = await startMoto();
     const seeded = await seedScenario(moto.endpoint, manyGroupsScenario({ user: 'ana.ruiz', groups }));
@@ -83,30 +92,39 @@ async function main(): Promise<void> {
     const env: Record<string, string> = { ...box.env, TERM: 'xterm-256color' };
     delete env.CI;
     const tmux = (...a: string[]) => exec('tmux', ['-L', sockets.at(-1)!, ...a], { env });
-    const frame: number[] = [];
-    let frameRequests = 0;
-    for (let i = 0; i < runs; i++) {
-      const before = px.requests;
+    /** From starting `command` in a new tmux pane until the title line of the roles is on screen. */
+    const toScreen = async (command: string[]) => {
       const start = performance.now();
-      sockets.push(`anwbis-bench-${process.pid}-${i}`);
-      await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', process.execPath, ANWBIS_BIN, 'tui');
+      sockets.push(`anwbis-bench-${process.pid}-${sockets.length}`);
+      await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', ...command);
       for (;;) {
         const screen = (await tmux('capture-pane', '-p').catch(() => ({ stdout: '' }))).stdout;
         if (screen.includes('roles of ana.ruiz')) break;
         if (performance.now() - start > 30_000) throw new Error(`no first frame after 30 s:\n${screen}`);
         await new Promise((r) => setTimeout(r, 10));
       }
-      frame.push(performance.now() - start);
-      frameRequests += px.requests - before;
+      const ms = performance.now() - start;
       await tmux('kill-server');
+      return ms;
+    };
+    const frame: number[] = [];
+    const floor: number[] = [];
+    let frameRequests = 0;
+    for (let i = 0; i < runs; i++) {
+      const before = px.requests;
+      frame.push(await toScreen([process.execPath, ANWBIS_BIN, 'tui']));
+      frameRequests += px.requests - before;
+      // What tmux, Node's start and the polling cost of it: a program that prints the line at once.
+      floor.push(await toScreen([process.execPath, '-e', "process.stdout.write('roles of ana.ruiz'); setInterval(() => {}, 1000)"]));
     }
 
     say(`anwbis roles / tui: ${groups} groups (${roles} roles), DELAY ${delayMs} ms per AWS request, ${runs} runs each`);
-    say(`startup baseline (median \`anwbis --version\`): ${median(startup).toFixed(0)} ms`);
+    say(`startup baseline (median \`anwbis --version\`): ${median(startup).toFixed(0)} ms; load average ${loadBefore} before, ${loadAverage()} after`);
     say();
     say(`cold   \`anwbis roles --json\` (fresh ANWBIS_HOME): median ${median(cold).toFixed(0)} ms (target ≤ 2000), ${coldRequests} requests in ${coldRounds} round trips`);
     say(`cached \`anwbis roles --json\`:                  median ${median(cached).toFixed(0)} ms (target ≤ 300), ${cachedRequests} AWS requests over all runs`);
     say(`first TUI frame from the cache (tmux):         median ${median(frame).toFixed(0)} ms (target ≤ 300), ${frameRequests} AWS requests over all runs`);
+    say(`  of which tmux, Node's start and polling:     median ${median(floor).toFixed(0)} ms (a program printing the line at once)`);
     say();
     say(`Lower bound of the cold run with ${DISCOVERY_CONCURRENCY} in flight: (GetCallerIdentity + ListGroupsForUser + ⌈${groups}/${DISCOVERY_CONCURRENCY}⌉ GetGroupPolicy rounds) × DELAY`);
     say(`= ${(2 + Math.ceil(groups / DISCOVERY_CONCURRENCY)) * delayMs} ms plus start-up.`);

@@ -14,7 +14,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -80,8 +80,9 @@ function entrySource(): string {
 
 /**
  * The SEA's main script: CommonJS, loads only built-ins; the bundles are assets. Like
- * `bin/run.js` it answers `--version`, and a cached `credential-process` from the small fast
- * bundle, before the CLI's bundle (megabytes to compile on every start) loads.
+ * `bin/run.js` it answers `--version`, a cached `credential-process` from the small fast
+ * bundle, and `roles` and `tui` from their own, before the CLI's bundle (megabytes to compile
+ * on every start) loads.
  */
 function mainSource(version: string): string {
   return `const { getAsset } = require('node:sea');
@@ -93,6 +94,12 @@ const argv = process.argv.slice(2);
     return 0;
   }
   const first = argv[0];
+  if (first === 'roles' || first === 'tui') {
+    // As from bin/run.js: their own bundles, without oclif, unless the flags need its parser.
+    const bundle = await load(first + '.mjs');
+    const status = await (first === 'roles' ? bundle.fastRoles : bundle.fastTui)(argv.slice(1));
+    if (status !== undefined) return status;
+  }
   const assume = first === 'assume' || (first !== undefined && first.startsWith('-') && first !== '--help' && first !== '-h');
   const fast = first === 'credential-process' || assume ? await load('fast.mjs') : undefined;
   if (fast && (await (assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1))))) return 0;
@@ -130,9 +137,21 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
         b.onLoad({ filter: /.*/, namespace: 'anwbis-stub' }, () => ({ contents: 'export default { initialize() {}, connectToDevTools() {} };', loader: 'js' }));
       },
     };
-    const plugins = [noDevtools];
+    // The picker's start as bin/run.js has it: yoga without fetch, string-width's fast path; and
+    // Node's built-ins through require (an ES import of node:http loads all of undici).
+    const { builtinsThroughRequire, stringWidthFastPath, yogaWithoutFetch } = (await import(pathToFileURL(join(CLI, 'scripts', 'bundle-plugins.mjs')).href)) as Record<
+      'builtinsThroughRequire' | 'stringWidthFastPath' | 'yogaWithoutFetch',
+      Plugin
+    >;
+    const plugins = [noDevtools, builtinsThroughRequire];
     await build({ ...common, plugins, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
     await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'index.js')], outfile: fast });
+    // `roles` and `tui` without oclif, as bin/run.js starts them, with React's and Ink's
+    // production builds (the development ones cost a second of the picker's start).
+    const fastCommands = { roles: join(work, 'roles.mjs'), tui: join(work, 'tui.mjs') };
+    for (const [name, outfile] of Object.entries(fastCommands)) {
+      await build({ ...common, plugins: [...plugins, yogaWithoutFetch, stringWidthFastPath], define: { 'process.env.NODE_ENV': '"production"' }, entryPoints: [join(CLI, 'dist', 'fast', `${name}.js`)], outfile });
+    }
     const { version } = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { version: string };
     writeFileSync(join(work, 'main.cjs'), mainSource(version));
     const config = {
@@ -142,7 +161,7 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
       // Node's default, pinned: the daemon's service units pass its V8 settings in NODE_OPTIONS,
       // the one place a single executable takes them from (see daemonLaunch).
       execArgvExtension: 'env',
-      assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast },
+      assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast, 'roles.mjs': fastCommands.roles, 'tui.mjs': fastCommands.tui },
     };
     writeFileSync(join(work, 'sea.json'), JSON.stringify(config));
     const node = nodeBinary();

@@ -42,6 +42,11 @@ export interface AwsPort {
   listGroupsForUser(userName: string): Promise<string[]>;
   /** Names of a group's inline policies, all pages. */
   listGroupPolicies(groupName: string): Promise<string[]>;
+  /**
+   * Starts loading the client of a service the next calls need, so it loads while a request to
+   * another is on the wire. Optional: a port without it loads on first use.
+   */
+  preload?(service: 'iam' | 'sts'): void;
 }
 
 /** An error answered by AWS (or the network on the way), reduced to what anwbis decides on. */

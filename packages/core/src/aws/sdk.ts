@@ -100,6 +100,10 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
   }
 
   return {
+    preload(service) {
+      // A failure to load shows again, as the error of the call that needs the client.
+      void (service === 'iam' ? iamClient() : stsClient()).catch(() => undefined);
+    },
     async getCallerIdentity() {
       const { client, mod } = await stsClient();
       const command = new mod.GetCallerIdentityCommand({});

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as z from 'zod/mini';
 import { discoveryKey } from '../cache/state-store.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 import type { NamingPatterns } from '../naming/patterns.js';
@@ -19,29 +18,34 @@ export interface RoleListRecord {
   readonly roles: DelegatedRole[];
 }
 
-// zod's small build, imported by name: a dynamic import of the package would keep all of it in
-// a bundle, its 50 locales included. The schema is built when a list is first read.
-let schema: ReturnType<typeof buildSchema> | undefined;
-const recordSchema = () => (schema ??= buildSchema());
-function buildSchema() {
-  const role = z.object({
-    project: z.nullable(z.string()),
-    env: z.nullable(z.string()),
-    role: z.string(),
-    account: z.string(),
-    roleArn: z.string(),
-    profile: z.nullable(z.string()),
-    group: z.string(),
-    policy: z.string(),
-  });
-  return z.object({
-    version: z.literal(1),
-    sourceProfile: z.string(),
-    userName: z.string(),
-    account: z.string(),
-    fetchedAt: z.iso.datetime(),
-    roles: z.array(role),
-  });
+const isText = (v: unknown): v is string => typeof v === 'string';
+const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === 'string';
+/** An ISO 8601 UTC time as `Date.prototype.toISOString` writes it. */
+const isIsoTime = (v: unknown): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(v) && !Number.isNaN(Date.parse(v));
+
+function roleOf(value: unknown): DelegatedRole | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { project, env, role, account, roleArn, profile, group, policy } = value as Record<string, unknown>;
+  if (!isTextOrNull(project) || !isTextOrNull(env) || !isText(role) || !isText(account) || !isText(roleArn) || !isTextOrNull(profile) || !isText(group) || !isText(policy)) return undefined;
+  return { project, env, role, account, roleArn, profile, group, policy };
+}
+
+/**
+ * The record in `value`, with only the fields anwbis writes, or undefined when it is not one.
+ * Checked by hand rather than with a schema library: the picker's first frame waits for it, and
+ * a list of hundreds of roles took a schema 6-12 ms.
+ */
+export function roleListRecordOf(value: unknown): RoleListRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { version, sourceProfile, userName, account, fetchedAt, roles } = value as Record<string, unknown>;
+  if (version !== 1 || !isText(sourceProfile) || !isText(userName) || !isText(account) || !isIsoTime(fetchedAt) || !Array.isArray(roles)) return undefined;
+  const read: DelegatedRole[] = [];
+  for (const r of roles) {
+    const role = roleOf(r);
+    if (!role) return undefined;
+    read.push(role);
+  }
+  return { version, sourceProfile, userName, account, fetchedAt, roles: read };
 }
 
 /**
@@ -55,9 +59,7 @@ export function roleListPath(home: string, sourceProfile: string, patterns: Nami
 /** The cached list, or undefined when there is none or it is not what anwbis writes (a miss, never a crash). */
 export async function readRoleList(path: string): Promise<RoleListRecord | undefined> {
   try {
-    const text = await readFile(path, 'utf8');
-    const parsed = recordSchema().safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : undefined;
+    return roleListRecordOf(JSON.parse(await readFile(path, 'utf8')));
   } catch {
     return undefined;
   }

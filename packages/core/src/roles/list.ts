@@ -89,7 +89,10 @@ export async function listDelegatedRoles(request: RoleListRequest, deps: RoleLis
   request.onSource?.(readWith);
   const region = await resolveRegion(request.region, env, sourceProfile);
   const aws = deps.createAws({ credentials, region });
-  const identity = await aws.getCallerIdentity().catch((err: unknown) => {
+  const asked = aws.getCallerIdentity();
+  // Every read after this one goes to IAM: its client loads while STS answers.
+  aws.preload?.('iam');
+  const identity = await asked.catch((err: unknown) => {
     throw explainAwsError(err, 'checking who you are', { profile: readWith });
   });
   const who = parseCallerArn(identity.arn);

@@ -147,6 +147,9 @@ let lastRenders: number[] = [];
 
 async function main(): Promise<void> {
   process.env.FORCE_COLOR ??= '1';
+  // React's and Ink's production builds, as `anwbis tui` bundles them (React picks its build
+  // when first loaded, below); the development build costs twice as much per keystroke.
+  process.env.NODE_ENV ??= 'production';
   reducerOnly(); // warm-up
   const filter = reducerOnly();
   await wholeKeystroke(); // warm-up: JIT, module loading
