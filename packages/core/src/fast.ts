@@ -12,6 +12,8 @@ export { credentialProcessJson } from './output/credential-process.js';
 export { askedRegion, requestKey } from './cache/request-key.js';
 export { acquireLock, handOverLock, namedLockPath, releaseHandedOverLocks, LockTimeoutError, type HeldLock } from './locks/lock.js';
 export { ensurePrivateDir } from './fs/atomic-write.js';
+export { holderFailureSince, type HolderFailure } from './provide/holder-failure.js';
+export { EXIT_CODES } from './errors/errors.js';
 
 /** The settings parser (and `ini`), loaded only when there is a settings file to read. */
 export const loadSettingsLazily = async (home: string) => (await import('./settings/settings.js')).loadSettings(home);

@@ -5,12 +5,15 @@ import {
   credentialProcessJson,
   credentialsCachePath,
   ensurePrivateDir,
+  EXIT_CODES,
   handOverLock,
+  holderFailureSince,
   isFresh,
   LockTimeoutError,
   namedLockPath,
   releaseHandedOverLocks,
   type HeldLock,
+  type HolderFailure,
 } from '@anwbis/core/fast';
 import { cacheThroughDaemon } from './daemon-cache.js';
 import { writeOut } from './out.js';
@@ -21,9 +24,12 @@ import { fastRequest } from './request.js';
  * this same request (role names, source, region, external id, account: the full command's
  * request key): answers from the cache file without loading oclif or the AWS SDK, since every
  * AWS client start pays for it. Returns false (nothing printed) whenever the full command must
- * decide: a miss, an expired or foreign entry, or any argument this parser does not know.
+ * decide: a miss, an expired or foreign entry, or any argument this parser does not know. True
+ * once answered, or once it reported the error of a holder it waited for that found AWS
+ * unreachable (the exit status set), rather than try as long again itself.
  */
 export async function fastCredentialProcess(args: readonly string[]): Promise<boolean> {
+  const waitingSince = Date.now();
   const request = await fastRequest('credential-process', args);
   if (!request) return false;
   const { home, profile, key, settings } = request;
@@ -36,7 +42,9 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
     const made = hit();
     if (made !== undefined) return answer(made);
   }
-  return waitForTheHolder(home, profile, hit);
+  // A holder (the daemon too) that found AWS unreachable after this caller came: its error.
+  const failed = () => holderFailureSince(home, `credentials-${profile}`, key, waitingSince);
+  return waitForTheHolder(home, profile, hit, failed);
 }
 
 /**
@@ -45,7 +53,7 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
  * (true of the first caller only); every other caller waits for the lock without loading
  * anything and answers from the cache the holder wrote, as a cache hit costs.
  */
-async function waitForTheHolder(home: string, profile: string, hit: () => string | undefined): Promise<boolean> {
+async function waitForTheHolder(home: string, profile: string, hit: () => string | undefined, failed: () => HolderFailure | undefined): Promise<boolean> {
   const name = `credentials-${profile}`;
   const lockPath = namedLockPath(home, name);
   try {
@@ -59,13 +67,13 @@ async function waitForTheHolder(home: string, profile: string, hit: () => string
   // timeout still looks now and then, for a holder that died or a file system without events.
   const wakeUp = lockDirWatcher(join(home, 'locks'));
   try {
-    return await waitLoop(lockPath, name, hit, wakeUp);
+    return await waitLoop(lockPath, name, hit, failed, wakeUp);
   } finally {
     wakeUp.close();
   }
 }
 
-async function waitLoop(lockPath: string, name: string, hit: () => string | undefined, wakeUp: LockDirWatcher): Promise<boolean> {
+async function waitLoop(lockPath: string, name: string, hit: () => string | undefined, failed: () => HolderFailure | undefined, wakeUp: LockDirWatcher): Promise<boolean> {
   // As long as the full command would wait for a holder (withNamedLock's default).
   const deadline = Date.now() + 120_000;
   for (;;) {
@@ -85,6 +93,11 @@ async function waitLoop(lockPath: string, name: string, hit: () => string | unde
       if (line !== undefined) {
         await lock.release();
         return answer(line);
+      }
+      const failure = failed();
+      if (failure !== undefined) {
+        await lock.release();
+        return fail(failure);
       }
       handOverLock(lock);
       return false;
@@ -155,6 +168,13 @@ function cachedAnswer(home: string, profile: string, key: string, marginSeconds:
 
 function answer(line: string): true {
   writeOut(`${line}\n`);
+  return true;
+}
+
+/** Reports the holder's failure as the full command would have reported its own. */
+function fail(failure: HolderFailure): true {
+  process.stderr.write(`[ ERROR ] ${failure.message}\n${failure.next ? `          ${failure.next}\n` : ''}`);
+  process.exitCode = EXIT_CODES[failure.kind];
   return true;
 }
 

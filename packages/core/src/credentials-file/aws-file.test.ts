@@ -1,6 +1,7 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, statfs, symlink, utimes, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
@@ -385,6 +386,29 @@ console.log(JSON.stringify({ check, update }));
     await updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']]));
 
     expect(await modeOf(file)).toBe(0o200);
+  });
+
+  it('a full disk is an ENOSPC file error, before the MFA code and on the write, not a bug', async () => {
+    // A small file system of its own to fill: root may mount one.
+    const full = join(dir, 'full');
+    await mkdir(full);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', full]);
+    try {
+      const file = join(full, 'credentials');
+      await writeFile(file, ORIGINAL, { mode: 0o600 });
+      const space = await statfs(full);
+      await writeFile(join(full, 'filler'), Buffer.alloc(Number(space.bfree * space.bsize) - 8192));
+      const shown = displayPath(file);
+      const expected = { name: 'AwsFileAccessError', code: 'ENOSPC', message: `cannot write ${shown}: no space left on the device that holds ${displayPath(full)}` };
+
+      expect(await rejectedAnwbisError(assertAwsFileWritable(file))).toMatchObject({ ...expected, kind: 'file' });
+      const big = 'x'.repeat(64 * 1024);
+      expect(await rejectedAnwbisError(updateAwsFile(file, (text) => setSection(text, 'p', [['k', big]])))).toMatchObject({ ...expected, kind: 'file' });
+      expect(await readFile(file, 'utf8')).toBe(ORIGINAL);
+      expect((await readdir(full)).sort()).toEqual(['credentials', 'filler']);
+    } finally {
+      execFileSync('umount', [full]);
+    }
   });
 
   it("a new file in the user's directory belongs to the user", async () => {

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { removeStaleTempFiles, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
+import { ensurePrivateDir, removeStaleTempFiles, resolveWriteTarget, writeFileAtomic } from './atomic-write.js';
 
 let dir: string;
 
@@ -144,5 +144,19 @@ describe('removeStaleTempFiles', () => {
     await chown(dir, 65534, 65534);
     await writeFileAtomic(join(dir, 'state.json'), 'x');
     expect(await stat(join(dir, 'state.json'))).toMatchObject({ uid: 65534, gid: 65534 });
+  });
+
+  it("missing directories made in the user's HOME are the user's, not root's (sudo keeping HOME left ~/.local root's, 0700)", async () => {
+    await chown(dir, 65534, 65533);
+    await writeFileAtomic(join(dir, '.local', 'state', 'anwbis', 'profiles', 'p.json'), 'x');
+    await ensurePrivateDir(join(dir, '.local', 'state', 'anwbis', 'locks'));
+    for (const path of ['.local', '.local/state', '.local/state/anwbis', '.local/state/anwbis/profiles', '.local/state/anwbis/locks', '.local/state/anwbis/profiles/p.json']) {
+      expect({ path, ...(await stat(join(dir, path))) }).toMatchObject({ path, uid: 65534, gid: 65533 });
+    }
+  });
+
+  it("leaves a directory made in one of root's as root's", async () => {
+    await ensurePrivateDir(join(dir, 'a', 'b'));
+    expect(await stat(join(dir, 'a', 'b'))).toMatchObject({ uid: 0, gid: 0 });
   });
 });

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { renameSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, readdir, readlink, realpath, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chown, lstat, mkdir, open, readdir, readlink, realpath, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isErrno } from './errno.js';
 
@@ -53,9 +53,21 @@ export async function resolveWriteTarget(path: string): Promise<string> {
   throw Object.assign(new Error(`too many symbolic links resolving ${path}`), { code: 'ELOOP' });
 }
 
-/** Creates `dir` and any missing parents with mode 0700, as befits a directory of secrets. */
+/**
+ * Creates `dir` and any missing parents with mode 0700, as befits a directory of secrets. Run
+ * as root (`sudo` keeping the user's HOME), the directories it creates get the owner and group
+ * of the directory they are made in: root's `~/.local` (0700) would lock the user out of it.
+ */
 export async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const first = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (first === undefined || process.getuid?.() !== 0) return;
+  const top = resolve(first);
+  const parent = await stat(dirname(top));
+  if (parent.uid === 0 && parent.gid === 0) return;
+  for (let made = resolve(dir); ; made = dirname(made)) {
+    await chown(made, parent.uid, parent.gid);
+    if (made === top || made === dirname(made)) break;
+  }
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -23,7 +23,8 @@ const PASSED_ON = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * the grace period; what the command leaves running after it exits gets the same grace period.
  * Being a group of its own (a new session, as Node's `detached` does it) also means it has no
  * controlling terminal: it gets no Ctrl-C from the terminal, so SIGINT, SIGTERM and SIGHUP that
- * reach anwbis while it runs are passed on to the group before anwbis acts on them.
+ * reach anwbis while it runs are passed on to the group before anwbis acts on them; a group
+ * still there after the grace period (or at a second signal) gets SIGKILL first.
  */
 export function runMfaProcess(commandLine: string, options: RunForOutputOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -58,11 +59,35 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
     const stopPassingOn = () => {
       for (const signal of PASSED_ON) process.removeListener(signal, onSignal);
     };
+    const groupAlive = () => {
+      if (started.pid === undefined) return false;
+      try {
+        process.kill(-started.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Set once a signal is being passed on: anwbis ends by that signal, after the group.
+    let ending: ((signal: NodeJS.Signals) => void) | undefined;
     const onSignal = (signal: NodeJS.Signals) => {
+      // A second signal does not wait out the grace period.
+      if (ending) return ending(signal);
       killGroup(signal);
-      stopPassingOn();
-      // With our listener gone the signal does to anwbis what it would have done without it.
-      process.kill(process.pid, signal);
+      // A command that ignores the signal would outlive anwbis, with no terminal to stop it
+      // from: it gets the grace period, then SIGKILL, as on a timeout.
+      const look = setInterval(() => {
+        if (!groupAlive()) ending?.(signal);
+      }, 50);
+      const grace = setTimeout(() => ending?.(signal), graceMs);
+      ending = (last) => {
+        clearInterval(look);
+        clearTimeout(grace);
+        killGroup('SIGKILL');
+        stopPassingOn();
+        // With our listener gone the signal does to anwbis what it would have done without it.
+        process.kill(process.pid, last);
+      };
     };
     const onExit = () => killGroup('SIGKILL');
     for (const signal of PASSED_ON) process.on(signal, onSignal);
@@ -82,7 +107,7 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
       if (out.length < MAX_OUTPUT) out += d.slice(0, MAX_OUTPUT - out.length);
     });
     child.once('error', (err) => {
-      if (settled) return;
+      if (settled || ending) return;
       cleanUp();
       killGroup('SIGKILL');
       reject(new AnwbisError('mfa', `${label} could not run: ${err.message}`, { next: 'check the command and its path' }));
@@ -93,7 +118,8 @@ export function runMfaProcess(commandLine: string, options: RunForOutputOptions 
       killLater();
     });
     child.once('close', () => {
-      if (settled) return;
+      // Ending by a signal passed on: the command's end is not an answer to report.
+      if (settled || ending) return;
       cleanUp();
       if (timedOut) {
         reject(

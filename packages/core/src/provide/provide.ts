@@ -7,6 +7,7 @@ import { chooseSourceProfile, findValidSession, sessionCommand } from '../source
 import { saveState } from '../steps/profile-writer.js';
 import { obtainRoleCredentials, rememberLookup } from '../assume/obtain.js';
 import { prepareRequest, type AssumeRequest, type FlowDeps, type PreparedRequest } from '../assume/request.js';
+import { holderFailureSince, isUnreachable, noteHolderFailure } from './holder-failure.js';
 
 /** Role credentials ready to hand to a program. */
 export interface ProvidedCredentials {
@@ -23,15 +24,19 @@ export interface ProvidedCredentials {
  * session (no prompt) or, only when a code can be had, from the source profile with MFA.
  */
 export async function provideRoleCredentials(request: AssumeRequest, deps: FlowDeps): Promise<ProvidedCredentials> {
+  const waitingSince = Date.now();
   const prepared = await prepareRequest(request, deps);
   const { home, store, target, settings } = prepared;
   const hit = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
   if (hit) return fromRecord(hit, true);
 
-  return withNamedLock(home, `credentials-${target.profileName}`, async () => {
-    // Whoever held the lock before may have just fetched them.
+  const lockName = `credentials-${target.profileName}`;
+  return withNamedLock(home, lockName, async () => {
+    // Whoever held the lock before may have just fetched them, or found AWS unreachable.
     const fresh = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
     if (fresh) return fromRecord(fresh, true);
+    const failed = holderFailureSince(home, lockName, prepared.key, waitingSince);
+    if (failed) throw new AnwbisError(failed.kind, failed.message, { next: failed.next });
 
     const sourceProfile = request.fromEc2Role ? '' : await chooseSourceProfile(request.sourceProfile, deps.env, store, deps.events);
     const session = request.fromEc2Role
@@ -43,7 +48,14 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: FlowD
         next: `run \`${sessionCommand(sourceProfile)}\` in a terminal (one MFA code, valid 8 hours), then try again`,
       });
     }
-    const obtained = await obtainRoleCredentials(prepared, { ...request, ...(session ? { noMfa: true } : {}) }, session?.profile ?? sourceProfile, deps);
+    let obtained: Awaited<ReturnType<typeof obtainRoleCredentials>>;
+    try {
+      obtained = await obtainRoleCredentials(prepared, { ...request, ...(session ? { noMfa: true } : {}) }, session?.profile ?? sourceProfile, deps);
+    } catch (error) {
+      // Noted before the lock is released, for those already waiting (see holder-failure.ts).
+      if (isUnreachable(error)) await noteHolderFailure(home, lockName, prepared.key, error).catch(() => undefined);
+      throw error;
+    }
     const record: CachedCredentials = {
       version: 1,
       profile: target.profileName,
