@@ -17,6 +17,7 @@ import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
 import { RpcServer, type DaemonApi } from './server.js';
 import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
+import { sharedWhileInFlight } from './in-flight.js';
 import { daemonSocketPath } from './socket-path.js';
 import { WatchStore } from './watch-store.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -79,6 +80,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // Profiles watched only for `exec --server` grants (how many are live): never saved, and
   // unwatched when their last grant ends.
   const grantOnly = new Map<string, number>();
+  /** credentials.provide by request: equal ones in flight share one answer. */
+  const providing = sharedWhileInFlight<string, { profile: string; expiresAt: Date }>();
   const save = () => store.save(scheduler.specs().filter((spec) => !grantOnly.has(spec.profile)));
   const grants = new CredentialGrants({
     now,
@@ -218,7 +221,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       if (credentialsFile !== backend.files.credentials || callerHome !== home) {
         throw new AnwbisError('usage', 'this daemon serves another credentials file or ANWBIS_HOME', { next: 'run credential-process without the daemon' });
       }
-      const provided = await backend.provide(request);
+      // Callers asking the same at once (32 AWS clients starting together) share one answer:
+      // each would otherwise wait for the role's lock in turn, polling, after the first made it.
+      const provided = await providing(JSON.stringify(request), () => backend.provide(request));
       log.info(`credential-process of ${provided.profile} answered from the corp session, valid until ${provided.expiresAt.toISOString()}`);
       return { profile: provided.profile, expiresAt: provided.expiresAt.toISOString() };
     },

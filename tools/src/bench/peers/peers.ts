@@ -68,6 +68,19 @@ export interface Driver {
   readonly credentialProcess: Command;
   /** The config profile whose `credential_process` is {@link credentialProcess}. */
   readonly cliProfile: string;
+  /**
+   * A long-running helper of the tool's own that its credential_process calls use when it runs
+   * (anwbis's daemon); `start` resolves with its pid, so that its CPU can be counted too.
+   */
+  readonly helper?: { readonly name: string; start(): Promise<number>; stop(): Promise<void> };
+}
+
+/** User + system CPU (ms) a running process has used so far. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15, in clock ticks (USER_HZ = 100 on Linux).
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10;
 }
 
 export interface World {
@@ -113,6 +126,18 @@ export function anwbisDriver(world: World): Driver {
     },
     credentialProcess,
     cliProfile: 'via-anwbis',
+    helper: {
+      name: 'the anwbis daemon',
+      async start() {
+        const out = await mustRun('anwbis daemon start', { file: node, args: [ANWBIS_BIN, 'daemon', 'start'], env });
+        const pid = /\(pid (\d+)/.exec(out.stderr);
+        if (!pid) throw new Error(`anwbis daemon start named no pid: ${out.stderr}`);
+        return Number(pid[1]);
+      },
+      async stop() {
+        await mustRun('anwbis daemon stop', { file: node, args: [ANWBIS_BIN, 'daemon', 'stop'], env });
+      },
+    },
   };
 }
 
