@@ -186,6 +186,22 @@ describe('withNamedLock', () => {
     });
   }, 30_000);
 
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('a lock taken as root in a user\'s directory no longer stays root\'s: the user can remove what a killed root run left', async () => {
+    const locks = join(dir, 'locks');
+    await mkdir(locks);
+    await chmod(dir, 0o755);
+    await chown(locks, 65534, 65534);
+    const lock = await acquireLock(join(locks, 'credentials'), { label: 'credentials' });
+    const { stat } = await import('node:fs/promises');
+    expect((await stat(lock.path)).uid).toBe(65534);
+    expect((await stat(join(lock.path, 'owner'))).uid).toBe(65534);
+    // As a run killed with -9 leaves it: the user empties and removes it.
+    const removed = spawnSync('rm', ['-r', lock.path], { uid: 65534, gid: 65534, encoding: 'utf8' });
+    expect(removed).toMatchObject({ status: 0, stderr: '' });
+    await expect(lock.release()).resolves.toBeUndefined();
+  });
+
   it('passes an error of the work through unchanged', async () => {
     const failure = new AnwbisError('denied', 'no');
     await expect(withNamedLock(dir, 'n', () => Promise.reject(failure))).rejects.toBe(failure);

@@ -12,9 +12,9 @@
  * {@link HeldLock.assertHeld}) and reported as an error, never thrown from a timer.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
-import { mkdir, open, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chown, mkdir, open, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AnwbisError } from '../errors/errors.js';
 import { errnoCode, isErrno } from '../fs/errno.js';
 import { displayPath } from '../fs/display.js';
@@ -348,11 +348,25 @@ async function create(lockPath: string, owner: LockOwner): Promise<boolean> {
   }
   try {
     await writeFile(join(lockPath, OWNER_FILE), JSON.stringify(owner), { flag: 'wx', mode: 0o644 });
+    await giveToDirectoryOwner(lockPath);
   } catch (error) {
     await rm(lockPath, { recursive: true, force: true });
     throw error;
   }
   return true;
+}
+
+/**
+ * Run as root (`sudo` keeping the user's HOME), a lock made in the user's directory becomes the
+ * user's: root's lock directory, left by a root run killed with -9, could not be emptied by the
+ * user's next run, which would then wait for it to the end of its wait.
+ */
+async function giveToDirectoryOwner(lockPath: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  const parent = await stat(dirname(lockPath));
+  if (parent.uid === 0) return;
+  await chown(join(lockPath, OWNER_FILE), parent.uid, parent.gid);
+  await chown(lockPath, parent.uid, parent.gid);
 }
 
 /**
