@@ -32,6 +32,15 @@ function start(argv) {
       });
     });
   }
+  if (first === 'exec') {
+    // Bundled and run without oclif when the flags before `--` are plain; else oclif.
+    return import('../dist/fast/bundle/exec.js').then(function (bundle) {
+      return bundle.fastExec(argv.slice(1)).then(function (status) {
+        if (status === undefined) return full(argv);
+        process.exitCode = status;
+      });
+    });
+  }
   var assume = first === 'assume' || (first !== undefined && first.charAt(0) === '-' && first !== '--help' && first !== '-h');
   if (first !== 'credential-process' && !assume) return full(argv);
   // A cache-hit credential-process and a reused profile are answered before oclif or the AWS

@@ -1,7 +1,7 @@
 // Bundles the fast paths' CommonJS entry (dist/fast/index.js, for a cache hit and a reuse) into
-// dist/fast/fast.bundle.cjs, and the entries of a credential-process miss and an assume that must call AWS
-// (dist/fast/provide.js, assume-full.js), and those of `roles` and `tui` (roles.js, tui.js), into
-// dist/fast/bundle/: one file each to start, chunks shared within each pair, and what they import
+// dist/fast/fast.bundle.cjs, and the entries of a credential-process miss, an assume that must call AWS
+// and exec (dist/fast/provide.js, assume-full.js, exec.js), and those of `roles` and `tui` (roles.js, tui.js), into
+// dist/fast/bundle/: one file each to start, chunks shared within each build, and what they import
 // lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
 // The plugins are in bundle-plugins.mjs (the single executable's build uses them too).
 import { rmSync } from 'node:fs';
@@ -44,5 +44,5 @@ const common = {
 // Two builds: what one entry uses of a shared module is kept in the chunk every entry loads,
 // so the picker's (the daemon client's full zod with its 50 locales, Ink) would load on every
 // assume that calls AWS.
-await build({ ...common, entryPoints: ['dist/fast/provide.js', 'dist/fast/assume-full.js'], chunkNames: 'chunks-assume/[name]-[hash]' });
+await build({ ...common, entryPoints: ['dist/fast/provide.js', 'dist/fast/assume-full.js', 'dist/fast/exec.js'], chunkNames: 'chunks-assume/[name]-[hash]' });
 await build({ ...common, entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js'], chunkNames: 'chunks-picker/[name]-[hash]' });

@@ -149,6 +149,28 @@ describe('exec and env', () => {
     expect(res).toMatchObject({ code: 7, stdout: 'ready\ngot-term\n', stderr: '' });
   });
 
+  it('exec with cached credentials starts its command from the bundle, loading neither oclif nor the AWS SDK; a command that is not there, or none, is refused as before', async () => {
+    await startSession();
+    expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const { hook, loaded } = writeLoadTrace(dir);
+      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, 'exec', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--', 'sh', '-c', 'echo "$ANWBIS_PROFILE"; exit 4'], { env: world.sandbox.env });
+      expect(res).toMatchObject({ code: 4, stdout: 'datalab-dev-admin\n', stderr: '' });
+      const modules = loaded().join('');
+      expect(modules).toContain('/dist/fast/bundle/exec.js');
+      expect(modules).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const missing = await anwbis(['exec', '--target', 'datalab-dev-admin', '--', 'no-such-command-anwbis']);
+    expect(missing).toMatchObject({ code: EXIT.usage, stdout: '' });
+    expect(missing.stderr).toContain('cannot run "no-such-command-anwbis": command not found');
+    const nothing = await anwbis(['exec', '--target', 'datalab-dev-admin', '--']);
+    expect(nothing).toMatchObject({ code: EXIT.usage, stdout: '' });
+    expect(nothing.stderr).toContain('say which command to run after --');
+  });
+
   it('a cache hit loads neither oclif nor the AWS SDK, nor the built-ins only a miss needs (fs/promises, net)', async () => {
     await startSession();
     expect(await anwbis(['credential-process', '--target', 'datalab-dev-admin'])).toMatchObject({ code: EXIT.ok, stderr: '' });

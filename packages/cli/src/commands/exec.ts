@@ -1,14 +1,11 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { AnwbisError, credentialVariables, provideRoleCredentials } from '@anwbis/core';
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
+import { AnwbisError, provideRoleCredentials } from '@anwbis/core';
+import { execEnv, runChild } from '../exec-child.js';
 import { serveCredentials } from '../exec-server.js';
 import { sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-
-const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
 export default class Exec extends AnwbisCommand {
   static override summary = 'Run a command with the credentials of a delegated role in its environment';
@@ -57,35 +54,7 @@ ends.`;
     }
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
     const provided = await provideRoleCredentials(requestFromFlags(flags), runtime);
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']) delete env[name];
-    for (const [name, value] of credentialVariables(provided.credentials, provided.region)) env[name] = value;
-    env.ANWBIS_PROFILE = provided.profile;
-    const status = await runChild(command, args, env);
+    const status = await runChild(command, args, execEnv(provided));
     if (status !== 0) this.exit(status);
   }
-}
-
-/** Runs the child with the terminal, forwards signals, and resolves with the status to exit with. */
-function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve, reject) => {
-    // Listening before the child exists: a signal sent once the child has printed something
-    // could otherwise reach anwbis before it listens (on a busy machine) and end it by default,
-    // leaving the child running.
-    const to: { child?: ReturnType<typeof spawn> } = {};
-    const forward = (signal: NodeJS.Signals) => to.child?.kill(signal);
-    for (const signal of FORWARDED) process.on(signal, forward);
-    const child = (to.child = spawn(command, args, { stdio: 'inherit', env }));
-    const cleanup = () => {
-      for (const signal of FORWARDED) process.off(signal, forward);
-    };
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      cleanup();
-      reject(new AnwbisError('usage', `cannot run ${JSON.stringify(command)}: ${err.code === 'ENOENT' ? 'command not found' : err.message}`));
-    });
-    child.once('exit', (code, signal) => {
-      cleanup();
-      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    });
-  });
 }

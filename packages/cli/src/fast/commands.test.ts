@@ -6,7 +6,9 @@ import Roles from '../commands/roles.js';
 import Tui from '../commands/tui.js';
 import Assume from '../commands/assume.js';
 import CredentialProcess from '../commands/credential-process.js';
+import Exec from '../commands/exec.js';
 import { assumeFlagsOf } from './assume-full.js';
+import { execFlagsOf } from './exec.js';
 import { credentialProcessFlagsOf } from './provide.js';
 import { rolesRequestOf } from './roles.js';
 import { pickerRequestOf } from './tui.js';
@@ -20,6 +22,8 @@ const FAST: Readonly<Record<string, { command: Command.Class; read: (args: reado
   tui: { command: Tui, read: pickerRequestOf },
   assume: { command: Assume, read: assumeFlagsOf },
   'credential-process': { command: CredentialProcess, read: credentialProcessFlagsOf },
+  // The flags before `--`: the command's own.
+  exec: { command: Exec, read: execFlagsOf },
 };
 
 const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -31,7 +35,7 @@ async function oclifFlags(id: string, args: readonly string[]): Promise<object> 
   return (await Parser.parse(normalized, { flags: command.flags ?? {}, args: command.args ?? {}, strict: command.strict })).flags;
 }
 
-describe('the fast paths of anwbis roles, tui, assume and credential-process', () => {
+describe('the fast paths of anwbis roles, tui, assume, credential-process and exec', () => {
   it.each([
     'roles',
     'roles --json',
@@ -53,6 +57,9 @@ describe('the fast paths of anwbis roles, tui, assume and credential-process', (
     'credential-process -p datalab -e dev -r admin',
     'credential-process --target datalab-dev-admin -P corp --region us-west-2 --externalid x --account 333333333333',
     'credential-process -p datalab -e dev -r admin --mfa-code 123456 --nomfa -v --iam_delegated_role d',
+    'exec -p datalab -e dev -r admin',
+    'exec --target datalab-dev-admin -P corp --region us-west-2 -v',
+    'exec -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-process "pass otp" --iam_master_group g',
   ])('%s: what oclif reads', async (line) => {
     const [id, ...args] = splitCommandLine(line);
     const fast = FAST[id!]!.read(args);
@@ -79,6 +86,9 @@ describe('the fast paths of anwbis roles, tui, assume and credential-process', (
     ['assume -p datalab -e dev -r admin --duration 900', 'an integer flag'],
     ['credential-process --external-id x -p datalab -e dev -r admin', 'an alias'],
     ['credential-process -p datalab -e dev -r admin --refresh', 'an unknown flag'],
+    ['exec -p datalab -e dev -r admin --server', 'the credential server'],
+    ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server'],
+    ['exec -p datalab -e dev -r admin aws', 'a command without --'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();
