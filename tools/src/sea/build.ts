@@ -81,8 +81,8 @@ function entrySource(): string {
 /**
  * The SEA's main script: CommonJS, loads only built-ins; the bundles are assets. Like
  * `bin/run.js` it answers `--version`, a cached `credential-process` from the small fast
- * bundle, and `roles` and `tui` from their own, before the CLI's bundle (megabytes to compile
- * on every start) loads.
+ * bundle, and `roles`, `tui` and `exec` from their own, before the CLI's bundle (megabytes to
+ * compile on every start) loads.
  */
 function mainSource(version: string): string {
   return `const { getAsset } = require('node:sea');
@@ -94,10 +94,10 @@ const argv = process.argv.slice(2);
     return 0;
   }
   const first = argv[0];
-  if (first === 'roles' || first === 'tui') {
+  if (first === 'roles' || first === 'tui' || first === 'exec') {
     // As from bin/run.js: their own bundles, without oclif, unless the flags need its parser.
     const bundle = await load(first + '.mjs');
-    const status = await (first === 'roles' ? bundle.fastRoles : bundle.fastTui)(argv.slice(1));
+    const status = await (first === 'roles' ? bundle.fastRoles : first === 'tui' ? bundle.fastTui : bundle.fastExec)(argv.slice(1));
     if (status !== undefined) return status;
   }
   const assume = first === 'assume' || (first !== undefined && first.startsWith('-') && first !== '--help' && first !== '-h');
@@ -146,9 +146,9 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
     const plugins = [noDevtools, builtinsThroughRequire];
     await build({ ...common, plugins, stdin: { contents: entrySource(), resolveDir: CLI, sourcefile: 'sea-entry.js', loader: 'js' }, outfile: bundle });
     await build({ ...common, plugins, entryPoints: [join(CLI, 'dist', 'fast', 'index.js')], outfile: fast });
-    // `roles` and `tui` without oclif, as bin/run.js starts them, with React's and Ink's
+    // `roles`, `tui` and `exec` without oclif, as bin/run.js starts them, with React's and Ink's
     // production builds (the development ones cost a second of the picker's start).
-    const fastCommands = { roles: join(work, 'roles.mjs'), tui: join(work, 'tui.mjs') };
+    const fastCommands = { roles: join(work, 'roles.mjs'), tui: join(work, 'tui.mjs'), exec: join(work, 'exec.mjs') };
     for (const [name, outfile] of Object.entries(fastCommands)) {
       await build({ ...common, plugins: [...plugins, yogaWithoutFetch, stringWidthFastPath], define: { 'process.env.NODE_ENV': '"production"' }, entryPoints: [join(CLI, 'dist', 'fast', `${name}.js`)], outfile });
     }
@@ -161,7 +161,7 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
       // Node's default, pinned: the daemon's service units pass its V8 settings in NODE_OPTIONS,
       // the one place a single executable takes them from (see daemonLaunch).
       execArgvExtension: 'env',
-      assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast, 'roles.mjs': fastCommands.roles, 'tui.mjs': fastCommands.tui },
+      assets: { 'anwbis.mjs': bundle, 'fast.mjs': fast, 'roles.mjs': fastCommands.roles, 'tui.mjs': fastCommands.tui, 'exec.mjs': fastCommands.exec },
     };
     writeFileSync(join(work, 'sea.json'), JSON.stringify(config));
     const node = nodeBinary();
