@@ -82,7 +82,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const grantOnly = new Map<string, number>();
   /** credentials.provide by request: equal ones in flight share one answer. */
   const providing = sharedWhileInFlight<string, { profile: string; expiresAt: Date }>();
-  const save = () => store.save(scheduler.specs().filter((spec) => !grantOnly.has(spec.profile)));
+  const save = async () => {
+    if (!(await store.save(scheduler.specs().filter((spec) => !grantOnly.has(spec.profile))))) log.warn(`${home} was deleted: the watch list is not saved`);
+  };
   const grants = new CredentialGrants({
     now,
     credentials: (profile) => backend.credentials(profile),

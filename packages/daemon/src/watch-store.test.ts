@@ -18,6 +18,16 @@ describe('WatchStore', () => {
     expect(statSync(join(home, 'daemon')).mode & 0o777).toBe(0o700);
   });
 
+  it('does not make again an ANWBIS_HOME that was deleted (a removed sandbox came back with only the watch list in it)', async () => {
+    const home = join(mkdtempSync(join(tmpdir(), 'anwbis-watch-')), 'home');
+    const store = new WatchStore(home);
+    expect(await store.save([spec])).toBe(false);
+    expect(existsSync(home)).toBe(false);
+    mkdirSync(home);
+    expect(await store.save([spec])).toBe(true);
+    expect(await store.load()).toEqual({ watches: [spec] });
+  });
+
   it.each([
     ['not json', /not JSON/],
     [JSON.stringify({ version: 1, watches: [{ ...spec, durationSeconds: 7200 }] }), /durationSeconds/],

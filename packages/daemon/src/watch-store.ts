@@ -1,4 +1,4 @@
-import { readFile, rename } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ensurePrivateDir, writeFileAtomic } from '@anwbis/core';
@@ -13,7 +13,7 @@ const fileSchema = z.object({ version: z.literal(1), watches: z.array(watchSpecS
 export class WatchStore {
   readonly path: string;
 
-  constructor(home: string) {
+  constructor(private readonly home: string) {
     this.path = join(home, 'daemon', 'watches.json');
   }
 
@@ -39,9 +39,21 @@ export class WatchStore {
     return { watches: parsed.data.watches };
   }
 
-  async save(watches: readonly WatchSpec[]): Promise<void> {
+  /**
+   * Replaces the saved list. An `ANWBIS_HOME` that was deleted is not made again (false): its
+   * owner removed anwbis's state, and the profiles it watched went with the AWS files, as when
+   * a test removes its whole sandbox while the daemon still runs.
+   */
+  async save(watches: readonly WatchSpec[]): Promise<boolean> {
+    try {
+      await stat(this.home);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
     await ensurePrivateDir(join(this.path, '..'));
     await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, watches }, null, 2)}\n`, { mode: 0o600 });
+    return true;
   }
 
   private async setAside(why: string): Promise<{ watches: WatchSpec[]; problem: string }> {
