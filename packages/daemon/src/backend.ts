@@ -41,8 +41,9 @@ import type { WatchSpec } from './watch-spec.js';
 /** A `credential-process` request, as its caller asked it. */
 export interface ProvideRequest {
   readonly target: TargetRequest;
+  /** As asked: `--profile`, else `AWS_PROFILE`, else `default`. */
   readonly sourceProfile: string;
-  /** '' leaves it to the source profile. */
+  /** As asked; '' leaves it to the source profile. */
   readonly region: string;
   readonly externalId?: string | undefined;
   readonly account?: string | undefined;

@@ -10,6 +10,9 @@ import { dirname } from 'node:path';
 import { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 import { daemonSocketPath, privateDirProblem, tokenPathFor } from './socket-path.js';
 
+/** What `credentials.provide` is asked: a type only, so the fast path loads nothing for it. */
+export type { ProvideRequest } from './backend.js';
+
 /** Sends `hello` and one request on a new connection; resolves with the result. */
 export async function requestDaemonOnce(env: Readonly<Record<string, string | undefined>>, method: string, params: unknown, options: { timeoutMs: number; client: string }): Promise<unknown> {
   const socketPath = daemonSocketPath(env);

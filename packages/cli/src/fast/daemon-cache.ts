@@ -4,21 +4,16 @@
  * caches the credentials under ANWBIS_HOME exactly as the full command would; the fast path
  * then answers from that cache. Credentials never travel over the socket.
  */
-import type { TargetRequest } from '@anwbis/core/fast';
-import { requestDaemonOnce } from '@anwbis/daemon/fast';
+import { requestDaemonOnce, type ProvideRequest } from '@anwbis/daemon/fast';
 
 /** Long enough for an STS call on a slow network; a daemon that takes longer is left to the full command. */
 const DAEMON_TIMEOUT_MS = 30_000;
 
-/** What the daemon needs to make the credentials the fast path's request key asks for. */
-export interface DaemonCacheRequest {
-  readonly target: TargetRequest;
-  /** As asked: `--profile`, else `AWS_PROFILE`, else `default`. */
-  readonly sourceProfile: string;
-  /** As asked; '' leaves it to the source profile. */
-  readonly region: string;
-  readonly externalId?: string | undefined;
-  readonly account?: string | undefined;
+/**
+ * What the daemon needs to make the credentials the fast path's request key asks for: the
+ * request as asked, and the caller's credentials file and ANWBIS_HOME (it serves only its own).
+ */
+export interface DaemonCacheRequest extends ProvideRequest {
   readonly credentialsFile: string;
   readonly home: string;
 }
