@@ -4,6 +4,9 @@ import { AnwbisError, credentialVariables, type ProvidedCredentials } from '@anw
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'];
 
+/** Variables that name a profile or hold keys: an inherited one would override the role's. */
+export const PROFILE_AND_KEY_VARIABLES = ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'];
+
 /**
  * The environment `anwbis exec` gives its command: this one's, without the variables that name
  * other credentials or a profile (AWS_PROFILE would override the keys), with the role's keys,
@@ -11,7 +14,7 @@ const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', '
  */
 export function execEnv(provided: ProvidedCredentials): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN']) delete env[name];
+  for (const name of PROFILE_AND_KEY_VARIABLES) delete env[name];
   for (const [name, value] of credentialVariables(provided.credentials, provided.region)) env[name] = value;
   env.ANWBIS_PROFILE = provided.profile;
   return env;

@@ -5,17 +5,13 @@
 import { AnwbisError, assume, type AssumeRequest } from '@anwbis/core';
 import { DaemonRequestError, type CredentialsGrantResult, type DaemonClient } from '@anwbis/daemon';
 import { ensureDaemonRunning } from './daemon-start.js';
+import { PROFILE_AND_KEY_VARIABLES } from './exec-child.js';
 import { cliRuntime } from './runtime.js';
 import { connectDaemon, corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './watch-handover.js';
 
 /** Variables through which a program could get credentials other than the endpoint's. */
 const OTHER_CREDENTIALS = [
-  'AWS_PROFILE',
-  'AWS_DEFAULT_PROFILE',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_SECURITY_TOKEN',
+  ...PROFILE_AND_KEY_VARIABLES,
   'AWS_CREDENTIAL_EXPIRATION',
   'AWS_ROLE_ARN',
   'AWS_ROLE_SESSION_NAME',
