@@ -8,15 +8,12 @@ import { provideRoleCredentials } from '@anwbis/core';
 import { execEnv, runChild } from '../exec-child.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, simpleArgs, TARGET_OPTIONS } from './simple-args.js';
-
-const OPTIONS = { ...TARGET_OPTIONS, target: { type: 'string' } } as const;
+import { exitStatusOf, targetOrNameFlagsOf } from './simple-args.js';
 
 /** The flags of `anwbis exec ARGS -- …` (ARGS: those before `--`) when read as oclif would; else undefined. */
 export function execFlagsOf(args: readonly string[]) {
-  const flags = simpleArgs('exec', args, OPTIONS);
-  // The command's defaults.
-  return flags && { ...flags, nomfa: flags.nomfa ?? false, verbose: flags.verbose ?? false, server: false };
+  const flags = targetOrNameFlagsOf('exec', args);
+  return flags && { ...flags, server: false };
 }
 
 /** Runs `anwbis exec ARGV` and returns its exit status (the command's); undefined (nothing done) when oclif must parse them. */

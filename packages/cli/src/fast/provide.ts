@@ -7,16 +7,10 @@
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, simpleArgs, TARGET_OPTIONS } from './simple-args.js';
-
-const OPTIONS = { ...TARGET_OPTIONS, target: { type: 'string' } } as const;
+import { exitStatusOf, targetOrNameFlagsOf } from './simple-args.js';
 
 /** The flags of `anwbis credential-process ARGS` when read as oclif would; else undefined. */
-export function credentialProcessFlagsOf(args: readonly string[]) {
-  const flags = simpleArgs('credential-process', args, OPTIONS);
-  // The command's defaults.
-  return flags && { ...flags, nomfa: flags.nomfa ?? false, verbose: flags.verbose ?? false };
-}
+export const credentialProcessFlagsOf = (args: readonly string[]) => targetOrNameFlagsOf('credential-process', args);
 
 /** Runs `anwbis credential-process ARGS` and returns its exit status; undefined (nothing done) when oclif must parse them. */
 export async function fastProvide(args: readonly string[]): Promise<number | undefined> {

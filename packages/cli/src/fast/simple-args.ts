@@ -26,6 +26,16 @@ export const TARGET_OPTIONS = {
 } as const;
 
 /**
+ * The flags of a command that takes the target and source flags and `--target` (flags.ts's
+ * targetOrNameFlags and sourceFlags: `credential-process`, and `exec` before its `--`), with the
+ * command's defaults; undefined as for {@link simpleArgs}.
+ */
+export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
+  const flags = simpleArgs(command, args, { ...TARGET_OPTIONS, target: { type: 'string' } } as const);
+  return flags && { ...flags, nomfa: flags.nomfa ?? false, verbose: flags.verbose ?? false };
+}
+
+/**
  * A command's arguments read with Node's own parser, when they are only the given flags, each at
  * most once; undefined for anything else (--help, an unknown or repeated flag, an argument, a
  * value that looks like a flag), which the full CLI then parses, with oclif's messages. The
