@@ -3,6 +3,8 @@
 // reads, and the version checked before anything else loads. CommonJS also keeps a cache-hit
 // `credential-process` off the ES module loader, which costs every AWS client's start several ms.
 'use strict';
+// Commands with a bundle of their own (dist/fast/bundle/<command>.js), and the function it runs.
+var OWN_BUNDLES = { roles: 'fastRoles', tui: 'fastTui', exec: 'fastExec' };
 var NEEDED = [22, 22];
 var found = process.versions.node.split('.').map(Number);
 if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
@@ -23,19 +25,12 @@ function start(argv) {
     return;
   }
   var first = argv[0];
-  if (first === 'roles' || first === 'tui') {
-    // Bundled and run without oclif when the flags are simple; anything else goes to oclif.
+  var own = OWN_BUNDLES[first];
+  if (typeof own === 'string') {
+    // Bundled and run without oclif when the flags are simple (for exec: those before `--`);
+    // anything else goes to oclif.
     return import('../dist/fast/bundle/' + first + '.js').then(function (bundle) {
-      return (first === 'roles' ? bundle.fastRoles : bundle.fastTui)(argv.slice(1)).then(function (status) {
-        if (status === undefined) return full(argv);
-        process.exitCode = status;
-      });
-    });
-  }
-  if (first === 'exec') {
-    // Bundled and run without oclif when the flags before `--` are plain; else oclif.
-    return import('../dist/fast/bundle/exec.js').then(function (bundle) {
-      return bundle.fastExec(argv.slice(1)).then(function (status) {
+      return bundle[own](argv.slice(1)).then(function (status) {
         if (status === undefined) return full(argv);
         process.exitCode = status;
       });

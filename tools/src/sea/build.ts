@@ -94,10 +94,10 @@ const argv = process.argv.slice(2);
     return 0;
   }
   const first = argv[0];
-  if (first === 'roles' || first === 'tui' || first === 'exec') {
+  const own = { roles: 'fastRoles', tui: 'fastTui', exec: 'fastExec' }[first];
+  if (typeof own === 'string') {
     // As from bin/run.js: their own bundles, without oclif, unless the flags need its parser.
-    const bundle = await load(first + '.mjs');
-    const status = await (first === 'roles' ? bundle.fastRoles : first === 'tui' ? bundle.fastTui : bundle.fastExec)(argv.slice(1));
+    const status = await (await load(first + '.mjs'))[own](argv.slice(1));
     if (status !== undefined) return status;
   }
   const assume = first === 'assume' || (first !== undefined && first.startsWith('-') && first !== '--help' && first !== '-h');
