@@ -60,14 +60,24 @@ export async function resolveWriteTarget(path: string): Promise<string> {
  */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   const first = await mkdir(dir, { recursive: true, mode: 0o700 });
-  if (first === undefined || process.getuid?.() !== 0) return;
+  if (first === undefined) return;
   const top = resolve(first);
-  const parent = await stat(dirname(top));
-  if (parent.uid === 0 && parent.gid === 0) return;
+  const owner = await inheritedOwner(dirname(top));
+  if (!owner) return;
   for (let made = resolve(dir); ; made = dirname(made)) {
-    await chown(made, parent.uid, parent.gid);
+    await chown(made, owner.uid, owner.gid);
     if (made === top || made === dirname(made)) break;
   }
+}
+
+/**
+ * Run as root, the owner and group what is made in `dir` should be given: those of `dir`, unless
+ * they are root's too. Undefined when not root or nothing is to change.
+ */
+export async function inheritedOwner(dir: string): Promise<{ uid: number; gid: number } | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const { uid, gid } = await stat(dir);
+  return uid === 0 && gid === 0 ? undefined : { uid, gid };
 }
 
 async function fsyncDir(dir: string): Promise<void> {

@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { AnwbisError } from '../errors/errors.js';
 import { errnoCode, isErrno } from '../fs/errno.js';
 import { displayPath } from '../fs/display.js';
-import { ensurePrivateDir } from '../fs/atomic-write.js';
+import { ensurePrivateDir, inheritedOwner } from '../fs/atomic-write.js';
 import { explainFsError } from '../fs/explain.js';
 
 /** Tuning for {@link acquireLock}; every lock uses the same stale time unless a test says otherwise. */
@@ -362,11 +362,10 @@ async function create(lockPath: string, owner: LockOwner): Promise<boolean> {
  * user's next run, which would then wait for it to the end of its wait.
  */
 async function giveToDirectoryOwner(lockPath: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  const parent = await stat(dirname(lockPath));
-  if (parent.uid === 0) return;
-  await chown(join(lockPath, OWNER_FILE), parent.uid, parent.gid);
-  await chown(lockPath, parent.uid, parent.gid);
+  const owner = await inheritedOwner(dirname(lockPath));
+  if (!owner) return;
+  await chown(join(lockPath, OWNER_FILE), owner.uid, owner.gid);
+  await chown(lockPath, owner.uid, owner.gid);
 }
 
 /**
