@@ -1,4 +1,4 @@
-import { AnwbisError, EXIT_CODES } from '@anwbis/core';
+import { AnwbisError, errorLines, EXIT_CODES } from '@anwbis/core';
 
 interface OclifError extends Error {
   oclif?: { exit?: number };
@@ -8,8 +8,7 @@ interface OclifError extends Error {
 /** Prints an error for a person on stderr and returns the exit status for it. */
 export function renderError(error: unknown): number {
   if (error instanceof AnwbisError) {
-    process.stderr.write(`[ ERROR ] ${error.message}\n`);
-    if (error.next) process.stderr.write(`          ${error.next}\n`);
+    process.stderr.write(errorLines(error.message, error.next));
     return error.exitCode;
   }
   const e = error as OclifError;
@@ -18,7 +17,7 @@ export function renderError(error: unknown): number {
   if (e?.code === 'EEXIT' && typeof e.oclif?.exit === 'number') return e.oclif.exit;
   if (e && typeof e.oclif?.exit === 'number') {
     // oclif's own flag and argument errors: usage errors.
-    process.stderr.write(`[ ERROR ] ${e.message.replace(/\n+See more help with --help$/, '')}\n          see anwbis --help\n`);
+    process.stderr.write(errorLines(e.message.replace(/\n+See more help with --help$/, ''), 'see anwbis --help'));
     return EXIT_CODES.usage;
   }
   process.stderr.write(`[ BUG ] ${e?.stack ?? String(error)}\nPlease report this.\n`);

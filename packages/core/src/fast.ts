@@ -9,6 +9,7 @@ export { assertValidName } from './naming/validate.js';
 export { DEFAULT_SETTINGS, type Settings } from './settings/defaults.js';
 export { anwbisHome, credentialsCachePath, credentialsFilePath } from './paths/paths.js';
 export { credentialProcessJson } from './output/credential-process.js';
+export { errorLines } from './output/error-lines.js';
 export { askedRegion, requestKey } from './cache/request-key.js';
 export { acquireLock, handOverLock, namedLockPath, releaseHandedOverLocks, LockTimeoutError, type HeldLock } from './locks/lock.js';
 export { ensurePrivateDir } from './fs/atomic-write.js';

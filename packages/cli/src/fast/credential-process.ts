@@ -5,6 +5,7 @@ import {
   credentialProcessJson,
   credentialsCachePath,
   ensurePrivateDir,
+  errorLines,
   EXIT_CODES,
   handOverLock,
   holderFailureSince,
@@ -173,7 +174,7 @@ function answer(line: string): true {
 
 /** Reports the holder's failure as the full command would have reported its own. */
 function fail(failure: HolderFailure): true {
-  process.stderr.write(`[ ERROR ] ${failure.message}\n${failure.next ? `          ${failure.next}\n` : ''}`);
+  process.stderr.write(errorLines(failure.message, failure.next));
   process.exitCode = EXIT_CODES[failure.kind];
   return true;
 }
