@@ -77,10 +77,16 @@ export interface Driver {
 
 /** User + system CPU (ms) a running process has used so far. */
 export function processCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // utime and stime.
+  return statTicksMs(`/proc/${pid}/stat`, 14, 15);
+}
+
+/** The sum of two fields of a /proc stat file (1-based, as proc(5) numbers them), clock ticks as ms. */
+function statTicksMs(path: string, a: number, b: number): number {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name start at 3 (state); ticks are USER_HZ = 100 on Linux.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15, in clock ticks (USER_HZ = 100 on Linux).
-  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10;
+  return (Number(fields[a - 3]) + Number(fields[b - 3])) * 10;
 }
 
 export interface World {
@@ -247,10 +253,8 @@ export function addStaticProfile(box: Sandbox, user: SeededUser): void {
 
 /** CPU milliseconds (user + system) of this process's children that have been waited for, from /proc. */
 export function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the command name start at 3 (state); cutime and cstime are 16 and 17, in clock ticks (USER_HZ = 100 on Linux).
-  return (Number(fields[16 - 3]) + Number(fields[17 - 3])) * 10;
+  // cutime and cstime.
+  return statTicksMs('/proc/self/stat', 16, 17);
 }
 
 /** Peak resident memory of a command in kB, from GNU time. */
