@@ -128,11 +128,9 @@ const LAZY_BUILTINS = ['node:fs/promises', 'node:net', 'node:os'];
 export const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: /^node:(fs\/promises|net|os)$/ }, ({ path, namespace }) =>
-      namespace === 'lazy-builtin' ? { path, external: true } : { path, namespace: 'lazy-builtin' },
-    );
+    const filter = new RegExp(`^(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter }, ({ path, namespace }) => (namespace === 'lazy-builtin' ? { path, external: true } : { path, namespace: 'lazy-builtin' }));
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, ({ path }) => {
-      if (!LAZY_BUILTINS.includes(path)) throw new Error(`${path} is not one of the lazy built-ins`);
       // Only functions: importing anything else from these by name fails the build.
       const functions = Object.entries(Object.getOwnPropertyDescriptors(require(path)))
         .filter(([key, d]) => typeof d.value === 'function' && /^[a-z][\w$]*$/.test(key))
