@@ -25,6 +25,15 @@ export const sourceFlags = {
   verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
 };
 
+/** Who is using the role, as CloudTrail shows it; `[assume]` in ANWBIS_HOME/config gives the defaults. */
+export const sessionTagFlags = {
+  'source-identity': Flags.string({
+    description: 'SourceIdentity sent to AssumeRole, shown in CloudTrail: a name, or auto for your corp user name (default: [assume] source_identity in ANWBIS_HOME/config)',
+  }),
+  tag: Flags.string({ description: 'session tag KEY=VALUE sent to AssumeRole (repeatable; replaces the same key of [assume] tags)', multiple: true }),
+  'transitive-tag': Flags.string({ description: 'a --tag or [assume] tags key that stays with the session when it assumes further roles (repeatable)', multiple: true }),
+};
+
 /** Flags that open the AWS console, signed in. */
 export const consoleFlags = {
   browser: Flags.string({ char: 'b', description: 'open the AWS console, signed in: firefox, chrome, google-chrome, chromium, default, or link (print the URL)', options: [...BROWSER_CHOICES] }),

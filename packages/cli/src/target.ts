@@ -15,6 +15,9 @@ interface TargetFlagValues {
   region?: string | undefined;
   nomfa?: boolean | undefined;
   'mfa-serial'?: string | undefined;
+  'source-identity'?: string | undefined;
+  tag?: readonly string[] | undefined;
+  'transitive-tag'?: readonly string[] | undefined;
 }
 
 /**
@@ -46,5 +49,8 @@ export function requestFromFlags(flags: TargetFlagValues): AssumeRequest {
     ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
     ...(flags.externalid ? { externalId: flags.externalid } : {}),
     ...(flags.account ? { account: flags.account } : {}),
+    ...(flags['source-identity'] !== undefined || flags.tag?.length || flags['transitive-tag']?.length
+      ? { tagging: { sourceIdentity: flags['source-identity'], tags: flags.tag, transitiveTags: flags['transitive-tag'] } }
+      : {}),
   };
 }

@@ -3,7 +3,7 @@ import { AnwbisCommand } from '../base.js';
 import { AnwbisError, provideRoleCredentials } from '@anwbis/core';
 import { execEnv, runChild } from '../exec-child.js';
 import { serveCredentials } from '../exec-server.js';
-import { sourceFlags, targetOrNameFlags } from '../flags.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
@@ -30,10 +30,12 @@ ends.`;
   static override flags = {
     ...targetOrNameFlags,
     ...sourceFlags,
+    ...sessionTagFlags,
     server: Flags.boolean({
       description: 'serve fresh credentials to the command from the daemon for as long as it runs (needs a corp session: anwbis session)',
       default: false,
-      exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa'],
+      // The daemon refreshes with what the profile was last assumed with (source identity and tags too).
+      exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa', 'source-identity', 'tag', 'transitive-tag'],
     }),
     duration: Flags.integer({ description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
   };

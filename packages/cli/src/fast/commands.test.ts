@@ -89,6 +89,10 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['exec -p datalab -e dev -r admin --server', 'the credential server'],
     ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server'],
     ['exec -p datalab -e dev -r admin aws', 'a command without --'],
+    ['assume -p datalab -e dev -r admin --source-identity auto', 'a source identity'],
+    ['assume -p datalab -e dev -r admin --tag team=data', 'a session tag'],
+    ['credential-process -p datalab -e dev -r admin --tag team=data --transitive-tag team', 'a transitive tag'],
+    ['exec -p datalab -e dev -r admin --source_identity ana', 'a source identity, underscored'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();
