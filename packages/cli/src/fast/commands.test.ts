@@ -93,6 +93,7 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['assume -p datalab -e dev -r admin --tag team=data', 'a session tag'],
     ['credential-process -p datalab -e dev -r admin --tag team=data --transitive-tag team', 'a transitive tag'],
     ['exec -p datalab -e dev -r admin --source_identity ana', 'a source identity, underscored'],
+    ['tui --tag team=data', 'a session tag'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();
