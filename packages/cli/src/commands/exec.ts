@@ -34,8 +34,7 @@ ends.`;
     server: Flags.boolean({
       description: 'serve fresh credentials to the command from the daemon for as long as it runs (needs a corp session: anwbis session)',
       default: false,
-      // The daemon refreshes with what the profile was last assumed with (source identity and tags too).
-      exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa', 'source-identity', 'tag', 'transitive-tag'],
+      exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa'],
     }),
     duration: Flags.integer({ description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
   };

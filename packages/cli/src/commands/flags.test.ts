@@ -10,6 +10,7 @@ import CredentialProcess from './credential-process.js';
 import Env from './env.js';
 import Exec from './exec.js';
 import Session from './session.js';
+import Watch from './watch.js';
 
 /**
  * Command line -> parsed flags -> assume request, in-process: the rewrite of the original
@@ -25,10 +26,11 @@ const COMMANDS: Readonly<Record<string, Command.Class>> = {
   env: Env,
   exec: Exec,
   session: Session,
+  watch: Watch,
 };
 
 /** Commands whose flags name a delegated role, and so go through requestFromFlags. */
-const TAKES_A_ROLE = new Set(['assume', 'configure', 'credential-process', 'env', 'exec']);
+const TAKES_A_ROLE = new Set(['assume', 'configure', 'credential-process', 'env', 'exec', 'watch']);
 
 type ParsedFlags = Record<string, unknown>;
 
@@ -154,6 +156,8 @@ describe('flags -> request', () => {
     ],
     ['credential-process --target datalab-dev-admin --tag team=data', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
     ['env --target datalab-dev-admin --source-identity auto', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: 'auto', tags: undefined, transitiveTags: undefined } }],
+    ['exec --server --target datalab-dev-admin --source-identity auto -- terraform apply', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: 'auto', tags: undefined, transitiveTags: undefined } }],
+    ['watch -p datalab -e dev -r admin --tag team=data', { ...role('datalab', 'dev', 'admin'), tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
     ['exec --target datalab-dev-admin --tag team=data -- aws s3 ls --tag x', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
   ])('anwbis %s', async (line, expected) => {
     expect(await request(line)).toEqual(expected);
@@ -211,7 +215,6 @@ describe('refused while parsing or mapping: a usage error before anything happen
     ['-p datalab -e dev -r admin --no-such-flag', /Nonexistent flag: --no-such-flag/],
     ['-p datalab -e dev -r admin -ext', /Flag --externalid expects a value/],
     ['configure -p datalab -e dev -r admin', /Missing required flag credential-process/],
-    ['exec --server -p datalab -e dev -r admin --tag team=data -- aws s3 ls', /--tag=team=data cannot also be provided when using --server/],
   ])('anwbis %s', async (line, message) => {
     const error = await failure(() => parse(line));
     expect(error).toMatchObject({ oclif: { exit: 2 } });
