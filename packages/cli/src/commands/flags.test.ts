@@ -215,6 +215,7 @@ describe('refused while parsing or mapping: a usage error before anything happen
     ['-p datalab -e dev -r admin --no-such-flag', /Nonexistent flag: --no-such-flag/],
     ['-p datalab -e dev -r admin -ext', /Flag --externalid expects a value/],
     ['configure -p datalab -e dev -r admin', /Missing required flag credential-process/],
+    ['-p datalab -e dev -r admin --tag team=data cost=42', /Unexpected argument: cost=42/],
   ])('anwbis %s', async (line, message) => {
     const error = await failure(() => parse(line));
     expect(error).toMatchObject({ oclif: { exit: 2 } });
