@@ -188,6 +188,19 @@ describe('assume (service, with fakes)', () => {
     expect((plain as AnwbisError).next).not.toContain('sts:TagSession');
   });
 
+  it('says to send fewer or shorter tags when AWS finds them too large once packed', async () => {
+    const aws = fakeAws({
+      assumeRole: async () => {
+        throw new AwsCallError('sts:AssumeRole', 'PackedPolicyTooLarge', 'Serialized token too large for session');
+      },
+    });
+    await expect(assume({ ...request, noMfa: true, tagging: { tags: ['team=data'] } }, deps(aws.port))).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('AWS refused the session tags for'),
+      next: 'send fewer or shorter tags (--tag, and tags in [assume] of ANWBIS_HOME/config)',
+    });
+  });
+
   it('refuses to write over the source profile', async () => {
     const aws = fakeAws();
     await expect(assume({ ...request, sourceProfile: 'datalab-dev-admin', noMfa: true }, deps(aws.port))).rejects.toMatchObject({

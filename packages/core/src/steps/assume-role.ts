@@ -58,6 +58,13 @@ export function explainAssumeError(err: unknown, roleArn: string, externalId: st
       cause: err,
     });
   }
+  // AWS packs the session tags with the session policy into a size it does not publish.
+  if (err instanceof AwsCallError && /^PackedPolicyTooLarge/.test(err.code)) {
+    return new AnwbisError('usage', `AWS refused the session tags for ${roleArn} as too large: ${err.message}`, {
+      next: 'send fewer or shorter tags (--tag, and tags in [assume] of ANWBIS_HOME/config)',
+      cause: err,
+    });
+  }
   if (err instanceof AwsCallError && err.code === 'ValidationError' && /duration/i.test(err.message)) {
     return new AnwbisError('usage', `AWS refused the session duration for ${roleArn}: ${err.message}`, {
       next: "use a shorter --duration (the role's maximum session duration applies)",
