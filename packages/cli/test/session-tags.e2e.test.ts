@@ -39,6 +39,21 @@ describe('source identity and session tags on AssumeRole', () => {
     expect((await world.moto.recording()).filter((c) => c.action === 'GetCallerIdentity')).toHaveLength(1);
     const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
     expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
+
+    // The same flags again: reused, by the assume bundle without oclif (its flag reader takes them).
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const { hook, loaded } = writeLoadTrace(dir);
+      await world.moto.startRecording();
+      const again = await run(process.execPath, ['--import', hook, ANWBIS_BIN, ...SEED, '--source-identity', 'auto', '--tag', 'team=data'], { env: world.sandbox.env });
+      expect(again).toMatchObject({ code: 0, stdout: '' });
+      expect(again.stderr).toMatch(/^\[ OK \] Reusing profile datalab-dev-admin/);
+      expect(loaded().join('')).toContain('/dist/fast/bundle/assume-full.js');
+      expect(loaded().join('')).not.toMatch(/@oclif|entry\.js/);
+      expect(await world.moto.recording()).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sends several tags in order and the transitive keys', async () => {

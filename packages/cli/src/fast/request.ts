@@ -115,7 +115,7 @@ export async function fastRequest(command: string, args: readonly string[], allo
       externalId: values.externalid,
       account: values.account,
       credentialsFile,
-      // Only `[assume]`: a --source-identity or --tag is a flag not listed, left to the full command.
+      // Only `[assume]`: a --source-identity or --tag is a flag not listed here, left to the command's bundle.
       tagging: sessionTaggingOf({}, settings.assume),
     });
     return {
