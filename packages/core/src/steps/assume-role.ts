@@ -83,7 +83,7 @@ function taggingDeniedNext(t: SessionTagging): string {
   const sticky = t.sourceIdentity !== undefined
     ? '; when the source credentials are themselves a role session, its source identity cannot be changed (send the same one, or none)'
     : '; when the source credentials are themselves a role session, its transitive tags cannot be changed';
-  return `check that the role trusts the corp account, that your group allows it, and that the role's trust policy allows ${actions.join(' and ') || 'sts:TagSession'} for the corp account${sticky}; or try again without --source-identity/--tag (and without them in [assume] of ANWBIS_HOME/config)`;
+  return `check that the role trusts the corp account, that your group allows it, and that the role's trust policy allows ${actions.join(' and ')} for the corp account${sticky}; or try again without --source-identity/--tag (and without them in [assume] of ANWBIS_HOME/config)`;
 }
 
 /** Whether AWS denied an AssumeRole outright (a remembered role may be stale). */
