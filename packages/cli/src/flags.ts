@@ -25,6 +25,22 @@ export const sourceFlags = {
   verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
 };
 
+/** Who is using the role, as CloudTrail shows it; `[assume]` in ANWBIS_HOME/config gives the defaults. */
+export const sessionTagFlags = {
+  'source-identity': Flags.string({
+    helpValue: 'NAME|auto',
+    description: 'SourceIdentity sent to AssumeRole, shown in CloudTrail: a name, or auto for your corp user name (default: [assume] source_identity in ANWBIS_HOME/config)',
+  }),
+  // One value per flag, as --tag K=V --tag K2=V2: a greedy flag would also take the words after it.
+  tag: Flags.string({ helpValue: 'KEY=VALUE', description: 'session tag sent to AssumeRole (repeatable; replaces the same key of [assume] tags)', multiple: true, multipleNonGreedy: true }),
+  'transitive-tag': Flags.string({
+    helpValue: 'KEY',
+    description: 'a --tag or [assume] tags key that stays with the session when it assumes further roles (repeatable)',
+    multiple: true,
+    multipleNonGreedy: true,
+  }),
+};
+
 /** Flags that open the AWS console, signed in. */
 export const consoleFlags = {
   browser: Flags.string({ char: 'b', description: 'open the AWS console, signed in: firefox, chrome, google-chrome, chromium, default, or link (print the URL)', options: [...BROWSER_CHOICES] }),

@@ -1,9 +1,10 @@
-import { AnwbisError, createBrowserLauncher, credentialVariables, formatShellExports } from '@anwbis/core';
+import { AnwbisError, anwbisHome, createBrowserLauncher, credentialVariables, formatShellExports, loadSettings, sessionTaggingOf } from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
 import { cliRuntime } from './runtime.js';
+import { taggingFromFlags, type SessionTagFlagValues } from './target.js';
 
-/** `anwbis tui`, as parsed (by oclif, or by the fast path in `fast/tui.ts`). */
-export interface PickerRequest {
+/** `anwbis tui`, as parsed (by oclif, or by the fast path in `fast/tui.ts`, which leaves the session tag flags to oclif). */
+export interface PickerRequest extends SessionTagFlagValues {
   readonly profile?: string | undefined;
   readonly region?: string | undefined;
   readonly 'mfa-code'?: string | undefined;
@@ -21,6 +22,9 @@ export interface PickerRequest {
 /** One visit to the picker on the terminal; with --stdout/--json, the chosen credentials on stdout. */
 export async function visitPicker(request: PickerRequest): Promise<void> {
   if (request.browser === 'link') throw new AnwbisError('usage', '-b link prints on stdout, which the picker leaves to --stdout and --json: choose a browser');
+  const tagging = taggingFromFlags(request);
+  // Checked with [assume] before the picker opens, rather than at the first Enter.
+  if (tagging) sessionTaggingOf(tagging, (await loadSettings(anwbisHome(process.env))).assume);
   const deps = cliRuntime({ verbose: false, mfaCode: request['mfa-code'], mfaProcess: request['mfa-process'], ask: 'tty' });
   // React and Ink are loaded only by this command.
   const { createPickerServices, openTerminal, osc52Copy, runPicker } = await import('@anwbis/tui');
@@ -33,6 +37,7 @@ export async function visitPicker(request: PickerRequest): Promise<void> {
       ...(request.region ? { region: request.region } : {}),
       ...(request['mfa-serial'] ? { mfaSerial: request['mfa-serial'] } : {}),
       durationSeconds: request.duration,
+      ...(tagging ? { tagging } : {}),
       console: {
         ...(request.browser !== undefined ? { browser: request.browser } : {}),
         ...(request['browser-command'] !== undefined ? { browserCommand: request['browser-command'] } : {}),

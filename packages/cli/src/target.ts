@@ -1,6 +1,19 @@
-import { AnwbisError, type AssumeRequest, type TargetSpec } from '@anwbis/core';
+import { AnwbisError, type AssumeRequest, type SessionTaggingFlags, type TargetSpec } from '@anwbis/core';
 
-interface TargetFlagValues {
+/** `--source-identity`, `--tag` and `--transitive-tag` as parsed. */
+export interface SessionTagFlagValues {
+  'source-identity'?: string | undefined;
+  tag?: readonly string[] | undefined;
+  'transitive-tag'?: readonly string[] | undefined;
+}
+
+/** The session tag flags for core (which merges them with `[assume]` and checks them); undefined when none was given. */
+export function taggingFromFlags(flags: SessionTagFlagValues): SessionTaggingFlags | undefined {
+  if (flags['source-identity'] === undefined && !flags.tag?.length && !flags['transitive-tag']?.length) return undefined;
+  return { sourceIdentity: flags['source-identity'], tags: flags.tag, transitiveTags: flags['transitive-tag'] };
+}
+
+interface TargetFlagValues extends SessionTagFlagValues {
   project?: string | undefined;
   env?: string | undefined;
   role?: string | undefined;
@@ -38,6 +51,7 @@ export function requestFromFlags(flags: TargetFlagValues): AssumeRequest {
   } else {
     throw new AnwbisError('usage', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)');
   }
+  const tagging = taggingFromFlags(flags);
   return {
     target,
     ...(flags.profile ? { sourceProfile: flags.profile } : {}),
@@ -46,5 +60,6 @@ export function requestFromFlags(flags: TargetFlagValues): AssumeRequest {
     ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
     ...(flags.externalid ? { externalId: flags.externalid } : {}),
     ...(flags.account ? { account: flags.account } : {}),
+    ...(tagging ? { tagging } : {}),
   };
 }

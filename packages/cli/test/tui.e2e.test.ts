@@ -144,6 +144,27 @@ describe('anwbis tui in a real terminal', () => {
     expect(JSON.parse(shell.stdout).Account).toBe(bulkAccount(3));
   });
 
+  it('sends --source-identity and --tag with the AssumeRole of the role picked', async () => {
+    const term = await openTerminal(['--stdout', '--mfa-code', '123456', '--source-identity', 'auto', '--tag', 'team=data', '--transitive-tag', 'team'], personEnv());
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('e03');
+    await term.waitFor(/▸ bulk\s+e03/);
+    await world.moto.startRecording();
+    await term.keys('Enter');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+    const call = (await world.moto.recording()).find((c) => c.action === 'AssumeRole')!;
+    expect(call.params).toMatchObject({ SourceIdentity: USER, 'Tags.member.1.Key': 'team', 'Tags.member.1.Value': 'data', 'TransitiveTagKeys.member.1': 'team' });
+  });
+
+  it('refuses a bad --tag before the picker opens or AWS is called', async () => {
+    await world.moto.startRecording();
+    const res = await runAnwbis(['tui', '--tag', 'team'], { env: world.sandbox.env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('[ ERROR ] invalid --tag "team": a tag is KEY=VALUE');
+    expect(await world.moto.recording()).toEqual([]);
+  });
+
   it('the second visit reads the list from the cache and puts the role used last first', async () => {
     const first = await openTerminal(['--mfa-code', '123456'], personEnv());
     await first.waitFor(`roles of ${USER}`);

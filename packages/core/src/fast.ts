@@ -11,6 +11,7 @@ export { anwbisHome, credentialsCachePath, credentialsFilePath } from './paths/p
 export { credentialProcessJson } from './output/credential-process.js';
 export { errorLines } from './output/error-lines.js';
 export { askedRegion, requestKey } from './cache/request-key.js';
+export { sessionTaggingOf } from './session-tags/session-tags.js';
 export { acquireLock, handOverLock, namedLockPath, releaseHandedOverLocks, LockTimeoutError, type HeldLock } from './locks/lock.js';
 export { ensurePrivateDir } from './fs/atomic-write.js';
 export { holderFailureSince, type HolderFailure } from './provide/holder-failure.js';

@@ -25,6 +25,7 @@ export * from './steps/session-token.js';
 export * from './steps/role-lookup.js';
 export * from './steps/identity.js';
 export * from './steps/profile-writer.js';
+export * from './session-tags/session-tags.js';
 export * from './assume/request.js';
 export * from './assume/obtain.js';
 export * from './assume/assume.js';

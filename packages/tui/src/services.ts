@@ -26,6 +26,7 @@ import {
   type DiscoveryProgress,
   type RoleList,
   type RoleStatus,
+  type SessionTaggingFlags,
 } from '@anwbis/core';
 
 /** Everything the picker does outside itself; the CLI wires the real one, tests a fake. */
@@ -103,6 +104,8 @@ export interface PickerServiceOptions {
   readonly region?: string;
   readonly mfaSerial?: string;
   readonly durationSeconds?: number;
+  /** The session tag flags; `[assume]` in the settings fills in, as for every assume. */
+  readonly tagging?: SessionTaggingFlags;
   readonly console: ConsoleRequest;
   readonly launcher: BrowserLauncher;
   readonly copy: (text: string) => Promise<string>;
@@ -160,6 +163,7 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     account: role.account,
     ...(options.region ? { region: options.region } : {}),
     ...(options.durationSeconds ? { durationSeconds: options.durationSeconds } : {}),
+    ...(options.tagging ? { tagging: options.tagging } : {}),
   });
   const mfaFlags = deps.mfa.flag !== undefined || deps.mfa.process !== undefined;
   return {

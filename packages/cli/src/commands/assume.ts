@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
-import { consoleFlags, sourceFlags, targetFlags } from '../flags.js';
+import { consoleFlags, sessionTagFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
@@ -29,6 +29,7 @@ export default class Assume extends AnwbisCommand {
   static override flags = {
     ...targetFlags,
     ...sourceFlags,
+    ...sessionTagFlags,
     ...consoleFlags,
     duration: Flags.integer({ description: 'session length in seconds (900-43200)', default: 3600 }),
     refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),

@@ -1,6 +1,6 @@
 import { AnwbisCommand } from '../base.js';
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
-import { sourceFlags, targetOrNameFlags } from '../flags.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
@@ -13,7 +13,7 @@ Concurrent calls for one role share a single STS call. Prints only the JSON on s
 
   static override examples = ['anwbis credential-process -p datalab -e dev -r admin', 'anwbis credential-process --target datalab-dev-admin'];
 
-  static override flags = { ...targetOrNameFlags, ...sourceFlags };
+  static override flags = { ...targetOrNameFlags, ...sourceFlags, ...sessionTagFlags };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(CredentialProcess);

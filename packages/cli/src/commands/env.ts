@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { credentialVariables, formatShellExports, provideRoleCredentials, SHELLS, type Shell } from '@anwbis/core';
-import { sourceFlags, targetOrNameFlags } from '../flags.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
@@ -12,6 +12,7 @@ export default class Env extends AnwbisCommand {
   static override flags = {
     ...targetOrNameFlags,
     ...sourceFlags,
+    ...sessionTagFlags,
     shell: Flags.string({ description: 'shell syntax', options: [...SHELLS], default: 'bash' }),
   };
 

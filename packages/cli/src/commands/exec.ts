@@ -3,7 +3,7 @@ import { AnwbisCommand } from '../base.js';
 import { AnwbisError, provideRoleCredentials } from '@anwbis/core';
 import { execEnv, runChild } from '../exec-child.js';
 import { serveCredentials } from '../exec-server.js';
-import { sourceFlags, targetOrNameFlags } from '../flags.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 
@@ -30,6 +30,7 @@ ends.`;
   static override flags = {
     ...targetOrNameFlags,
     ...sourceFlags,
+    ...sessionTagFlags,
     server: Flags.boolean({
       description: 'serve fresh credentials to the command from the daemon for as long as it runs (needs a corp session: anwbis session)',
       default: false,

@@ -10,6 +10,7 @@ import CredentialProcess from './credential-process.js';
 import Env from './env.js';
 import Exec from './exec.js';
 import Session from './session.js';
+import Watch from './watch.js';
 
 /**
  * Command line -> parsed flags -> assume request, in-process: the rewrite of the original
@@ -25,10 +26,11 @@ const COMMANDS: Readonly<Record<string, Command.Class>> = {
   env: Env,
   exec: Exec,
   session: Session,
+  watch: Watch,
 };
 
 /** Commands whose flags name a delegated role, and so go through requestFromFlags. */
-const TAKES_A_ROLE = new Set(['assume', 'configure', 'credential-process', 'env', 'exec']);
+const TAKES_A_ROLE = new Set(['assume', 'configure', 'credential-process', 'env', 'exec', 'watch']);
 
 type ParsedFlags = Record<string, unknown>;
 
@@ -144,6 +146,19 @@ describe('flags -> request', () => {
     ['exec -p datalab -e dev -r admin -- sh -c "echo -p"', role('datalab', 'dev', 'admin')],
     ['configure -p datalab -e dev -r admin --credential-process', role('datalab', 'dev', 'admin')],
     ['configure -p datalab -e pro -r contractor -c acme -ext e1 --credential-process', { target: { project: 'datalab', env: 'pro', role: 'contractor', contractor: 'acme' }, externalId: 'e1' }],
+    [
+      '-p datalab -e dev -r admin --mfa-code 123456 --source-identity auto --tag team=data',
+      { ...role('datalab', 'dev', 'admin'), tagging: { sourceIdentity: 'auto', tags: ['team=data'], transitiveTags: undefined } },
+    ],
+    [
+      '-p datalab -e dev -r admin --tag team=data --tag=cost=4=2 --transitive-tag team --source_identity ana',
+      { ...role('datalab', 'dev', 'admin'), tagging: { sourceIdentity: 'ana', tags: ['team=data', 'cost=4=2'], transitiveTags: ['team'] } },
+    ],
+    ['credential-process --target datalab-dev-admin --tag team=data', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
+    ['env --target datalab-dev-admin --source-identity auto', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: 'auto', tags: undefined, transitiveTags: undefined } }],
+    ['exec --server --target datalab-dev-admin --source-identity auto -- terraform apply', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: 'auto', tags: undefined, transitiveTags: undefined } }],
+    ['watch -p datalab -e dev -r admin --tag team=data', { ...role('datalab', 'dev', 'admin'), tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
+    ['exec --target datalab-dev-admin --tag team=data -- aws s3 ls --tag x', { target: { name: 'datalab-dev-admin' }, tagging: { sourceIdentity: undefined, tags: ['team=data'], transitiveTags: undefined } }],
   ])('anwbis %s', async (line, expected) => {
     expect(await request(line)).toEqual(expected);
   });
@@ -180,6 +195,9 @@ describe('refused while parsing or mapping: a usage error before anything happen
     ['credential-process --target datalab-dev-admin -p datalab', 'give either --target or -p/-e/-r, not both'],
     ['credential-process -p datalab -e dev', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)'],
     ['env', 'say which role: -p PROJECT -e ENV -r ROLE (or --target PROJECT-ENV-ROLE)'],
+    ['-p datalab -e dev -r admin --tag team', 'invalid --tag "team": a tag is KEY=VALUE'],
+    ['-p datalab -e dev -r admin --source-identity x', 'invalid --source-identity "x": 2 to 64 of letters, digits and _ + = , . @ -'],
+    ['credential-process -p datalab -e dev -r admin --transitive-tag team', 'the flags and [assume] in ANWBIS_HOME/config: the transitive tag "team" is not one of the session tags'],
   ])('anwbis %s: %s', async (line, message) => {
     expect(await failure(() => prepared(line))).toMatchObject({ name: 'AnwbisError', kind: 'usage', message });
   });
@@ -197,6 +215,7 @@ describe('refused while parsing or mapping: a usage error before anything happen
     ['-p datalab -e dev -r admin --no-such-flag', /Nonexistent flag: --no-such-flag/],
     ['-p datalab -e dev -r admin -ext', /Flag --externalid expects a value/],
     ['configure -p datalab -e dev -r admin', /Missing required flag credential-process/],
+    ['-p datalab -e dev -r admin --tag team=data cost=42', /Unexpected argument: cost=42/],
   ])('anwbis %s', async (line, message) => {
     const error = await failure(() => parse(line));
     expect(error).toMatchObject({ oclif: { exit: 2 } });

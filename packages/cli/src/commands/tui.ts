@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { consoleFlags } from '../flags.js';
+import { consoleFlags, sessionTagFlags } from '../flags.js';
 import { visitPicker } from '../picker-visit.js';
 
 export default class Tui extends AnwbisCommand {
@@ -26,6 +26,7 @@ With --stdout or --json, Enter assumes, leaves the picker and prints the credent
     duration: Flags.integer({ description: 'role session length in seconds (900-43200)', default: 3600 }),
     stdout: Flags.boolean({ description: 'after Enter, leave and print export lines for the credentials on stdout', default: false, exclusive: ['json'] }),
     json: Flags.boolean({ description: 'after Enter, leave and print the credentials as one JSON object on stdout', default: false }),
+    ...sessionTagFlags,
     ...consoleFlags,
   };
 

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { assume } from '@anwbis/core';
-import { targetFlags } from '../flags.js';
+import { sessionTagFlags, targetFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
 import { connectDaemon, corpProfileFor, handOver, requireCorpSession, watchLimits } from '../watch-handover.js';
@@ -22,6 +22,7 @@ before it expires for as long as the corp session lasts (or until --until).`;
     until: Flags.string({ description: 'stop keeping the profile fresh at this time (ISO 8601)' }),
     'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name)' }),
     verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
+    ...sessionTagFlags,
   };
 
   async run(): Promise<void> {

@@ -60,6 +60,11 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     'exec -p datalab -e dev -r admin',
     'exec --target datalab-dev-admin -P corp --region us-west-2 -v',
     'exec -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-process "pass otp" --iam_master_group g',
+    'assume -p datalab -e dev -r admin --mfa-code 123456 --source-identity auto --tag team=data',
+    'assume -p datalab -e dev -r admin --tag team=data --tag=cost=4=2 --transitive-tag team --source_identity ana',
+    'credential-process --target datalab-dev-admin --tag team=data --transitive-tag team --transitive-tag=cost',
+    'exec -p datalab -e dev -r admin --source-identity ci-runner --tag "cost center=CC 42"',
+    'tui --stdout --source-identity auto --tag team=data --tag cost=42 --transitive-tag team',
   ])('%s: what oclif reads', async (line) => {
     const [id, ...args] = splitCommandLine(line);
     const fast = FAST[id!]!.read(args);
@@ -89,6 +94,9 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['exec -p datalab -e dev -r admin --server', 'the credential server'],
     ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server'],
     ['exec -p datalab -e dev -r admin aws', 'a command without --'],
+    ['assume -p datalab -e dev -r admin --tag team=data cost=42', 'a second value after a tag'],
+    ['assume -p datalab -e dev -r admin --source-identity a --source-identity b', 'a repeated source identity'],
+    ['tui --tag -x=1', 'a tag that looks like a flag'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();

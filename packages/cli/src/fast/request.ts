@@ -10,6 +10,7 @@ import {
   loadSettingsLazily,
   requestKey,
   resolveTarget,
+  sessionTaggingOf,
   splitTargetName,
   type Settings,
 } from '@anwbis/core/fast';
@@ -114,6 +115,8 @@ export async function fastRequest(command: string, args: readonly string[], allo
       externalId: values.externalid,
       account: values.account,
       credentialsFile,
+      // Only `[assume]`: a --source-identity or --tag is a flag not listed here, left to the command's bundle.
+      tagging: sessionTaggingOf({}, settings.assume),
     });
     return {
       home,

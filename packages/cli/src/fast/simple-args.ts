@@ -2,8 +2,15 @@ import { parseArgs } from 'node:util';
 import { normalizeArgv } from '../argv.js';
 import { renderError } from '../render.js';
 
-type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>>;
-type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'string' ? string : boolean };
+type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string; readonly multiple?: boolean }>>;
+type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'string' ? (O[K] extends { readonly multiple: true } ? string[] : string) : boolean };
+
+/** The session tag flags (flags.ts's sessionTagFlags): repeatable, one value each, as oclif reads them. */
+export const SESSION_TAG_OPTIONS = {
+  'source-identity': { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  'transitive-tag': { type: 'string', multiple: true },
+} as const;
 
 /** The target and source flags of `assume` and `credential-process` (flags.ts), for {@link simpleArgs}. */
 export const TARGET_OPTIONS = {
@@ -23,6 +30,7 @@ export const TARGET_OPTIONS = {
   'mfa-process': { type: 'string' },
   'mfa-serial': { type: 'string' },
   verbose: { type: 'boolean', short: 'v' },
+  ...SESSION_TAG_OPTIONS,
 } as const;
 
 /**
@@ -37,7 +45,7 @@ export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
 
 /**
  * A command's arguments read with Node's own parser, when they are only the given flags, each at
- * most once; undefined for anything else (--help, an unknown or repeated flag, an argument, a
+ * most once (a `multiple` one any number of times); undefined for anything else (--help, an unknown or repeated flag, an argument, a
  * value that looks like a flag), which the full CLI then parses, with oclif's messages. The
  * original tool's spellings are rewritten first, as for every command.
  */
@@ -49,7 +57,7 @@ export function simpleArgs<O extends Options>(command: string, args: readonly st
     const seen = new Set<string>();
     for (const token of tokens) {
       if (token.kind !== 'option') return undefined;
-      if (seen.has(token.name)) return undefined;
+      if (seen.has(token.name) && !options[token.name]?.multiple) return undefined;
       seen.add(token.name);
     }
     return values as Values<O>;

@@ -4,7 +4,7 @@
  */
 import { BROWSER_CHOICES } from '@anwbis/core';
 import { visitPicker, type PickerRequest } from '../picker-visit.js';
-import { exitStatusOf, simpleArgs } from './simple-args.js';
+import { exitStatusOf, SESSION_TAG_OPTIONS, simpleArgs } from './simple-args.js';
 
 const OPTIONS = {
   profile: { type: 'string', short: 'P' },
@@ -19,6 +19,7 @@ const OPTIONS = {
   'browser-command': { type: 'string' },
   destination: { type: 'string' },
   isolate: { type: 'boolean' },
+  ...SESSION_TAG_OPTIONS,
 } as const;
 
 /** The request of `anwbis tui ARGS` when the fast path reads it as oclif would; else undefined. */
@@ -42,6 +43,9 @@ export function pickerRequestOf(args: readonly string[]): PickerRequest | undefi
     'browser-command': values['browser-command'],
     destination: values.destination,
     isolate: values.isolate ?? false,
+    'source-identity': values['source-identity'],
+    tag: values.tag,
+    'transitive-tag': values['transitive-tag'],
   };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsCallError, type AwsPort } from '../aws/port.js';
@@ -136,6 +136,68 @@ describe('assume (service, with fakes)', () => {
     await expect(assume({ ...request, externalId: 'wrong-id', noMfa: true }, deps(aws.port))).rejects.toMatchObject({
       kind: 'denied',
       message: expect.stringContaining('(check the external id given with -ext)'),
+    });
+  });
+
+  it('sends the source identity (auto: the corp user name GetCallerIdentity gave) and the session tags, and makes no call of its own for the name', async () => {
+    const aws = fakeAws();
+    await assume({ ...request, noMfa: true, tagging: { sourceIdentity: 'auto', tags: ['team=data', 'cost=42'], transitiveTags: ['team'] } }, deps(aws.port));
+    expect(aws.assumed[0]).toMatchObject({ sourceIdentity: 'alice', tags: [{ key: 'team', value: 'data' }, { key: 'cost', value: '42' }], transitiveTagKeys: ['team'] });
+    expect(aws.calls.filter((c) => c === 'GetCallerIdentity')).toHaveLength(1);
+  });
+
+  it('takes [assume] from ANWBIS_HOME/config, the flags over it', async () => {
+    mkdirSync(join(dir, 'home'));
+    writeFileSync(join(dir, 'home', 'config'), '[assume]\nsource_identity = auto\ntags = team=data, cost=42\ntransitive_tags = team\n');
+    const aws = fakeAws();
+    await assume({ ...request, noMfa: true }, deps(aws.port));
+    expect(aws.assumed[0]).toMatchObject({ sourceIdentity: 'alice', tags: [{ key: 'team', value: 'data' }, { key: 'cost', value: '42' }], transitiveTagKeys: ['team'] });
+    await assume({ ...request, noMfa: true, refresh: true, tagging: { sourceIdentity: 'ana.gomez', tags: ['cost=7'] } }, deps(aws.port));
+    expect(aws.assumed[1]).toMatchObject({ sourceIdentity: 'ana.gomez', tags: [{ key: 'team', value: 'data' }, { key: 'cost', value: '7' }], transitiveTagKeys: ['team'] });
+  });
+
+  it('a profile assumed with another source identity or tags is not reused as if it were the same', async () => {
+    const aws = fakeAws();
+    const tagged = { ...request, noMfa: true, tagging: { tags: ['team=data'] } };
+    expect((await assume(tagged, deps(aws.port))).reused).toBe(false);
+    expect((await assume(tagged, deps(aws.port))).reused).toBe(true);
+    expect((await assume({ ...tagged, tagging: { tags: ['team=web'] } }, deps(aws.port))).reused).toBe(false);
+    expect((await assume({ ...tagged, tagging: { tags: ['team=web'], sourceIdentity: 'auto' } }, deps(aws.port))).reused).toBe(false);
+    expect((await assume({ ...request, noMfa: true }, deps(aws.port))).reused).toBe(false);
+    expect(aws.calls.filter((c) => c === 'AssumeRole')).toHaveLength(4);
+  });
+
+  it('refuses bad tags before any AWS call and any file written', async () => {
+    const aws = fakeAws();
+    await expect(assume({ ...request, noMfa: true, tagging: { tags: ['team'] } }, deps(aws.port))).rejects.toMatchObject({ kind: 'usage', message: 'invalid --tag "team": a tag is KEY=VALUE' });
+    await expect(assume({ ...request, noMfa: true, tagging: { transitiveTags: ['team'] } }, deps(aws.port))).rejects.toMatchObject({ kind: 'usage' });
+    expect(aws.calls).toEqual([]);
+    expect(() => readFileSync(join(dir, 'config'))).toThrow();
+  });
+
+  it('a denial with tags or a source identity sent says the trust policy must allow sts:TagSession and sts:SetSourceIdentity', async () => {
+    const aws = fakeAws({
+      assumeRole: async () => {
+        throw new AwsCallError('sts:AssumeRole', 'AccessDenied', 'User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:TagSession');
+      },
+    });
+    const error = await assume({ ...request, noMfa: true, tagging: { sourceIdentity: 'auto', tags: ['team=data'] } }, deps(aws.port)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'denied', next: expect.stringContaining("the role's trust policy allows sts:TagSession and sts:SetSourceIdentity") });
+    expect((error as AnwbisError).next).toContain('its source identity cannot be changed');
+    const plain = await assume({ ...request, noMfa: true }, deps(aws.port)).catch((e: unknown) => e);
+    expect((plain as AnwbisError).next).not.toContain('sts:TagSession');
+  });
+
+  it('says to send fewer or shorter tags when AWS finds them too large once packed', async () => {
+    const aws = fakeAws({
+      assumeRole: async () => {
+        throw new AwsCallError('sts:AssumeRole', 'PackedPolicyTooLarge', 'Serialized token too large for session');
+      },
+    });
+    await expect(assume({ ...request, noMfa: true, tagging: { tags: ['team=data'] } }, deps(aws.port))).rejects.toMatchObject({
+      kind: 'usage',
+      message: expect.stringContaining('AWS refused the session tags for'),
+      next: 'send fewer or shorter tags (--tag, and tags in [assume] of ANWBIS_HOME/config)',
     });
   });
 

@@ -3,6 +3,7 @@ import type { TemporaryCredentials } from '../aws/port.js';
 import { assertEditable, readValidWrittenProfile } from '../profiles/profiles.js';
 import { chooseSourceProfile } from '../source/source.js';
 import { writeProfile } from '../steps/profile-writer.js';
+import { taggingRecord } from '../session-tags/session-tags.js';
 import { obtainRoleCredentials, rememberLookup } from './obtain.js';
 import { prepareRequest, type AssumeRequest, type FlowDeps, type PreparedRequest } from './request.js';
 
@@ -53,6 +54,7 @@ export async function assume(request: AssumeRequest, deps: FlowDeps): Promise<As
         sessionName: obtained.sessionName,
         durationSeconds: obtained.durationSeconds,
         ...(request.externalId ? { externalId: request.externalId } : {}),
+        ...taggingRecord(obtained.tagging),
       },
     },
     deps.events,

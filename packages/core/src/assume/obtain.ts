@@ -7,6 +7,7 @@ import { toRoleSessionName } from '../naming/validate.js';
 import { EC2_SOURCE, loadInstanceSource, loadProfileSource } from '../source/source.js';
 import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../steps/assume-role.js';
 import { saveState } from '../steps/profile-writer.js';
+import { withSourceIdentityOf, type SessionTagging } from '../session-tags/session-tags.js';
 import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../steps/role-lookup.js';
 import type { AssumeRequest, FlowDeps, PreparedRequest } from './request.js';
 
@@ -20,6 +21,8 @@ export interface ObtainedRole {
   readonly sessionName: string;
   readonly durationSeconds: number;
   readonly lookup: RoleLookup;
+  /** What was sent, `auto` resolved: a refresh sends the same. */
+  readonly tagging: SessionTagging;
 }
 
 /**
@@ -45,27 +48,30 @@ export async function obtainRoleCredentials(prepared: PreparedRequest, request: 
   events({ type: 'assuming', role: target.role, project: target.project, userName, mfa: serial !== undefined });
   const sessionName = request.sessionName ?? toRoleSessionName(source.kind === 'ec2' ? (source.instance.instanceId ?? userName) : userName);
   const durationSeconds = request.durationSeconds ?? ASSUME_ROLE_DURATION.default;
+  // The name the role lookup already knows (remembered, or from GetCallerIdentity): no call of its own.
+  const tagging = withSourceIdentityOf(prepared.tagging, userName);
   const attempt = (roleArn: string) =>
-    assumeRoleStep(aws, { roleArn, sessionName, durationSeconds, externalId: request.externalId, mfa: serial ? { serial, sources: deps.mfa } : undefined }, events);
+    assumeRoleStep(aws, { roleArn, sessionName, durationSeconds, externalId: request.externalId, tagging, mfa: serial ? { serial, sources: deps.mfa } : undefined }, events);
+  const explain = (error: unknown, roleArn: string) => explainAssumeError(error, roleArn, request.externalId, tagging);
 
   let credentials: TemporaryCredentials;
   try {
     credentials = await attempt(lookup.record.roleArn);
   } catch (err) {
-    if (!(lookup.remembered && isAccessDenied(err))) throw explainAssumeError(err, lookup.record.roleArn, request.externalId);
+    if (!(lookup.remembered && isAccessDenied(err))) throw explain(err, lookup.record.roleArn);
     await store.forgetDiscovery(lookup.key).catch(() => undefined);
     const fresh = await discoverRole(aws, lookupRequest, events);
-    if (fresh.roleArn === lookup.record.roleArn) throw explainAssumeError(err, lookup.record.roleArn, request.externalId);
+    if (fresh.roleArn === lookup.record.roleArn) throw explain(err, lookup.record.roleArn);
     lookup = { record: fresh, remembered: false, key: lookup.key };
     try {
       credentials = await attempt(fresh.roleArn);
     } catch (retryErr) {
-      throw explainAssumeError(retryErr, fresh.roleArn, request.externalId);
+      throw explain(retryErr, fresh.roleArn);
     }
   }
   const roleArn = lookup.record.roleArn;
   events({ type: 'assumed', roleArn });
-  return { credentials, roleArn, account: roleArn.split(':')[4] ?? '', region, sourceProfile: from, sessionName, durationSeconds, lookup };
+  return { credentials, roleArn, account: roleArn.split(':')[4] ?? '', region, sourceProfile: from, sessionName, durationSeconds, lookup, tagging };
 }
 
 /** Remembers the role found, so the next run goes straight to AssumeRole; a failure is a warning. */

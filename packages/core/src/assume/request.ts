@@ -10,6 +10,7 @@ import { splitTargetName } from '../naming/target-name.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings, type Settings } from '../settings/settings.js';
+import { sessionTaggingOf, type SessionTagging, type SessionTaggingFlags } from '../session-tags/session-tags.js';
 import { EC2_SOURCE, type SourceDeps } from '../source/source.js';
 import { ASSUME_ROLE_DURATION } from '../steps/assume-role.js';
 import type { ProfileFiles } from '../steps/profile-writer.js';
@@ -32,6 +33,8 @@ export interface AssumeRequest {
   readonly sessionName?: string;
   /** Take the source credentials from the EC2 instance role (implies no MFA). */
   readonly fromEc2Role?: boolean;
+  /** `--source-identity`, `--tag`, `--transitive-tag` as typed; `[assume]` in the settings fills in. */
+  readonly tagging?: SessionTaggingFlags;
 }
 
 /** The effects a credential flow needs, wired once by each app. */
@@ -51,6 +54,8 @@ export interface PreparedRequest {
   readonly files: ProfileFiles;
   /** The request's fingerprint: what reused and cached credentials must have been made for. */
   readonly key: string;
+  /** The flags over `[assume]`; the source identity may still be `auto`. */
+  readonly tagging: SessionTagging;
 }
 
 /** `-p/-e/-r` with the overrides: `--target` read back with the profile pattern in force. */
@@ -111,6 +116,7 @@ export async function prepareRequest(request: AssumeRequest, deps: Pick<FlowDeps
   const home = anwbisHome(deps.env);
   const settings = await loadSettings(home);
   const target = targetOf(request.target, settings.naming);
+  const tagging = sessionTaggingOf(request.tagging ?? {}, settings.assume);
   if (request.target.contractor !== undefined && request.externalId === undefined) {
     throw new AnwbisError('usage', '-r contractor needs -ext EXTERNAL_ID', { next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID' });
   }
@@ -123,6 +129,7 @@ export async function prepareRequest(request: AssumeRequest, deps: Pick<FlowDeps
     externalId: request.externalId,
     account: request.account,
     credentialsFile: files.credentialsFile,
+    tagging,
   });
-  return { home, settings, store: new StateStore(home), target, files, key };
+  return { home, settings, store: new StateStore(home), target, files, key, tagging };
 }

@@ -19,6 +19,9 @@ export interface AssumeRoleInput {
   readonly serialNumber?: string;
   readonly tokenCode?: string;
   readonly externalId?: string;
+  readonly sourceIdentity?: string;
+  readonly tags?: ReadonlyArray<{ readonly key: string; readonly value: string }>;
+  readonly transitiveTagKeys?: readonly string[];
 }
 
 export interface GetSessionTokenInput {

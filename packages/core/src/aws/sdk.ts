@@ -137,6 +137,9 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
         DurationSeconds: input.durationSeconds,
         ...(input.serialNumber ? { SerialNumber: input.serialNumber, TokenCode: input.tokenCode } : {}),
         ...(input.externalId ? { ExternalId: input.externalId } : {}),
+        ...(input.sourceIdentity ? { SourceIdentity: input.sourceIdentity } : {}),
+        ...(input.tags?.length ? { Tags: input.tags.map((t) => ({ Key: t.key, Value: t.value })) } : {}),
+        ...(input.transitiveTagKeys?.length ? { TransitiveTagKeys: [...input.transitiveTagKeys] } : {}),
       };
       const command = new mod.AssumeRoleCommand(request);
       const out = await call('sts:AssumeRole', request, command, (o) => client.send(command, o));

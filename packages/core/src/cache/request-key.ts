@@ -1,4 +1,5 @@
 import type { Target } from '../naming/patterns.js';
+import { hasSessionTagging, type SessionTagging } from '../session-tags/session-tags.js';
 
 /** Everything that decides which credentials a request must get, as the person asked for them. */
 export interface RequestKeyParts {
@@ -14,6 +15,11 @@ export interface RequestKeyParts {
   readonly account?: string | undefined;
   /** The shared credentials file the source keys come from. */
   readonly credentialsFile: string;
+  /**
+   * The source identity (`auto` as asked) and session tags, flags and settings merged: CloudTrail
+   * shows them, so credentials made with others are not these.
+   */
+  readonly tagging?: SessionTagging | undefined;
 }
 
 /**
@@ -25,7 +31,10 @@ export interface RequestKeyParts {
  */
 export function requestKey(parts: RequestKeyParts): string {
   const t = parts.target;
-  const fields = [t.profileName, t.groupName, t.policyName, t.roleName, parts.source, parts.region, parts.externalId ?? '', parts.account ?? '', parts.credentialsFile];
+  const fields: unknown[] = [t.profileName, t.groupName, t.policyName, t.roleName, parts.source, parts.region, parts.externalId ?? '', parts.account ?? '', parts.credentialsFile];
+  // Only when there are some: a request without them keeps the key it had before they existed.
+  const tagging = parts.tagging;
+  if (tagging && hasSessionTagging(tagging)) fields.push(tagging.sourceIdentity ?? '', tagging.tags.map(({ key, value }) => [key, value]), tagging.transitiveTagKeys);
   // The fields themselves, not a hash of them: nothing in them is secret, equal means equal,
   // and a cache hit need not load node:crypto (several ms of every AWS client's start).
   return JSON.stringify(fields);

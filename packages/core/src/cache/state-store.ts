@@ -30,6 +30,10 @@ const profileRecordSchema = z.object({
   sessionName: z.optional(z.string()),
   externalId: z.optional(z.string()),
   durationSeconds: z.optional(z.number().check(z.int(), z.positive())),
+  /** The source identity and session tags sent (`auto` resolved), sent again by a refresh. */
+  sourceIdentity: z.optional(z.string()),
+  tags: z.optional(z.array(z.object({ key: z.string(), value: z.string() }))),
+  transitiveTagKeys: z.optional(z.array(z.string())),
 });
 import { isErrno } from '../fs/errno.js';
 

@@ -72,6 +72,16 @@ describe('refreshWrittenProfile (the daemon composition)', () => {
     expect(events.map((e) => e.type)).toEqual(['assumed', 'written']);
   });
 
+  it('sends again the source identity and session tags the profile was assumed with (auto as it was resolved)', async () => {
+    const aws = fakeAws({}, new Date('2030-01-01T00:00:00Z'));
+    await corpSession({}, deps(aws.port));
+    const tagging = { sourceIdentity: 'auto', tags: ['team=data'], transitiveTags: ['team'] };
+    await assume({ target: { project: 'datalab', env: 'dev', role: 'admin' }, sourceProfile: 'corp-session-default', noMfa: true, tagging }, deps(aws.port));
+    await refreshWrittenProfile('datalab-dev-admin', deps(aws.port));
+    const sent = { sourceIdentity: 'alice', tags: [{ key: 'team', value: 'data' }], transitiveTagKeys: ['team'] };
+    expect(aws.assumed.map((a) => ({ sourceIdentity: a.sourceIdentity, tags: a.tags, transitiveTagKeys: a.transitiveTagKeys }))).toEqual([sent, sent]);
+  });
+
   it('without a valid corp session fails as needs-mfa and calls nothing', async () => {
     const aws = fakeAws();
     await assume({ target: { project: 'datalab', env: 'dev', role: 'admin' } }, { ...deps(aws.port) });

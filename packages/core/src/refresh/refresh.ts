@@ -19,7 +19,7 @@ export interface RefreshResult {
 
 /**
  * Refreshes a delegated profile anwbis wrote, from the valid corp session of its corp profile:
- * the remembered role ARN, session name and external id, no discovery, no prompt. AssumeRole
+ * the remembered role ARN, session name, external id, source identity and session tags, no discovery, no prompt. AssumeRole
  * with session credentials is role chaining, capped by AWS at one hour, so at most 3600 s are
  * asked for. Fails with kind `mfa` when there is no valid corp session: only a person can start one.
  */
@@ -50,13 +50,14 @@ export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps
   // The session's keys as just read and checked against its record: a daemon refreshing
   // hundreds of profiles would otherwise parse both AWS files again per refresh in the SDK.
   const aws = deps.createAws({ credentials: session.credentials, region: record.region });
+  const tagging = { sourceIdentity: record.sourceIdentity, tags: record.tags ?? [], transitiveTagKeys: record.transitiveTagKeys ?? [] };
   const durationSeconds = Math.min(options.durationSeconds ?? record.durationSeconds ?? ROLE_CHAINING_MAX_SECONDS, ROLE_CHAINING_MAX_SECONDS);
   const credentials = await assumeRoleStep(
     aws,
-    { roleArn: record.roleArn, sessionName: record.sessionName, durationSeconds, externalId: record.externalId },
+    { roleArn: record.roleArn, sessionName: record.sessionName, durationSeconds, externalId: record.externalId, tagging },
     deps.events,
   ).catch((err: unknown) => {
-    throw explainAssumeError(err, record.roleArn!, record.externalId);
+    throw explainAssumeError(err, record.roleArn!, record.externalId, tagging);
   });
   deps.events({ type: 'assumed', roleArn: record.roleArn });
   const { version: _v, accessKeyId: _k, expiration: _e, ...kept } = record;

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { AnwbisError } from '../errors/errors.js';
 import { DEFAULT_PATTERNS } from '../naming/patterns.js';
+import { NO_SESSION_TAGGING } from '../session-tags/session-tags.js';
 import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings.js';
 
 const WHERE = '/home/alice/.local/state/anwbis/config';
@@ -25,17 +26,28 @@ describe('parseSettings', () => {
     [
       'custom naming',
       lines('[naming]', 'group = grp-{project}-{role}', 'role = {project}.{env}.{role}'),
-      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300 },
+      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING },
     ],
     [
       'every naming key, padded',
       lines('[naming]', 'group =  g-{role} ', 'policy=P', 'role = r-{role}', 'profile = p-{role}', 'session = s-{profile}'),
-      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300 },
+      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING },
     ],
-    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600 }],
-    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0 }],
-    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600 }],
-    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60 }],
+    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600, assume: NO_SESSION_TAGGING }],
+    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0, assume: NO_SESSION_TAGGING }],
+    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600, assume: NO_SESSION_TAGGING }],
+    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60, assume: NO_SESSION_TAGGING }],
+    ['an empty [assume]', lines('[assume]'), DEFAULT_SETTINGS],
+    [
+      'source identity and tags',
+      lines('[assume]', 'source_identity = auto', 'tags = team=data, cost=42 ,, empty=', 'transitive_tags = team'),
+      {
+        ...DEFAULT_SETTINGS,
+        assume: { sourceIdentity: 'auto', tags: [{ key: 'team', value: 'data' }, { key: 'cost', value: '42' }, { key: 'empty', value: '' }], transitiveTagKeys: ['team'] },
+      },
+    ],
+    ['a named source identity', lines('[assume]', 'source_identity = ana@example.com'), { ...DEFAULT_SETTINGS, assume: { sourceIdentity: 'ana@example.com', tags: [], transitiveTagKeys: [] } }],
+    ['a tag value with = and spaces', lines('[assume]', 'tags = path=a=b/c, project=Data Lab'), { ...DEFAULT_SETTINGS, assume: { tags: [{ key: 'path', value: 'a=b/c' }, { key: 'project', value: 'Data Lab' }], transitiveTagKeys: [] } }],
   ])('reads %s', (_name, text, expected) => {
     expect(parseSettings(text, WHERE)).toEqual(expected);
   });
@@ -61,6 +73,17 @@ describe('parseSettings', () => {
     ['a boolean margin', lines('[cache]', 'refresh_margin_seconds = true'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['a hexadecimal margin', lines('[cache]', 'refresh_margin_seconds = 0x10'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['an exponent margin', lines('[cache]', 'refresh_margin_seconds = 1e2'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
+    ['an unknown [assume] key', lines('[assume]', 'session_tags = a=b'), 'unknown key "session_tags" in [assume]; known: source_identity, tags, transitive_tags'],
+    ['a one-letter source identity', lines('[assume]', 'source_identity = a'), 'invalid [assume] source_identity "a": 2 to 64 of letters, digits and _ + = , . @ -'],
+    ['a source identity with a space', lines('[assume]', 'source_identity = ana maria'), 'invalid [assume] source_identity "ana maria": 2 to 64 of letters, digits and _ + = , . @ -'],
+    ['a boolean source identity', lines('[assume]', 'source_identity = true'), '[assume] source_identity must be a name, or auto'],
+    ['a tag without =', lines('[assume]', 'tags = team'), 'invalid [assume] tags "team": a tag is KEY=VALUE'],
+    ['a tag with ;', lines('[assume]', 'tags = "team=a;b"'), 'invalid [assume] tags value "a;b" of "team": 0 to 256 of letters, digits, spaces and _ . : / = + - @'],
+    ['a reserved tag key', lines('[assume]', 'tags = aws:team=data'), 'invalid [assume] tags key "aws:team": keys starting with aws: are reserved by AWS'],
+    ['a tag twice', lines('[assume]', 'tags = team=a, Team=b'), '[assume]: the session tag "Team" is given twice (AWS does not tell keys apart by case)'],
+    ['a transitive key without its tag', lines('[assume]', 'tags = team=a', 'transitive_tags = cost'), '[assume]: the transitive tag "cost" is not one of the session tags'],
+    ['tags as a list', lines('[assume]', 'tags[] = a=b'), '[assume] tags must be a comma-separated list'],
+    ['assume as a value', lines('assume = x'), '[assume] is not a section'],
   ])('refuses %s', (_name, text, why) => {
     const error = failure(text);
     expect(error.kind).toBe('config');

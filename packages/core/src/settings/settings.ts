@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'ini';
 import { AnwbisError, shown } from '../errors/errors.js';
 import { DEFAULT_PATTERNS, type NamingPatterns } from '../naming/patterns.js';
+import { parseAssumeSection } from '../session-tags/session-tags.js';
 import { DEFAULT_SETTINGS, type Settings } from './defaults.js';
 
 export { DEFAULT_SETTINGS, type Settings };
@@ -22,6 +23,11 @@ const NAMING_KEYS = Object.keys(DEFAULT_PATTERNS) as Array<keyof NamingPatterns>
  *
  * [cache]
  * refresh_margin_seconds = 300
+ *
+ * [assume]
+ * source_identity = auto
+ * tags = team=data, cost=42
+ * transitive_tags = team
  * ```
  */
 export function parseSettings(text: string, where: string): Settings {
@@ -45,7 +51,13 @@ export function parseSettings(text: string, where: string): Settings {
     }
     margin = Number(rawMargin);
   }
-  return { naming: naming as unknown as NamingPatterns, refreshMarginSeconds: margin };
+  const assume = data.assume;
+  if (assume !== undefined && (typeof assume !== 'object' || assume === null)) throw bad(where, '[assume] is not a section');
+  return {
+    naming: naming as unknown as NamingPatterns,
+    refreshMarginSeconds: margin,
+    assume: assume === undefined ? DEFAULT_SETTINGS.assume : parseAssumeSection(assume as Record<string, unknown>, (why) => bad(where, why)),
+  };
 }
 
 /** Reads `<home>/config`; defaults when it does not exist. */
