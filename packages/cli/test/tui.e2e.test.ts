@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli, seedHostileRoles } from '@anwbis/tools/emulator';
 import { emulatorWorld } from './helpers.js';
 
 // A real terminal (tmux) and a real process: slower than the default allows on a busy machine.
@@ -20,6 +20,10 @@ interface Terminal {
   screen(): Promise<string>;
   waitFor(text: string | RegExp): Promise<string>;
   alternateScreen(): Promise<boolean>;
+  /** What programs in the pane wrote to the clipboard (OSC 52), one tmux buffer each. */
+  buffers(): Promise<string>;
+  /** The pane's title (OSC 0 and 2 set it). */
+  title(): Promise<string>;
   readonly dir: string;
 }
 
@@ -39,7 +43,9 @@ async function openTerminal(args: string[], env: Record<string, string>): Promis
     "printf 'AFTER-TUI\\n'",
     'exec sleep 3600',
   ].join('; ');
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '100', '-y', '30', 'sh', '-c', script);
+  // set-clipboard on: tmux takes a program's clipboard writes (OSC 52) into buffers, as a
+  // terminal that honours them would, so a test sees them.
+  await tmux('-f', '/dev/null', 'set-option', '-g', 'set-clipboard', 'on', ';', 'new-session', '-d', '-x', '100', '-y', '30', 'sh', '-c', script);
   servers.push(socket);
   const screen = async () => (await tmux('capture-pane', '-p')).stdout;
   return {
@@ -59,6 +65,8 @@ async function openTerminal(args: string[], env: Record<string, string>): Promis
       throw new Error(`the terminal never showed ${String(text)}; it shows:\n${last}\nstderr: ${existsSync(join(dir, 'tui.err')) ? readFileSync(join(dir, 'tui.err'), 'utf8') : ''}`);
     },
     alternateScreen: async () => (await tmux('display-message', '-p', '#{alternate_on}')).stdout.trim() === '1',
+    buffers: async () => (await tmux('list-buffers', '-F', '#{buffer_sample}')).stdout,
+    title: async () => (await tmux('display-message', '-p', '#{pane_title}')).stdout.trim(),
   };
 }
 
@@ -195,6 +203,26 @@ describe('anwbis tui in a real terminal', () => {
     await term.waitFor('The daemon no longer refreshes bulk-e04-admin');
     expect(await term.waitFor(/bulk-e04-admin\s+valid for (59m|1h 00m)\s*\n/)).not.toMatch(/bulk-e04-admin\s+valid for \S+ \S+, watched/);
     expect((await daemonStatus()).profiles).toEqual([]);
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+  });
+
+  it('role names with escape sequences in a Delegated_Roles policy are shown escaped: the clipboard and the title stay untouched, no forged row', async () => {
+    await seedHostileRoles(world.moto.endpoint, USER);
+    const term = await openTerminal([], personEnv());
+    const titleBefore = await term.title();
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('evil');
+    const screen = await term.waitFor(/^\s+evil\s+-\s+title/m);
+    for (const escaped of ['clip\\x1b]52;c;cHduZWQ', 'title\\x1b]2;pwned-title', 'clear\\x1b[2J\\x1b[H', 'csi\\x9b2J', 'bell\\x07', 'bidi\\u202enimda-live', 'cr\\rteam999', 'nl\\nteam999']) {
+      expect(screen).toContain(escaped);
+    }
+    expect(screen).not.toMatch(/^\s*team999/m);
+    expect(screen).toContain(`roles of ${USER}`);
+    expect(await term.buffers()).toBe('');
+    expect(await term.title()).toBe(titleBefore);
+    expect(await term.title()).not.toContain('pwned');
     await term.keys('Escape');
     await term.waitFor('AFTER-TUI');
     expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
