@@ -13,7 +13,7 @@ const USER = 'ana.ruiz';
 const world = emulatorWorld(() => manyGroupsScenario({ user: USER, groups: 12 }));
 const exec = promisify(execFile);
 
-/** A tmux server of this test's own (its own socket), running `anwbis tui` in a 100×30 pane. */
+/** A tmux server of this test's own (its own socket), running `anwbis tui` (or another command) in a 100×30 pane. */
 interface Terminal {
   keys(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
@@ -32,13 +32,14 @@ let count = 0;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-async function openTerminal(args: string[], env: Record<string, string>): Promise<Terminal> {
+async function openTerminal(args: string[], env: Record<string, string>, command: 'tui' | 'roles' = 'tui'): Promise<Terminal> {
   const socket = `anwbis-tui-test-${process.pid}-${++count}`;
   const dir = world.sandbox.dir;
   const tmux = (...a: string[]) => exec('tmux', ['-L', socket, ...a], { env });
   const script = [
     "printf 'BEFORE-TUI\\n'",
-    `${shellQuote(process.execPath)} ${shellQuote(ANWBIS_BIN)} tui ${args.map(shellQuote).join(' ')} >${shellQuote(join(dir, 'tui.out'))} 2>${shellQuote(join(dir, 'tui.err'))}`,
+    // The picker draws on the terminal itself; `roles` prints its table on stdout, left on the pane.
+    `${shellQuote(process.execPath)} ${shellQuote(ANWBIS_BIN)} ${command} ${args.map(shellQuote).join(' ')} ${command === 'tui' ? `>${shellQuote(join(dir, 'tui.out'))}` : ''} 2>${shellQuote(join(dir, 'tui.err'))}`,
     `echo $? >${shellQuote(join(dir, 'tui.rc'))}`,
     "printf 'AFTER-TUI\\n'",
     'exec sleep 3600',
@@ -214,6 +215,7 @@ describe('anwbis tui in a real terminal', () => {
     const titleBefore = await term.title();
     await term.waitFor(`roles of ${USER}`);
     await term.type('evil');
+    await term.waitFor('› evil');
     const screen = await term.waitFor(/^\s+evil\s+-\s+title/m);
     for (const escaped of ['clip\\x1b]52;c;cHduZWQ', 'title\\x1b]2;pwned-title', 'clear\\x1b[2J\\x1b[H', 'csi\\x9b2J', 'bell\\x07', 'bidi\\u202enimda-live', 'cr\\rteam999', 'nl\\nteam999']) {
       expect(screen).toContain(escaped);
@@ -225,6 +227,17 @@ describe('anwbis tui in a real terminal', () => {
     expect(await term.title()).not.toContain('pwned');
     await term.keys('Escape');
     await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+  });
+
+  it('anwbis roles printed on a terminal: role names with escape sequences leave the clipboard and the title untouched', async () => {
+    await seedHostileRoles(world.moto.endpoint, USER);
+    const term = await openTerminal([], personEnv(), 'roles');
+    const screen = await term.waitFor('AFTER-TUI');
+    expect(await term.buffers()).toBe('');
+    expect(await term.title()).not.toContain('pwned');
+    // The pane keeps the end of the table (roles.e2e.test.ts reads all of it).
+    expect(screen).toMatch(/^- +- +LegacyAdmin +500000000001/m);
     expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
   });
 });
