@@ -192,6 +192,15 @@ describe('anwbis roles', () => {
       expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(300);
     });
 
+    it('shell completion never offers a role name from the cached list that IAM would refuse', async () => {
+      await seedHostileRoles(world.moto.endpoint, USER);
+      expect((await anwbis(['roles', '--refresh'])).code).toBe(0);
+      const res = await anwbis(['__complete', '--', '-p', 'evil', '-e', 'dev', '-r', '']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(RAW);
+      expect(res.stdout).toBe('admin\n');
+    });
+
     it('--json keeps the exact ARNs, JSON-escaped so that it is safe on a terminal too', async () => {
       const arns = await seedHostileRoles(world.moto.endpoint, USER);
       const res = await anwbis(['roles', '--refresh', '--json']);

@@ -24,6 +24,8 @@ export const HOSTILE_ROLE_NAMES = {
   bidi: 'bidi\u202enimda-live',
   carriageReturn: `cr\r${FORGED_ROW}`,
   newline: `nl\n${FORGED_ROW}`,
+  /** Env and project parse; the role part does not, so the name is listed raw with them. */
+  parsedButRole: 'dev-evil-delegated-x\x1b]2;pwned-title\x07',
   /** One absurdly long name: must not widen every row. */
   long: `long${'x'.repeat(5000)}`,
 } as const;

@@ -36,6 +36,16 @@ export function assertValidName(kind: NameKind, value: string): void {
   }
 }
 
+/** Whether {@link assertValidName} accepts the name. */
+export function isValidName(kind: NameKind, value: string): boolean {
+  try {
+    assertValidName(kind, value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Turns an IAM user name into a RoleSessionName STS accepts (2–64 of `[\w+=,.@-]`), keeping it
  * recognisable in CloudTrail.
