@@ -74,7 +74,7 @@ export function isAnwbisCredentialProcess(command: string): boolean {
 const CONFIG_KEYS = ['region', 'credential_process'];
 
 /** `region, a comment`: the lines of a section anwbis did not write, in a message; undefined when none. */
-export function describeExtras(extras: SectionExtras): string | undefined {
+function describeExtras(extras: SectionExtras): string | undefined {
   const comments = extras.comments === 0 ? [] : [extras.comments === 1 ? 'a comment' : `${extras.comments} comments`];
   const parts = [...extras.keys, ...comments];
   return parts.length > 0 ? parts.join(', ') : undefined;
