@@ -1,4 +1,19 @@
-import { anwbisHome, credentialsFilePath, describeStatus, listDelegatedRoles, roleStatuses, systemClock, type DelegatedRole, type RoleStatus } from '@anwbis/core';
+import {
+  anwbisHome,
+  cellWidth,
+  credentialsFilePath,
+  describeStatus,
+  fitCells,
+  jsonForTerminal,
+  listDelegatedRoles,
+  NAME_LIMITS,
+  padCells,
+  roleStatuses,
+  sanitizeRemoteText,
+  systemClock,
+  type DelegatedRole,
+  type RoleStatus,
+} from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
 import { cliRuntime } from './runtime.js';
 
@@ -39,14 +54,33 @@ export async function showRoles(request: RolesRequest): Promise<void> {
       const s = statusOf(r);
       return { ...r, expiresAt: s.expiresAt?.toISOString() ?? null, status: s.state, watched: s.watched ?? null };
     });
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${jsonForTerminal(out, 2)}\n`);
     return;
   }
-  const header = ['PROJECT', 'ENV', 'ROLE', 'ACCOUNT', 'PROFILE', 'STATUS'];
   const rows = list.roles.map((r) => [r.project ?? '-', r.env ?? '-', r.role, r.account, r.profile ?? '-', describeStatus(statusOf(r), now)]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
-  process.stdout.write(`${[header, ...rows].map(line).join('\n')}\n`);
+  process.stdout.write(rolesTable(rows));
+}
+
+const TABLE_COLUMNS: ReadonlyArray<{ readonly title: string; readonly max: number }> = [
+  { title: 'PROJECT', max: NAME_LIMITS.project },
+  { title: 'ENV', max: NAME_LIMITS.environment },
+  { title: 'ROLE', max: NAME_LIMITS['delegated role'] },
+  { title: 'ACCOUNT', max: 12 },
+  { title: 'PROFILE', max: NAME_LIMITS.profile },
+  { title: 'STATUS', max: 40 },
+];
+
+/**
+ * The listing as a person reads it. Names come from policies anyone with IAM rights may write:
+ * each cell is escaped (a role name must not clear the screen or start a row of its own) and
+ * cut to the longest name IAM accepts, so one absurd name neither pads every row nor hides
+ * what follows it (`--json` has the exact names). Widths are in terminal cells.
+ */
+export function rolesTable(rows: ReadonlyArray<readonly string[]>): string {
+  const cells = rows.map((row) => row.map(sanitizeRemoteText));
+  const widths = TABLE_COLUMNS.map((c, i) => Math.min(c.max, Math.max(c.title.length, ...cells.map((row) => cellWidth(row[i]!)))));
+  const line = (row: readonly string[]) => row.map((c, i) => (i === row.length - 1 ? fitCells(c, widths[i]!) : padCells(c, widths[i]!))).join('  ');
+  return `${[TABLE_COLUMNS.map((c) => c.title), ...cells].map(line).join('\n')}\n`;
 }
 
 /** The profiles the daemon keeps fresh; undefined when none answers (the listing never fails for it). */

@@ -8,6 +8,7 @@ import {
   fromInstanceMetadata,
   loadProfileCredentials,
   runMfaProcess,
+  sanitizeRemoteText,
   systemClock,
   type AnwbisEvent,
   type BrowserLauncher,
@@ -24,9 +25,12 @@ export interface Say {
   verbose(line: string): void;
 }
 
-/** Lines on stderr: `[ OK ]` and plain ones unless quiet, `[ .. ]` ones with `-v`. */
+/**
+ * Lines on stderr: `[ OK ]` and plain ones unless quiet, `[ .. ]` ones with `-v`. They name
+ * roles, groups and messages from AWS: what a terminal would act on is shown escaped.
+ */
 export function stderrSay(verbose: boolean, quiet = false): Say {
-  const write = (line: string) => process.stderr.write(`${line}\n`);
+  const write = (line: string) => process.stderr.write(`${sanitizeRemoteText(line)}\n`);
   const say = quiet && !verbose ? () => undefined : write;
   return {
     info: say,
@@ -80,7 +84,7 @@ export function renderEvent(event: AnwbisEvent, say: Say): void {
       say.verbose(`aws ${event.line}`);
       return;
     case 'warning':
-      process.stderr.write(`[ WARN ] ${event.message}\n`);
+      process.stderr.write(`[ WARN ] ${sanitizeRemoteText(event.message)}\n`);
       return;
   }
 }

@@ -62,6 +62,34 @@ describe('anwbis logout', () => {
     expect(sandbox.read('config')).toBe(beforeConfig);
   });
 
+  it("logout deletes the user's own lines inside anwbis's sections: a comment and a region added by hand stay, only anwbis's keys go, and it says so (CRLF)", async () => {
+    const { sandbox } = world;
+    expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
+    // The person annotates the sections anwbis wrote, in an editor that writes CRLF.
+    const credentials = toCrlf(sandbox.read('credentials')).replace('[datalab-dev-admin]\r\n', '[datalab-dev-admin]\r\n; admin on the dev account, see the wiki\r\nregion = eu-central-1\r\n');
+    const config = toCrlf(sandbox.read('config')).replace('[profile datalab-dev-admin]\r\n', '[profile datalab-dev-admin]\r\n# written by anwbis\r\n');
+    sandbox.write('credentials', credentials);
+    sandbox.write('config', config);
+    expect((await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin'])).code).toBe(0);
+
+    const res = await anwbis(['logout', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe(
+      [
+        '[ OK ] Logged out of datalab-dev-admin: removed its credentials, anwbis state',
+        "Left [datalab-dev-admin] in ~/.aws/credentials: it has lines anwbis did not write (region, a comment), kept without anwbis's keys.",
+        'Left [profile datalab-dev-admin] in ~/.aws/config: it has lines anwbis did not write (a comment).',
+        '',
+      ].join('\n'),
+    );
+    const section = /\[datalab-dev-admin\]\r\n[^[]*/.exec(credentials)![0];
+    expect(section).toMatch(/^\[datalab-dev-admin\]\r\n; admin on the dev account, see the wiki\r\nregion = eu-central-1\r\naws_access_key_id = ASIA\S+\r\naws_secret_access_key = \S+\r\naws_session_token = \S+\r\n$/);
+    expect(sandbox.read('credentials')).toBe(credentials.replace(section, '[datalab-dev-admin]\r\n; admin on the dev account, see the wiki\r\nregion = eu-central-1\r\n'));
+    expect(sandbox.read('config')).toBe(config);
+    expect((await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin'])).code).not.toBe(0);
+    expect((await aws(['sts', 'get-caller-identity', '--profile', 'default'])).code).toBe(0);
+  });
+
   it('never removes a profile anwbis did not write, and says so', async () => {
     const { sandbox } = world;
     expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);

@@ -3,7 +3,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ANWBIS_BIN, manyGroupsScenario, run, runAnwbis, runAwsCli, TEAM_ACCOUNTS, LEGACY_ACCOUNT, bulkAccount } from '@anwbis/tools/emulator';
+import {
+  ANWBIS_BIN,
+  FORGED_ROW,
+  HOSTILE_ROLE_NAMES,
+  manyGroupsScenario,
+  run,
+  runAnwbis,
+  runAwsCli,
+  seedHostileRoles,
+  TEAM_ACCOUNTS,
+  TWO_ACCOUNT_ARNS,
+  LEGACY_ACCOUNT,
+  bulkAccount,
+} from '@anwbis/tools/emulator';
 import { emulatorWorld, writeLoadTrace } from './helpers.js';
 
 // Seeding 40 groups and running the CLI several times per test: more than the default allows on a busy machine.
@@ -145,5 +158,66 @@ describe('anwbis roles', () => {
   it('the AWS CLI sees the same groups', async () => {
     const groups = await runAwsCli(['iam', 'list-groups-for-user', '--user-name', USER], { env: world.sandbox.env, endpoint: world.moto.endpoint });
     expect(JSON.parse(groups.stdout).Groups).toHaveLength(40);
+  });
+
+  describe('terminal injection from role ARNs in a Delegated_Roles policy', () => {
+    // What a terminal acts on or hides: controls but the line break, C1, DEL, bidi and other format characters.
+    // eslint-disable-next-line no-control-regex -- finding control characters is the point
+    const RAW = /[\x00-\x09\x0b-\x1f\x7f-\x9f\p{Cf}\p{Zl}\p{Zp}]/u;
+
+    it('the table shows every hostile name escaped on its own row, no forged row, and no row padded to 5000 columns', async () => {
+      const arns = await seedHostileRoles(world.moto.endpoint, USER);
+      const res = await anwbis(['roles', '--refresh', '-v']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(RAW);
+      expect(res.stderr).not.toMatch(RAW);
+      const lines = res.stdout.trimEnd().split('\n');
+      // 40 groups' roles, the header, and one row per hostile ARN.
+      expect(lines).toHaveLength(1 + 10 + 2 + 2 + 34 * 2 + arns.length);
+      expect(lines.filter((l) => l.startsWith('team999'))).toEqual([]);
+      for (const escaped of [
+        'clip\\x1b]52;c;cHduZWQ=\\x07',
+        'title\\x1b]2;pwned-title\\x1b\\',
+        'clear\\x1b[2J\\x1b[H',
+        'csi\\x9b2J',
+        'bell\\x07',
+        'bidi\\u202enimda-live',
+        // Cut at 64 cells, as every name longer than IAM allows.
+        `cr\\r${FORGED_ROW.slice(0, 40)}`,
+        `nl\\n${FORGED_ROW.slice(0, 40)}`,
+      ]) {
+        expect(lines.filter((l) => /^evil +- +/.test(l) && l.replace(/^evil +- +/, '').startsWith(escaped))).toHaveLength(1);
+      }
+      expect(lines.find((l) => l.startsWith('long'))).toMatch(/^long +- +longx{59}… +600000000001 +- +not assumed$/);
+      expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(300);
+    });
+
+    it('shell completion never offers a role name from the cached list that IAM would refuse', async () => {
+      await seedHostileRoles(world.moto.endpoint, USER);
+      expect((await anwbis(['roles', '--refresh'])).code).toBe(0);
+      const res = await anwbis(['__complete', '--', '-p', 'evil', '-e', 'dev', '-r', '']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(RAW);
+      expect(res.stdout).toBe('admin\n');
+    });
+
+    it('--json keeps the exact ARNs, JSON-escaped so that it is safe on a terminal too', async () => {
+      const arns = await seedHostileRoles(world.moto.endpoint, USER);
+      const res = await anwbis(['roles', '--refresh', '--json']);
+      expect(res.code).toBe(0);
+      expect(res.stdout).not.toMatch(RAW);
+      const listed = (JSON.parse(res.stdout) as JsonRole[]).map((r) => r.roleArn);
+      for (const arn of arns) expect(listed).toContain(arn);
+      expect(listed).toContain(`arn:aws:iam::600000000001:role/${HOSTILE_ROLE_NAMES.long}`);
+    });
+
+    it('an error that lists ARNs from the policy shows them escaped', async () => {
+      await seedHostileRoles(world.moto.endpoint, USER);
+      const res = await anwbis(['-p', 'evil', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']);
+      expect(res.code).not.toBe(0);
+      expect(res.stderr).not.toMatch(RAW);
+      expect(res.stderr).toContain('is granted in several accounts');
+      expect(res.stderr).toContain(`  ${TWO_ACCOUNT_ARNS[0].replace('\x1b', '\\x1b').replace('\x07', '\\x07')}\n  ${TWO_ACCOUNT_ARNS[1]}\n`);
+    });
   });
 });

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli, seedHostileRoles } from '@anwbis/tools/emulator';
 import { emulatorWorld } from './helpers.js';
 
 // A real terminal (tmux) and a real process: slower than the default allows on a busy machine.
@@ -13,13 +13,17 @@ const USER = 'ana.ruiz';
 const world = emulatorWorld(() => manyGroupsScenario({ user: USER, groups: 12 }));
 const exec = promisify(execFile);
 
-/** A tmux server of this test's own (its own socket), running `anwbis tui` in a 100×30 pane. */
+/** A tmux server of this test's own (its own socket), running `anwbis tui` (or another command) in a 100×30 pane. */
 interface Terminal {
   keys(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
   screen(): Promise<string>;
   waitFor(text: string | RegExp): Promise<string>;
   alternateScreen(): Promise<boolean>;
+  /** What programs in the pane wrote to the clipboard (OSC 52), one tmux buffer each. */
+  buffers(): Promise<string>;
+  /** The pane's title (OSC 0 and 2 set it). */
+  title(): Promise<string>;
   readonly dir: string;
 }
 
@@ -28,18 +32,21 @@ let count = 0;
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-async function openTerminal(args: string[], env: Record<string, string>): Promise<Terminal> {
+async function openTerminal(args: string[], env: Record<string, string>, command: 'tui' | 'roles' = 'tui'): Promise<Terminal> {
   const socket = `anwbis-tui-test-${process.pid}-${++count}`;
   const dir = world.sandbox.dir;
   const tmux = (...a: string[]) => exec('tmux', ['-L', socket, ...a], { env });
   const script = [
     "printf 'BEFORE-TUI\\n'",
-    `${shellQuote(process.execPath)} ${shellQuote(ANWBIS_BIN)} tui ${args.map(shellQuote).join(' ')} >${shellQuote(join(dir, 'tui.out'))} 2>${shellQuote(join(dir, 'tui.err'))}`,
+    // The picker draws on the terminal itself; `roles` prints its table on stdout, left on the pane.
+    `${shellQuote(process.execPath)} ${shellQuote(ANWBIS_BIN)} ${command} ${args.map(shellQuote).join(' ')} ${command === 'tui' ? `>${shellQuote(join(dir, 'tui.out'))}` : ''} 2>${shellQuote(join(dir, 'tui.err'))}`,
     `echo $? >${shellQuote(join(dir, 'tui.rc'))}`,
     "printf 'AFTER-TUI\\n'",
     'exec sleep 3600',
   ].join('; ');
-  await tmux('-f', '/dev/null', 'new-session', '-d', '-x', '100', '-y', '30', 'sh', '-c', script);
+  // set-clipboard on: tmux takes a program's clipboard writes (OSC 52) into buffers, as a
+  // terminal that honours them would, so a test sees them.
+  await tmux('-f', '/dev/null', 'set-option', '-g', 'set-clipboard', 'on', ';', 'new-session', '-d', '-x', '100', '-y', '30', 'sh', '-c', script);
   servers.push(socket);
   const screen = async () => (await tmux('capture-pane', '-p')).stdout;
   return {
@@ -59,6 +66,8 @@ async function openTerminal(args: string[], env: Record<string, string>): Promis
       throw new Error(`the terminal never showed ${String(text)}; it shows:\n${last}\nstderr: ${existsSync(join(dir, 'tui.err')) ? readFileSync(join(dir, 'tui.err'), 'utf8') : ''}`);
     },
     alternateScreen: async () => (await tmux('display-message', '-p', '#{alternate_on}')).stdout.trim() === '1',
+    buffers: async () => (await tmux('list-buffers', '-F', '#{buffer_sample}')).stdout,
+    title: async () => (await tmux('display-message', '-p', '#{pane_title}')).stdout.trim(),
   };
 }
 
@@ -218,6 +227,38 @@ describe('anwbis tui in a real terminal', () => {
     expect((await daemonStatus()).profiles).toEqual([]);
     await term.keys('Escape');
     await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+  });
+
+  it('role names with escape sequences in a Delegated_Roles policy are shown escaped: the clipboard and the title stay untouched, no forged row', async () => {
+    await seedHostileRoles(world.moto.endpoint, USER);
+    const term = await openTerminal([], personEnv());
+    const titleBefore = await term.title();
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('evil');
+    await term.waitFor('› evil');
+    const screen = await term.waitFor(/^\s+evil\s+-\s+title/m);
+    for (const escaped of ['clip\\x1b]52;c;cHduZWQ', 'title\\x1b]2;pwned-title', 'clear\\x1b[2J\\x1b[H', 'csi\\x9b2J', 'bell\\x07', 'bidi\\u202enimda-live', 'cr\\rteam999', 'nl\\nteam999']) {
+      expect(screen).toContain(escaped);
+    }
+    expect(screen).not.toMatch(/^\s*team999/m);
+    expect(screen).toContain(`roles of ${USER}`);
+    expect(await term.buffers()).toBe('');
+    expect(await term.title()).toBe(titleBefore);
+    expect(await term.title()).not.toContain('pwned');
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+  });
+
+  it('anwbis roles printed on a terminal: role names with escape sequences leave the clipboard and the title untouched', async () => {
+    await seedHostileRoles(world.moto.endpoint, USER);
+    const term = await openTerminal([], personEnv(), 'roles');
+    const screen = await term.waitFor('AFTER-TUI');
+    expect(await term.buffers()).toBe('');
+    expect(await term.title()).not.toContain('pwned');
+    // The pane keeps the end of the table (roles.e2e.test.ts reads all of it).
+    expect(screen).toMatch(/^- +- +LegacyAdmin +500000000001/m);
     expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
   });
 });

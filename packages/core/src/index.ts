@@ -36,6 +36,7 @@ export * from './credentials-file/index.js';
 export * from './output/shell.js';
 export * from './output/credential-process.js';
 export * from './output/error-lines.js';
+export * from './output/cells.js';
 export * from './console/index.js';
 export * from './imds/imds.js';
 export * from './locks/lock.js';

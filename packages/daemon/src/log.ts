@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { sanitizeRemoteText } from '@anwbis/core';
 
 /** Where the daemon says what it did; never a secret (it only ever sees profile names and messages). */
 export interface DaemonLog {
@@ -18,8 +19,9 @@ export function fileLog(file: string, maxBytes = LOG_MAX_BYTES): DaemonLog {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   let size = sizeOf(file);
   const write = (level: string, message: string) => {
-    // One event per line: a newline in a message must not forge another entry.
-    const line = `${new Date().toISOString()} ${level} ${message.replace(/[\r\n]+/g, ' ')}\n`;
+    // One event per line: a newline in a message must not forge another entry, nor an escape
+    // sequence (a role name from a policy) act on the terminal of whoever reads the log.
+    const line = `${new Date().toISOString()} ${level} ${sanitizeRemoteText(message)}\n`;
     try {
       if (size + line.length > maxBytes) {
         renameSync(file, `${file}.1`);

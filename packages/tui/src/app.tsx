@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput, useWindowSize, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type SetStateAction } from 'react';
-import { AnwbisError, describeStatus, NoDelegatedRolesError, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
+import { AnwbisError, describeStatus, NoDelegatedRolesError, sanitizeRemoteText, type AssumeResult, type DelegatedRole, type DiscoveryProgress, type RoleStatus } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, readList, type ListRead, type PickerServices } from './services.js';
@@ -97,11 +97,9 @@ function rowsOf({ roles, statuses, watched }: RowData, now: Date): RoleRow[] {
   return roles.map((role) => {
     const status = statuses.get(role.roleArn) ?? { state: 'not-assumed', expiresAt: null };
     const isWatched = role.profile !== null && watched?.has(role.profile) === true;
-    return {
-      id: role.roleArn,
-      role,
-      cells: [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus({ ...status, watched: isWatched }, now)],
-    };
+    // Names from policies are shown (and filtered) escaped: a role name must not drive the terminal.
+    const cells = [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus({ ...status, watched: isWatched }, now)];
+    return { id: role.roleArn, role, cells: cells.map(sanitizeRemoteText) };
   });
 }
 
@@ -331,7 +329,7 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
       <Text bold color={accent}>
         anwbis
       </Text>
-      {phase.kind === 'ready' ? ` · ${state.matches.length}/${state.rows.length} roles of ${userName} · ${state.order === 'frecency' ? 'recently used first' : 'alphabetical'}` : ''}
+      {phase.kind === 'ready' ? ` · ${state.matches.length}/${state.rows.length} roles of ${sanitizeRemoteText(userName)} · ${state.order === 'frecency' ? 'recently used first' : 'alphabetical'}` : ''}
     </Text>
   );
   if (phase.kind !== 'ready') {
@@ -347,8 +345,8 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
     return (
       <Box flexDirection="column" height={lines}>
         {title}
-        <Text color={phase.kind === 'error' && color ? 'red' : undefined}>{body}</Text>
-        {next ? <Text>{next}</Text> : null}
+        <Text color={phase.kind === 'error' && color ? 'red' : undefined}>{sanitizeRemoteText(body)}</Text>
+        {next ? <Text>{sanitizeRemoteText(next)}</Text> : null}
         <Box flexGrow={1} />
         <Text dimColor wrap="truncate-end">
           {phase.kind === 'loading' ? 'Esc quit' : 'r retry · Esc quit'}
@@ -400,10 +398,10 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
           <Text bold>MFA code</Text> for the corp session (asked once for this visit): {overlay.code.padEnd(6, '_')} · Enter ok · Esc cancel
         </Text>
       ) : overlay.kind === 'busy' ? (
-        <Text wrap="truncate-end">{overlay.label}</Text>
+        <Text wrap="truncate-end">{sanitizeRemoteText(overlay.label)}</Text>
       ) : (
         <Text wrap="truncate-end" color={color && message ? (message.kind === 'error' ? 'red' : message.kind === 'ok' ? 'green' : undefined) : undefined}>
-          {message?.text ?? ' '}
+          {message ? sanitizeRemoteText(message.text) : ' '}
         </Text>
       )}
       <Text dimColor wrap="truncate-end">

@@ -22,6 +22,9 @@ describe('cellSegments', () => {
     ['bulk', [0, 1], 6, [{ text: 'bu', highlight: true }, { text: 'lk  ', highlight: false }]],
     ['datalab', [0, 6], 5, [{ text: 'd', highlight: true }, { text: 'ata…', highlight: false }]],
     ['dev', [], 3, [{ text: 'dev', highlight: false }]],
+    // Cut by terminal cells: each character takes two; the one cut off loses its highlight.
+    ['雪山雪山', [0, 2], 5, [{ text: '雪', highlight: true }, { text: '山…', highlight: false }]],
+    ['雪山', [], 6, [{ text: '雪山  ', highlight: false }]],
   ])('%j with %j in %i', (text, highlights, width, expected) => {
     expect(cellSegments(text, highlights, width)).toEqual(expected);
   });

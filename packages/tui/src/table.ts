@@ -1,3 +1,4 @@
+import { cellWidth, fitCells } from '@anwbis/core';
 import type { FilterRow } from './fuzzy.js';
 
 /** A picker column: its title, and how wide it may get. */
@@ -56,12 +57,14 @@ export interface CellSegment {
 }
 
 /**
- * The cell as runs of highlighted and plain text, cut to `width` with `…` and padded, so a
- * renderer only styles runs.
+ * The cell as runs of highlighted and plain text, cut to `width` terminal cells with `…` and
+ * padded, so a renderer only styles runs.
  */
 export function cellSegments(text: string, highlights: readonly number[], width: number): CellSegment[] {
-  const cut = text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width);
-  const marked = new Set(highlights.filter((i) => i < (text.length > width ? width - 1 : text.length)));
+  const fitted = fitCells(text, width);
+  const kept = fitted === text ? text.length : fitted.length - 1;
+  const cut = fitted + ' '.repeat(Math.max(0, width - cellWidth(fitted)));
+  const marked = new Set(highlights.filter((i) => i < kept));
   const segments: CellSegment[] = [];
   for (let i = 0; i < cut.length; i++) {
     const highlight = marked.has(i);
@@ -97,9 +100,9 @@ export function rowSegments(marker: string, cells: readonly string[], highlights
   return segments;
 }
 
-/** The longest value of each cell over all rows, for {@link layoutColumns}: columns do not jump while filtering. */
+/** The widest value (in terminal cells) of each cell over all rows, for {@link layoutColumns}: columns do not jump while filtering. */
 export function longestCells(rows: readonly FilterRow[], cells: number): number[] {
   const longest = new Array<number>(cells).fill(0);
-  for (const row of rows) row.cells.forEach((c, i) => (longest[i] = Math.max(longest[i]!, c.length)));
+  for (const row of rows) row.cells.forEach((c, i) => (longest[i] = Math.max(longest[i]!, cellWidth(c))));
   return longest;
 }

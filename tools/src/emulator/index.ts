@@ -5,3 +5,4 @@ export * from './sandbox.js';
 export * from './processes.js';
 export * from './demo-scenario.js';
 export * from './roles-scenario.js';
+export * from './hostile-roles.js';

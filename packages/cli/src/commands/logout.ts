@@ -11,7 +11,8 @@ export default class Logout extends AnwbisCommand {
   static override description = `Removes what anwbis wrote for a delegated role (or, with --all, for every profile it wrote,
 corp sessions included): its [section] in ~/.aws/credentials, its config section when it holds
 only what anwbis put there, and its cache and state under ANWBIS_HOME. Every other byte of the
-AWS files stays. A section anwbis did not write, or that was changed since, is left and named.`;
+AWS files stays. A section anwbis did not write, or that was changed since, is left and named;
+lines you added to its credentials section stay (only anwbis's keys go) and are named too.`;
 
   static override examples = ['anwbis logout -p datalab -e dev -r admin', 'anwbis logout --all'];
 

@@ -104,7 +104,7 @@ describe('createSdkPort against an endpoint that does not answer', () => {
 });
 
 describe('createSdkPort with hostile error text', () => {
-  it('AWS error text no longer reaches the terminal raw: escape sequences and bidi overrides are stripped', async () => {
+  it('AWS error text no longer reaches the terminal raw: escape sequences and bidi overrides are shown escaped', async () => {
     const body =
       '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>' +
       '<Message>not authorized\x1b[2J\x1b]0;owned\x07 to \u202Eelor\u2066 assume</Message></Error><RequestId>r-1</RequestId></ErrorResponse>';
@@ -118,7 +118,7 @@ describe('createSdkPort with hostile error text', () => {
       const aws = createSdkPort({ credentials, region: 'eu-west-1', timeoutMs: 5000 });
       const error = await rejection(aws.getCallerIdentity());
       expect(error).toMatchObject({ code: 'AccessDenied', status: 403 });
-      expect(error.message).toBe('not authorized[2J]0;owned to elor assume');
+      expect(error.message).toBe('not authorized\\x1b[2J\\x1b]0;owned\\x07 to \\u202eelor\\u2066 assume');
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -28,6 +28,8 @@ describe('completionRoles', () => {
         { project: 'datalab', env: 'dev', role: 'admin', account: '2', roleArn: 'arn' },
         { project: null, env: null, role: 'odd', account: '2', roleArn: 'arn' },
         { project: 'dataops', env: 'pro', role: 'audit', account: '3', roleArn: 'arn' },
+        // A role name from a policy that parses but for its role part is listed raw: never offered to the shell.
+        { project: 'evil', env: 'dev', role: 'dev-evil-delegated-x\x1b]2;pwned\x07', account: '6', roleArn: 'arn' },
       ],
     });
     await put('roles', 'future.json', { version: 2, roles: [{ project: 'x', env: 'y', role: 'z' }] });

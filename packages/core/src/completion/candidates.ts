@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno } from '../fs/errno.js';
+import { isValidName } from '../naming/validate.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
 
 /** A delegated role offered when completing `-p`, `-e` and `-r`. */
@@ -40,7 +41,10 @@ function fromRoleLists(lists: unknown[]): RoleCandidate[] {
     const l = list as { version?: unknown; roles?: unknown } | null;
     if (l?.version !== 1 || !Array.isArray(l.roles)) continue;
     for (const r of l.roles as Array<Record<string, unknown> | null>) {
-      if (isText(r?.project) && isText(r.env) && isText(r.role)) out.push({ project: r.project, env: r.env, role: r.role });
+      // A role name that does not parse is listed raw, as its policy has it (escape sequences
+      // and all): a shell shows candidates on the terminal, so only names IAM accepts are offered.
+      const name = (kind: 'project' | 'environment' | 'role', v: unknown): v is string => typeof v === 'string' && isValidName(kind, v);
+      if (name('project', r?.project) && name('environment', r.env) && name('role', r.role)) out.push({ project: r.project, env: r.env, role: r.role });
     }
   }
   return out;

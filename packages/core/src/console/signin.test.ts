@@ -94,12 +94,12 @@ describe('getSigninToken', () => {
     expectNoSecrets(error);
   });
 
-  it('a failure code from outside no longer reaches the terminal raw: control and bidi characters are stripped', async () => {
+  it('a failure code from outside no longer reaches the terminal raw: control and bidi characters are shown escaped', async () => {
     const fetch = fakeFetch(() => {
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('x'), { code: 'E\x1b[2JBAD\u202Egnp' }) });
     });
     const error = await rejectedAnwbisError(getSigninToken(ENDPOINT, credentials, { fetch, timeoutMs: 1000 }));
-    expect(error.message).toBe('could not reach the federation endpoint https://signin.aws.amazon.com/federation (E[2JBADgnp)');
+    expect(error.message).toBe('could not reach the federation endpoint https://signin.aws.amazon.com/federation (E\\x1b[2JBAD\\u202egnp)');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
-import { getSection, parseAwsIni, removeSection, setSection } from './ini-edit.js';
+import { getSection, parseAwsIni, removeSection, sectionExtras, setSection } from './ini-edit.js';
 
 const lf = (...lines: string[]): string => lines.map((line) => `${line}\n`).join('');
 
@@ -312,6 +312,20 @@ describe('removeSection', () => {
   ])('$name', ({ text, expected }) => {
     const name = text.includes('[profile p]') ? 'profile p' : 'p';
     expect(removeSection(text, name)).toBe(expected);
+  });
+});
+
+describe('sectionExtras', () => {
+  const KEYS = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
+  it.each([
+    ['only the keys', '[p]\naws_access_key_id = A\naws_secret_access_key = S\n', { keys: [], comments: 0 }],
+    ['keys matched ignoring case', '[p]\nAWS_Access_Key_Id = A\n', { keys: [], comments: 0 }],
+    ['a key added by hand, and a comment among the keys', '[p]\naws_access_key_id = A\n; mine\nRegion = eu-west-1\naws_session_token = T\n', { keys: ['Region'], comments: 1 }],
+    ['a comment after the last key introduces the next section', '[p]\naws_access_key_id = A\n\n# next\n[q]\nx = 1\n', { keys: [], comments: 0 }],
+    ['CRLF and a comment right under the header', '[p]\r\n# mine\r\naws_access_key_id = A\r\n', { keys: [], comments: 1 }],
+    ['absent', '[q]\nx = 1\n', undefined],
+  ])('%s', (_name, text, expected) => {
+    expect(sectionExtras(text, 'p', KEYS)).toEqual(expected);
   });
 });
 

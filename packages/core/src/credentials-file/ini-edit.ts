@@ -413,6 +413,36 @@ export function setSection(
   return serialize(ini.bom, [...before, ...body, ...after]);
 }
 
+/** What a section holds besides some keys: see {@link sectionExtras}. */
+export interface SectionExtras {
+  /** The other keys, as written. */
+  readonly keys: readonly string[];
+  /** Comment lines between the header and the last key. */
+  readonly comments: number;
+}
+
+/**
+ * The lines of a section other than `keys` (matched case-insensitively, as botocore does):
+ * the other keys, and the comments among its keys, which {@link removeSection} would take with
+ * it. Comments after the last key are not counted: they stay, as the next section's.
+ *
+ * @returns `undefined` when the section is absent.
+ * @throws {@link IniParseError} when the file cannot be parsed.
+ */
+export function sectionExtras(text: string, sectionName: string, keys: readonly string[]): SectionExtras | undefined {
+  const ini = parseOrThrow(text);
+  const section = findSection(ini, sectionName);
+  if (section === undefined) return undefined;
+  const known = new Set(keys.map((key) => key.toLowerCase()));
+  const others: string[] = [];
+  let comments = 0;
+  for (const line of ini.lines.slice(section.header + 1, lastContentLine(ini, section) + 1)) {
+    if (line.kind === 'key' && !known.has(line.key.toLowerCase())) others.push(line.key);
+    else if (line.kind === 'comment') comments++;
+  }
+  return { keys: others, comments };
+}
+
 /**
  * Removes a section: its header, its keys and the comments between them, plus the blank
  * lines that separated it from what follows (or, for the last section, from what precedes).

@@ -1,3 +1,5 @@
+import { sanitizeRemoteText } from './sanitize.js';
+
 /**
  * What went wrong, in the user's terms. Every failure anwbis reports is an {@link AnwbisError};
  * anything else reaching the entry point is a bug.
@@ -49,7 +51,7 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof AnwbisError ? error.exitCode : EXIT_CODES.bug;
 }
 
-/** Quotes a user-supplied value for a message so control characters cannot reach the terminal. */
+/** Quotes a value for a message so control characters, bidi and invisible ones cannot reach the terminal. */
 export function shown(value: string): string {
-  return JSON.stringify(value);
+  return sanitizeRemoteText(JSON.stringify(value));
 }

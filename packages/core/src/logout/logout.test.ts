@@ -39,6 +39,11 @@ describe('judgeConfigSection', () => {
   ])('%s', (_, section, rec, remove) => {
     expect(judgeConfigSection(section, rec).remove).toBe(remove);
   });
+
+  it('a comment among its keys keeps the section, named with the other lines', () => {
+    expect(judgeConfigSection({ region: 'eu-west-1' }, record('p', 'A'), 1)).toEqual({ remove: false, why: 'it has lines anwbis did not write (a comment)' });
+    expect(judgeConfigSection({ region: 'eu-west-1', output: 'json' }, record('p', 'A'), 2)).toEqual({ remove: false, why: 'it has lines anwbis did not write (output, 2 comments)' });
+  });
 });
 
 describe('isAnwbisCredentialProcess', () => {
@@ -168,6 +173,30 @@ describe('logout on real files', () => {
     );
     expect(existsSync(store.credentialsPath('datalab-pro-admin'))).toBe(false);
     expect(await store.listProfiles('profiles')).toEqual([]);
+  });
+
+  it("logout deletes the user's own lines inside anwbis's sections: only anwbis's keys go, a comment and a region added by hand stay, and it says so (CRLF)", async () => {
+    const section = '[datalab-dev-admin]\r\naws_access_key_id = ASIAADMIN\r\naws_secret_access_key = s1\r\naws_session_token = t1\r\n';
+    const mine = '[datalab-dev-admin]\r\n; my admin profile, see the wiki\r\naws_access_key_id = ASIAADMIN\r\nregion = eu-central-1\r\naws_secret_access_key = s1\r\naws_session_token = t1\r\n';
+    await writeFile(credentialsFile(), CREDENTIALS.replace(section, mine));
+    const configSection = '[profile datalab-dev-admin]\r\nregion = eu-west-1\r\n';
+    const configMine = '[profile datalab-dev-admin]\r\n# region from anwbis\r\nregion = eu-west-1\r\n';
+    await writeFile(configFile(), CONFIG.replace(configSection, configMine));
+
+    const result = await logout({ target: { project: 'datalab', env: 'dev', role: 'admin' } }, { env });
+
+    expect(result).toEqual([
+      {
+        profile: 'datalab-dev-admin',
+        removed: ['credentials', 'state'],
+        kept: [
+          { what: 'credentials', why: `[datalab-dev-admin] in ${credentialsFile()}: it has lines anwbis did not write (region, a comment), kept without anwbis's keys` },
+          { what: 'config', why: `[profile datalab-dev-admin] in ${configFile()}: it has lines anwbis did not write (a comment)` },
+        ],
+      },
+    ]);
+    expect(await readFile(credentialsFile(), 'utf8')).toBe(CREDENTIALS.replace(section, '[datalab-dev-admin]\r\n; my admin profile, see the wiki\r\nregion = eu-central-1\r\n'));
+    expect(await readFile(configFile(), 'utf8')).toBe(CONFIG.replace(configSection, configMine));
   });
 
   it('a profile anwbis has no record of is left, and says why', async () => {

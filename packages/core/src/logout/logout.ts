@@ -1,10 +1,10 @@
-import { getSection, parseAwsIni, removeSection } from '../credentials-file/ini-edit.js';
+import { getSection, parseAwsIni, removeSection, sectionExtras, setSection, type SectionExtras } from '../credentials-file/ini-edit.js';
 import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import { StateStore, type ProfileRecord } from '../cache/state-store.js';
 import { splitCommandLine } from '../process/shell-words.js';
 import { resolveTarget, type TargetRequest } from '../naming/patterns.js';
 import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
-import { configSectionName } from '../profiles/profiles.js';
+import { configSectionName, CREDENTIALS_KEYS } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 
 /** Which profiles to log out of: one delegated role, or every profile anwbis wrote. */
@@ -70,15 +70,27 @@ export function isAnwbisCredentialProcess(command: string): boolean {
   return ['-p', '-e', '-r'].every((flag) => rest.includes(flag));
 }
 
+/** The keys anwbis writes into a profile's config section. */
+const CONFIG_KEYS = ['region', 'credential_process'];
+
+/** `region, a comment`: the lines of a section anwbis did not write, in a message; undefined when none. */
+function describeExtras(extras: SectionExtras): string | undefined {
+  const comments = extras.comments === 0 ? [] : [extras.comments === 1 ? 'a comment' : `${extras.comments} comments`];
+  const parts = [...extras.keys, ...comments];
+  return parts.length > 0 ? parts.join(', ') : undefined;
+}
+
 /**
  * Whether a config section holds only what anwbis writes into it: `region` (as recorded, when
  * anwbis has a record) and an anwbis `credential_process`. A key anwbis never writes (`output`,
- * `sso_session`, …) means a person or another tool owns the section too, so it stays.
+ * `sso_session`, …) or a comment among its keys means a person or another tool owns the section
+ * too, so it stays.
+ * @param comments comment lines among the section's keys ({@link sectionExtras}).
  */
-export function judgeConfigSection(section: Readonly<Record<string, string>> | undefined, record: ProfileRecord | undefined): SectionVerdict {
+export function judgeConfigSection(section: Readonly<Record<string, string>> | undefined, record: ProfileRecord | undefined, comments = 0): SectionVerdict {
   if (section === undefined) return ABSENT;
-  const foreign = Object.keys(section).filter((key) => key !== 'region' && key !== 'credential_process');
-  if (foreign.length > 0) return { remove: false, why: `it has settings anwbis did not write (${foreign.join(', ')})` };
+  const extras = describeExtras({ keys: Object.keys(section).filter((key) => !CONFIG_KEYS.includes(key)), comments });
+  if (extras !== undefined) return { remove: false, why: `it has lines anwbis did not write (${extras})` };
   const process = section.credential_process;
   if (process !== undefined && !isAnwbisCredentialProcess(process)) return { remove: false, why: 'its credential_process is not anwbis' };
   if (process === undefined && record === undefined) return { remove: false, why: 'anwbis has no record of writing it' };
@@ -104,9 +116,10 @@ function credentialProcessProfiles(configText: string, configFile: string): stri
 
 /**
  * Removes what anwbis wrote for the requested profiles and nothing else: the credentials
- * section it wrote, the config section if it holds only anwbis's settings, and its cache and
- * state under `ANWBIS_HOME`. Every other byte of the AWS files stays as it was. A watched
- * profile is unwatched first.
+ * section it wrote (only its keys when a person added lines to it: those stay, and are named),
+ * the config section if it holds only anwbis's settings, and its cache and state under
+ * `ANWBIS_HOME`. Every other byte of the AWS files stays as it was. A watched profile is
+ * unwatched first.
  */
 export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<ProfileLogout[]> {
   const home = anwbisHome(deps.env);
@@ -144,7 +157,13 @@ export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<
       const section = getSection(next, profile);
       const verdict = judgeCredentialsSection(section, owned.get(profile)?.record);
       if (verdict.remove) {
-        next = removeSection(next, profile);
+        const extras = describeExtras(sectionExtras(next, profile, CREDENTIALS_KEYS)!);
+        if (extras === undefined) next = removeSection(next, profile);
+        else {
+          // The secrets go in any case; what the person wrote beside them is theirs.
+          next = setSection(next, profile, [], { removeKeys: CREDENTIALS_KEYS });
+          kept.get(profile)!.push({ what: 'credentials', why: `[${profile}] in ${displayPath(credentialsFile)}: it has lines anwbis did not write (${extras}), kept without anwbis's keys` });
+        }
         removed.get(profile)!.push('credentials');
       } else if (verdict.why) {
         kept.get(profile)!.push({ what: 'credentials', why: `[${profile}] in ${displayPath(credentialsFile)}: ${verdict.why}` });
@@ -161,7 +180,7 @@ export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<
       const section = getSection(next, name);
       if (section === undefined) continue;
       const verdict = credentialsGone.has(profile)
-        ? judgeConfigSection(section, owned.get(profile)?.record)
+        ? judgeConfigSection(section, owned.get(profile)?.record, sectionExtras(next, name, CONFIG_KEYS)!.comments)
         : { remove: false as const, why: 'its credentials section stays' };
       if (verdict.remove) {
         next = removeSection(next, name);

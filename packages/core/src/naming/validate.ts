@@ -10,7 +10,8 @@ const PROFILE_NAME = /^[A-Za-z0-9+=,.@_:/-]+$/;
 
 export type NameKind = 'project' | 'environment' | 'role' | 'contractor' | 'profile' | 'group' | 'policy' | 'delegated role' | 'session name';
 
-const LIMITS: Record<NameKind, number> = {
+/** The longest name of each kind IAM (or anwbis, for profiles) accepts. */
+export const NAME_LIMITS: Readonly<Record<NameKind, number>> = {
   project: 64,
   environment: 64,
   role: 64,
@@ -30,8 +31,18 @@ export function assertValidName(kind: NameKind, value: string): void {
   if (!pattern.test(value)) {
     throw new AnwbisError('usage', `invalid ${kind} name ${shown(value)}: use only ${allowed}`);
   }
-  if (value.length > LIMITS[kind]) {
-    throw new AnwbisError('usage', `the ${kind} name ${shown(value)} is ${value.length} characters long; IAM allows at most ${LIMITS[kind]}`);
+  if (value.length > NAME_LIMITS[kind]) {
+    throw new AnwbisError('usage', `the ${kind} name ${shown(value)} is ${value.length} characters long; IAM allows at most ${NAME_LIMITS[kind]}`);
+  }
+}
+
+/** Whether {@link assertValidName} accepts the name. */
+export function isValidName(kind: NameKind, value: string): boolean {
+  try {
+    assertValidName(kind, value);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,5 @@
 import { AnwbisError, shown } from '../errors/errors.js';
+import { sanitizeRemoteText } from '../errors/sanitize.js';
 import { accountOfArn, findRoleGrants } from './delegated-roles.js';
 import { parsePolicyDocument } from './document.js';
 import type { Target } from '../naming/patterns.js';
@@ -18,7 +19,7 @@ export function selectRoleArn(
   const inAccount = options.account ? grants.arns.filter((arn) => accountOfArn(arn) === options.account) : grants.arns;
   if (inAccount.length === 1) return inAccount[0]!;
   if (inAccount.length > 1) {
-    throw new AnwbisError('usage', `role ${target.roleName} is granted in several accounts by ${where}:\n${inAccount.map((a) => `  ${a}`).join('\n')}`, {
+    throw new AnwbisError('usage', `role ${target.roleName} is granted in several accounts by ${where}:\n${inAccount.map((a) => `  ${sanitizeRemoteText(a)}`).join('\n')}`, {
       next: `pick one with --account ${accountOfArn(inAccount[0]!)}`,
     });
   }

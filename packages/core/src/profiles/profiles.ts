@@ -9,9 +9,12 @@ export function configSectionName(profile: string): string {
   return profile === 'default' ? 'default' : `profile ${profile}`;
 }
 
+/** The keys anwbis writes into a profile's section of the credentials file. */
+export const CREDENTIALS_KEYS: readonly string[] = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
+
 /**
- * Writes a profile's keys into the shared credentials file, changing nothing else. A stale
- * session token is removed when the new credentials have none.
+ * Writes a profile's keys ({@link CREDENTIALS_KEYS}) into the shared credentials file, changing
+ * nothing else. A stale session token is removed when the new credentials have none.
  */
 export async function writeCredentialsProfile(file: string, profile: string, credentials: AwsCredentials): Promise<void> {
   const entries: Array<[string, string]> = [

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../../base.js';
+import { sanitizeRemoteText } from '@anwbis/core';
 import { DaemonClient, type StatusResult } from '@anwbis/daemon';
 
 export default class DaemonStatus extends AnwbisCommand {
@@ -30,5 +31,6 @@ function table(status: StatusResult): string {
   const width = Math.max(7, ...status.profiles.map((p) => p.profile.length));
   if (status.profiles.length > 0) lines.push(`${'PROFILE'.padEnd(width)}  ${'STATE'.padEnd(10)}  EXPIRES                   LAST ERROR`);
   for (const p of status.profiles) lines.push(`${p.profile.padEnd(width)}  ${p.state.padEnd(10)}  ${(p.expiresAt ?? '-').padEnd(24)}  ${p.lastError ?? ''}`.trimEnd());
-  return `${lines.join('\n')}\n`;
+  // A last error quotes AWS: shown escaped, one line per profile.
+  return `${lines.map(sanitizeRemoteText).join('\n')}\n`;
 }
