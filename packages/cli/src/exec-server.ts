@@ -197,12 +197,14 @@ export async function serveCredentials(
   const limits = watchLimits(options.durationSeconds, undefined);
   const corpProfile = await corpProfileFor(options.corpProfile, process.env);
   const sessionProfile = await requireCorpSession(corpProfile, process.env);
-  await ensureDaemonRunning(CLIENT);
-  const client = await connectDaemon(CLIENT);
+  // A config file that cannot be copied safely fails before anything is written.
+  const config = await configCopy(process.env);
+  let client: DaemonClient | undefined;
   let grant: HeldGrant | undefined;
   let server: CredentialServer | undefined;
-  let config: Awaited<ReturnType<typeof configCopy>> | undefined;
   try {
+    await ensureDaemonRunning(CLIENT);
+    client = await connectDaemon(CLIENT);
     const withName = { ...request, ...(options.sessionName ? { sessionName: options.sessionName } : {}) };
     const written = await assume(
       { ...withName, sourceProfile: sessionProfile, noMfa: true, durationSeconds: limits.durationSeconds },
@@ -219,23 +221,22 @@ export async function serveCredentials(
       throw err;
     });
     const held = (grant = new HeldGrant(spec, client));
-    config = await configCopy(process.env);
     server = await startCredentialServer(() => held.fetch());
     const endpoint = server.grant(written.profile);
     const env = serverChildEnv(process.env, { url: endpoint.uri, token: endpoint.token, profile: written.profile }, written.region, config.path);
-    const [listening, copy] = [server, config];
+    const listening = server;
     return {
       env,
       inherit: listening.fd === undefined ? [] : [listening.fd],
       close: async () => {
         held.end();
-        await Promise.all([listening.close(), copy.remove()]);
+        await Promise.all([listening.close(), config.remove()]);
       },
     };
   } catch (err) {
     if (grant) grant.end();
-    else client.close();
-    await Promise.all([server?.close(), config?.remove()]);
+    else client?.close();
+    await Promise.all([server?.close(), config.remove()]);
     throw err;
   }
 }
