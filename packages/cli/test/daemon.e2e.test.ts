@@ -96,7 +96,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect(second).toMatch(/^ASIA/);
 
     const shown = await status();
-    expect(Object.keys(shown).sort()).toEqual(['pid', 'profiles', 'session', 'socket', 'version']);
+    expect(Object.keys(shown).sort()).toEqual(['grants', 'pid', 'profiles', 'session', 'socket', 'version']);
     expect(shown.session).toEqual({ profile: 'corp-session-default', state: 'valid', expiresAt: expect.any(String) });
     expect(shown.profiles).toEqual([
       { profile: 'datalab-dev-admin', state: expect.stringMatching(/^(fresh|refreshing)$/), expiresAt: expect.any(String), lastRefreshAt: expect.any(String), lastError: null },

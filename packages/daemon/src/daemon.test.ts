@@ -172,6 +172,13 @@ describe('connection limits', () => {
     const b = await client();
     await expect(b.holdCredentials(spec('datalab-dev-admin'))).rejects.toThrow(/the daemon already holds grants for 1 programs/);
   });
+
+  it('one connection holds at most 16 grants', async () => {
+    const c = await client();
+    for (let i = 0; i < 16; i++) await c.holdCredentials(spec('datalab-dev-admin'));
+    await expect(c.holdCredentials(spec('datalab-dev-admin'))).rejects.toThrow(/this connection already holds 16 grants/);
+    expect((await c.status()).grants).toBe(16);
+  });
 });
 
 describe('the methods', () => {

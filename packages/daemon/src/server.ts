@@ -56,8 +56,10 @@ export interface ConnectionLimits {
   readonly holders: number;
 }
 
-export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { unauthenticated: 64, helloTimeoutMs: 3000, clients: 256, holders: 4096 };
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { unauthenticated: 128, helloTimeoutMs: 5000, clients: 256, holders: 4096 };
 
+/** A program holds one grant; more on one connection only ever come from a client gone wrong. */
+const MAX_GRANTS_PER_CONNECTION = 16;
 /** A subscriber that stops reading is dropped rather than buffered without limit. */
 const MAX_PENDING_WRITE_BYTES = 8 * 1024 * 1024;
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -84,12 +86,18 @@ export class RpcServer {
       return { subscribed: true as const };
     });
     this.add('credentials.hold', async (p, conn) => {
+      if (conn.held.length >= MAX_GRANTS_PER_CONNECTION) {
+        throw busy(`this connection already holds ${MAX_GRANTS_PER_CONNECTION} grants`, 'hold each grant on a connection of its own, as anwbis exec --server does');
+      }
       if (conn.held.length === 0 && this.count((c) => c.held.length > 0) >= limits.holders) {
         throw busy(`the daemon already holds grants for ${limits.holders} programs (one per running anwbis exec --server)`, 'let some of them end, then run this again');
       }
       const { result, release } = await api.holdCredentials(p.watch);
       // The grant lives exactly as long as the connection that asked for it.
-      if (conn.socket.destroyed) return release(), result;
+      if (conn.socket.destroyed) {
+        release();
+        return result;
+      }
       conn.held.push(p.watch.profile);
       conn.socket.once('close', release);
       return result;
