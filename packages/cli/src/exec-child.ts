@@ -20,8 +20,11 @@ export function execEnv(provided: ProvidedCredentials): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Runs the child with the terminal, forwards signals, and resolves with the status to exit with. */
-export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+/**
+ * Runs the child with the terminal, forwards signals, and resolves with the status to exit with.
+ * `inherit`: descriptors the child gets as well, as 3, 4, …
+ */
+export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv, inherit: readonly number[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
     // Listening before the child exists: a signal sent once the child has printed something
     // could otherwise reach anwbis before it listens (on a busy machine) and end it by default,
@@ -29,7 +32,7 @@ export function runChild(command: string, args: string[], env: NodeJS.ProcessEnv
     const to: { child?: ReturnType<typeof spawn> } = {};
     const forward = (signal: NodeJS.Signals) => to.child?.kill(signal);
     for (const signal of FORWARDED) process.on(signal, forward);
-    const child = (to.child = spawn(command, args, { stdio: 'inherit', env }));
+    const child = (to.child = spawn(command, args, { stdio: ['inherit', 'inherit', 'inherit', ...inherit], env }));
     const cleanup = () => {
       for (const signal of FORWARDED) process.off(signal, forward);
     };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { serverChildEnv } from './exec-server.js';
 
-const grant = { url: 'http://127.0.0.1:4321/credentials/datalab-dev-admin', token: 't'.repeat(43), profile: 'datalab-dev-admin', expiresAt: null };
+const grant = { url: 'http://127.0.0.1:4321/credentials/datalab-dev-admin', token: 't'.repeat(43), profile: 'datalab-dev-admin' };
+const CONFIG = '/tmp/anwbis-exec-x/config';
 
 describe('serverChildEnv', () => {
   it.each([
@@ -17,15 +18,16 @@ describe('serverChildEnv', () => {
     'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
     'AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE',
   ])('drops an inherited %s, which an SDK would use before the endpoint', (name) => {
-    expect(serverChildEnv({ [name]: 'inherited', PATH: '/bin' }, grant, 'eu-west-1')).not.toHaveProperty(name);
+    expect(serverChildEnv({ [name]: 'inherited', PATH: '/bin' }, grant, 'eu-west-1', CONFIG)).not.toHaveProperty(name);
   });
 
-  it('points the SDKs at the endpoint, hides the shared credentials file, and keeps the rest', () => {
-    expect(serverChildEnv({ PATH: '/bin', AWS_SHARED_CREDENTIALS_FILE: '/home/me/.aws/credentials', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.2/x' }, grant, 'eu-west-1')).toEqual({
+  it('points the SDKs at the endpoint, hides the shared credentials file, puts the config copy in place of the config file, and keeps the rest', () => {
+    expect(serverChildEnv({ PATH: '/bin', AWS_SHARED_CREDENTIALS_FILE: '/home/me/.aws/credentials', AWS_CONFIG_FILE: '/home/me/.aws/config', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.2/x' }, grant, 'eu-west-1', CONFIG)).toEqual({
       PATH: '/bin',
       AWS_CONTAINER_CREDENTIALS_FULL_URI: grant.url,
       AWS_CONTAINER_AUTHORIZATION_TOKEN: grant.token,
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_CONFIG_FILE: CONFIG,
       AWS_REGION: 'eu-west-1',
       AWS_DEFAULT_REGION: 'eu-west-1',
       ANWBIS_PROFILE: 'datalab-dev-admin',
@@ -33,6 +35,6 @@ describe('serverChildEnv', () => {
   });
 
   it('leaves the region alone when none was resolved', () => {
-    expect(serverChildEnv({ AWS_REGION: 'us-east-1' }, grant, '')).toMatchObject({ AWS_REGION: 'us-east-1' });
+    expect(serverChildEnv({ AWS_REGION: 'us-east-1' }, grant, '', CONFIG)).toMatchObject({ AWS_REGION: 'us-east-1' });
   });
 });

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { processRunning } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
 import { emulatorWorld, modeOf, waitFor as waitUntil } from './helpers.js';
 
@@ -26,7 +27,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  await runAnwbis(['daemon', 'stop'], { env });
+  await runAnwbis(['daemon', 'stop', '--force'], { env });
   for (const pid of pids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -64,14 +65,6 @@ async function startDaemon(): Promise<number> {
   return pid;
 }
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('anwbis daemon and watch, as a person uses them', () => {
   it('keeps a watched profile fresh from the corp session, without MFA, and the AWS CLI takes the new key', async () => {
@@ -103,7 +96,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect(second).toMatch(/^ASIA/);
 
     const shown = await status();
-    expect(Object.keys(shown).sort()).toEqual(['pid', 'profiles', 'session', 'socket', 'version']);
+    expect(Object.keys(shown).sort()).toEqual(['grants', 'pid', 'profiles', 'session', 'socket', 'version']);
     expect(shown.session).toEqual({ profile: 'corp-session-default', state: 'valid', expiresAt: expect.any(String) });
     expect(shown.profiles).toEqual([
       { profile: 'datalab-dev-admin', state: expect.stringMatching(/^(fresh|refreshing)$/), expiresAt: expect.any(String), lastRefreshAt: expect.any(String), lastError: null },
@@ -146,7 +139,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
 
     process.kill(pid, 'SIGKILL');
-    await waitFor('the daemon to die', async () => !alive(pid));
+    await waitFor('the daemon to die', async () => !processRunning(pid));
     expect(statSync(socketPath()).isSocket()).toBe(true);
     const again = await startDaemon();
     expect(again).not.toBe(pid);
@@ -155,10 +148,40 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     const stopped = await anwbis(['daemon', 'stop']);
     expect(stopped.code).toBe(0);
     expect(existsSync(socketPath())).toBe(false);
-    await waitFor('the daemon to exit', async () => !alive(again));
+    await waitFor('the daemon to exit', async () => !processRunning(again));
     const none = await anwbis(['daemon', 'status']);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('the anwbis daemon is not running');
+  });
+
+  it('daemon stop said "has stopped" before the process had exited: it waits for the exit, and says so when it does not come in time', async () => {
+    // The daemon's process lingers after it has closed its socket (as a slow exit would): Node
+    // runs this `exit` handler, which blocks, once the daemon has stopped serving. Only the
+    // daemon (`daemon run`) lingers, not the `daemon start` that launches it.
+    const linger = join(runtime, 'linger.cjs');
+    writeFileSync(
+      linger,
+      "if (process.argv.slice(2).join(' ') === 'daemon run') process.on('exit', () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.env.LINGER_MS)));\n",
+    );
+    const lingering = async (ms: number) => {
+      const res = await anwbis(['daemon', 'start'], { NODE_OPTIONS: `--require ${linger}`, LINGER_MS: String(ms) });
+      expect(res.code).toBe(0);
+      const { pid } = await status();
+      pids.add(pid);
+      return pid;
+    };
+
+    const pid = await lingering(3000);
+    const stopped = await anwbis(['daemon', 'stop']);
+    expect({ code: stopped.code, stderr: stopped.stderr }).toEqual({ code: 0, stderr: expect.stringContaining(`The anwbis daemon (pid ${pid}) has stopped`) });
+    expect(processRunning(pid)).toBe(false);
+
+    const stuck = await lingering(600_000);
+    const late = await anwbis(['daemon', 'stop', '--timeout', '1']);
+    expect(late.code).toBe(3);
+    expect(late.stderr).toContain(`the anwbis daemon (pid ${stuck}) has closed its socket but its process has not exited within 1 s`);
+    expect(late.stderr).toContain(`kill ${stuck}`);
+    expect(late.stderr).not.toContain('has stopped');
   });
 
   it('refuses a wrong or missing token, and survives garbage and a 2 MB line', async () => {

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getSection, processRunning, setSection } from '@anwbis/core';
+import { DaemonClient } from '@anwbis/daemon';
 import { ANWBIS_BIN, conventionScenario, runAnwbis, runAwsCli, type ProcessResult } from '@anwbis/tools/emulator';
 import { EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis, waitFor as waitUntil } from './helpers.js';
 
@@ -28,7 +31,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const run of running) run.child.kill('SIGKILL');
   running.clear();
-  await runAnwbis(['daemon', 'stop'], { env });
+  await runAnwbis(['daemon', 'stop', '--force'], { env });
   rmSync(runtime, { recursive: true, force: true });
 });
 
@@ -131,7 +134,7 @@ describe('anwbis exec --server', () => {
     }
   });
 
-  it('the endpoint refuses what is not its own grant, and the token stops working when the command ends', async () => {
+  it('the endpoint refuses what is not its own grant, and is gone when the command ends', async () => {
     await session();
     const hold = join(CLIENTS, 'hold.mjs');
     const admin = started(['exec', '--server', ...ADMIN, '--', process.execPath, hold]);
@@ -161,12 +164,7 @@ describe('anwbis exec --server', () => {
 
     admin.child.stdin.end();
     expect((await admin.exited()).code).toBe(0);
-    // The daemon sees the connection close a moment after anwbis has exited.
-    const after = await waitFor('the token refused', async () => {
-      const { status } = await get(own.url, { authorization: own.token });
-      return status !== 200 && status;
-    });
-    expect(after).toBe(403);
+    await expect(get(own.url, { authorization: own.token })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     expect((await get(other.url, { authorization: other.token })).status).toBe(200);
     devops.child.stdin.end();
     expect((await devops.exited()).code).toBe(0);
@@ -197,6 +195,156 @@ describe('anwbis exec --server', () => {
     expect(after).toMatch(/^ASIA/);
     held.child.stdin.end();
     expect((await held.exited()).code).toBe(0);
+  });
+});
+
+/** Runs `script` in node as uid/gid 65534, another local user; resolves with what it prints. */
+function asOtherUser(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, ...args], { uid: 65534, gid: 65534, cwd: '/', env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('close', () => resolve(out.trim()));
+  });
+}
+
+/** What another user gets when binding the port: the endpoint's holder keeps it. */
+const takePort = (port: string) =>
+  asOtherUser(
+    "const s = require('net').createServer(); s.once('error', (e) => console.log(e.code)); s.listen(Number(process.argv[1]), '127.0.0.1', () => { console.log('bound'); s.close(); });",
+    [port],
+  );
+/** What another user gets reading a process's environment, where the token is. */
+const readEnvironment = (pid: number) =>
+  asOtherUser("try { require('fs').readFileSync(`/proc/${process.argv[1]}/environ`); console.log('read'); } catch (e) { console.log(e.code); }", [String(pid)]);
+
+
+(process.getuid?.() === 0 ? describe : describe.skip)('anwbis exec --server when the daemon or anwbis ends, with another local user (uid 65534) trying to take over', () => {
+  const commands = new Set<number>();
+  afterEach(() => {
+    for (const pid of commands) if (processRunning(pid)) process.kill(pid, 'SIGKILL');
+    commands.clear();
+  });
+
+  it('credential hijack after the daemon ends: stop refuses while a command runs; with --force or kill -9 the command gets an error, the port stays taken, and a daemon that is back serves it again', async () => {
+    await session();
+    const held = started(['exec', '--server', ...ADMIN, '--', process.execPath, join(CLIENTS, 'hold.mjs')]);
+    const grant = JSON.parse(await held.firstLine()) as { url: string; token: string; pid: number };
+    commands.add(grant.pid);
+    const { port } = new URL(grant.url);
+    const auth = { authorization: grant.token };
+    expect((await get(grant.url, auth)).status).toBe(200);
+    expect(await readEnvironment(grant.pid)).toBe('EACCES');
+
+    const refused = await anwbis(['daemon', 'stop']);
+    expectRefused(refused, EXIT.usage, /1 program runs with credentials the daemon \(pid \d+\) keeps fresh \(anwbis exec --server\): it was not stopped/);
+    expect(refused.stderr).toContain('anwbis daemon stop --force');
+    expect((await get(grant.url, auth)).status).toBe(200);
+
+    expectOk(await anwbis(['daemon', 'stop', '--force']));
+    const stopped = await get(grant.url, auth);
+    expect(stopped.status).toBe(503);
+    expect(JSON.parse(stopped.body)).toEqual({ code: 'CredentialsUnavailable', message: expect.stringContaining('the anwbis daemon is not running') });
+    expect(JSON.parse(stopped.body).message).toContain('`anwbis daemon start`');
+    expect(await takePort(port)).toBe('EADDRINUSE');
+
+    expectOk(await anwbis(['daemon', 'start']));
+    const back = await get(grant.url, auth);
+    expect(back.status).toBe(200);
+    expect(JSON.parse(back.body)).toMatchObject({ AccessKeyId: expect.stringMatching(/^ASIA/) });
+    const { pid, grants } = JSON.parse((await anwbis(['daemon', 'status', '--json'])).stdout) as { pid: number; grants: number };
+    expect(grants).toBe(1);
+
+    process.kill(pid, 'SIGKILL');
+    await waitFor('the daemon to die', () => !processRunning(pid));
+    const killed = await get(grant.url, auth);
+    expect(killed.status).toBe(503);
+    expect(JSON.parse(killed.body).message).toContain('the anwbis daemon is not running');
+    expect(await takePort(port)).toBe('EADDRINUSE');
+
+    held.child.stdin.end();
+    expect((await held.exited()).code).toBe(0);
+  });
+
+  it('anwbis killed with -9 while its command runs: the command keeps the port, so no other user can take it', async () => {
+    await session();
+    // `forever`: the test's end of anwbis's stdin closes when anwbis dies, and the command must outlive that.
+    const held = started(['exec', '--server', ...ADMIN, '--', process.execPath, join(CLIENTS, 'hold.mjs'), 'forever']);
+    const grant = JSON.parse(await held.firstLine()) as { url: string; token: string; pid: number };
+    commands.add(grant.pid);
+    const gone = new Promise((resolve) => held.child.once('exit', resolve));
+    held.child.kill('SIGKILL');
+    await gone;
+    expect(processRunning(grant.pid)).toBe(true);
+    expect(await takePort(new URL(grant.url).port)).toBe('EADDRINUSE');
+    process.kill(grant.pid, 'SIGKILL');
+    await waitFor('the command to die', () => !processRunning(grant.pid));
+    expect(await takePort(new URL(grant.url).port)).toBe('bound');
+  });
+});
+
+describe('anwbis exec --server and its environment', () => {
+  it('keys in the config file beat the endpoint: the AWS CLI and the SDK read a copy without them, with the other settings, removed when the command ends', async () => {
+    await session();
+    const corp = getSection(world.sandbox.read('credentials'), 'default')!;
+    world.sandbox.write(
+      'config',
+      setSection(world.sandbox.read('config'), 'default', [
+        ['aws_access_key_id', corp.aws_access_key_id!],
+        ['aws_secret_access_key', corp.aws_secret_access_key!],
+        ['cli_pager', 'kept-by-anwbis'],
+      ]),
+    );
+    const cli = await anwbis(['exec', '--server', ...ADMIN, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json']);
+    expectOk(cli);
+    expect(JSON.parse(cli.stdout).Arn).toContain(':assumed-role/dev-datalab-delegated-admin/');
+    const sdk = await anwbis(['exec', '--server', ...ADMIN, '--', process.execPath, join(CLIENTS, 'sts-loop.mjs'), '1', '1']);
+    expectOk(sdk);
+    expect(JSON.parse(lines(sdk)[0]!)).toEqual({ n: 0, key: expect.stringMatching(/^ASIA/), arn: expect.stringContaining(':assumed-role/dev-datalab-delegated-admin/') });
+
+    const shown = await anwbis([
+      'exec', '--server', ...ADMIN, '--', process.execPath, '-e',
+      "const fs = require('fs'); const f = process.env.AWS_CONFIG_FILE; console.log(JSON.stringify({ f, mode: (fs.statSync(f).mode & 0o777).toString(8), text: fs.readFileSync(f, 'utf8') }))",
+    ]);
+    expectOk(shown);
+    const copy = JSON.parse(shown.stdout) as { f: string; mode: string; text: string };
+    expect(copy.f).not.toBe(world.sandbox.env.AWS_CONFIG_FILE);
+    expect(copy.mode).toBe('600');
+    expect(copy.text).toContain('cli_pager = kept-by-anwbis');
+    expect(copy.text).not.toMatch(/aws_access_key_id|aws_secret_access_key/);
+    expect(copy.text).not.toContain(corp.aws_secret_access_key!);
+    expect(existsSync(copy.f)).toBe(false);
+  });
+
+  it('128 held connections lock everyone out: with 200 programs holding grants, status, a new exec --server and stop --force still work', async () => {
+    await session();
+    expectOk(await anwbis(['exec', '--server', ...ADMIN, '--', 'true']));
+    const spec = { profile: 'datalab-dev-admin', sourceProfile: 'default', target: { project: 'datalab', env: 'dev', role: 'admin' }, durationSeconds: 3600 };
+    // Held as programs start, 20 at a time: each connects, says hello and holds its grant.
+    const holders: DaemonClient[] = [];
+    try {
+      for (let batch = 0; batch < 10; batch++) {
+        await Promise.all(
+          Array.from({ length: 20 }, async () => {
+            const c = await DaemonClient.connect(env, { client: 'a held grant' });
+            holders.push(c);
+            await c.holdCredentials(spec);
+          }),
+        );
+      }
+      const status = await anwbis(['daemon', 'status']);
+      expectOk(status);
+      expect(status.stdout).toContain('200 programs run with credentials it keeps fresh (anwbis exec --server)');
+      const cli = await anwbis(['exec', '--server', ...ADMIN, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json']);
+      expectOk(cli);
+      expect(JSON.parse(cli.stdout).Arn).toContain(':assumed-role/dev-datalab-delegated-admin/');
+      expectRefused(await anwbis(['daemon', 'stop']), EXIT.usage, /200 programs run with credentials/);
+      expectOk(await anwbis(['daemon', 'stop', '--force']));
+      await Promise.all(holders.map((c) => c.closed()));
+    } finally {
+      for (const c of holders) c.close();
+    }
   });
 });
 

@@ -11,6 +11,7 @@ export * from './expiry/expiry.js';
 export * from './mfa/index.js';
 export * from './process/shell-words.js';
 export * from './process/run-for-output.js';
+export * from './process/running.js';
 export * from './aws/port.js';
 export * from './aws/redact.js';
 export * from './aws/sdk.js';

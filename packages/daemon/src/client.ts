@@ -30,6 +30,13 @@ export class DaemonNotRunning extends AnwbisError {
   }
 }
 
+/** The daemon closed the connection (it stopped, or died) before it answered. */
+export class DaemonConnectionClosed extends AnwbisError {
+  constructor() {
+    super('config', 'the daemon closed the connection', { next: 'see `anwbis daemon status`, and the daemon log under ANWBIS_HOME/logs' });
+  }
+}
+
 /** A connection to the daemon, past `hello`. */
 export class DaemonClient {
   private readonly listeners = new Set<(event: DaemonEvent) => void>();
@@ -79,7 +86,12 @@ export class DaemonClient {
     });
     const client = new DaemonClient(socket, rpc, socketPath);
     client.read(timeoutMs);
-    await client.request('hello', { token, protocol: PROTOCOL_VERSION, ...(options.client ? { client: options.client } : {}) });
+    try {
+      await client.request('hello', { token, protocol: PROTOCOL_VERSION, ...(options.client ? { client: options.client } : {}) });
+    } catch (err) {
+      client.close();
+      throw err;
+    }
     return client;
   }
 
@@ -97,7 +109,10 @@ export class DaemonClient {
       }
     });
     this.socket.on('error', () => undefined);
-    this.socket.on('close', () => this.rpc.rejectAllPendingRequests('the daemon closed the connection'));
+    this.socket.on('close', () => {
+      this.ended ??= new DaemonConnectionClosed();
+      this.rpc.rejectAllPendingRequests(this.ended.message);
+    });
   }
 
   private timeoutMs = 60_000;
@@ -113,13 +128,26 @@ export class DaemonClient {
       for (const listener of this.listeners) listener(message.params as DaemonEvent);
       return;
     }
+    const refusal = (message as { id?: unknown; error?: { code: number; message: string; data?: { next?: string } } }).error;
+    // An error for no request: the daemon says why it is about to close the connection.
+    if (refusal && (message as { id?: unknown }).id === null) this.ended = new DaemonRequestError(refusal.code, refusal.message, refusal.data?.next);
     this.rpc.receive(message as JSONRPCResponse);
   }
 
+  /** Why the connection has ended or is about to: every request from then on fails with it. */
+  private ended: AnwbisError | undefined;
+
   /** One request; the daemon's error arrives as a {@link DaemonRequestError}. */
   async request<M extends Method>(method: M, params?: Params<M>): Promise<Results[M]> {
-    const response = await this.rpc.timeout(this.timeoutMs).requestAdvanced({ jsonrpc: '2.0', id: this.nextId++, method, ...(params !== undefined ? { params } : {}) });
+    if (this.ended) throw this.ended;
+    let response: JSONRPCResponse;
+    try {
+      response = await this.rpc.timeout(this.timeoutMs).requestAdvanced({ jsonrpc: '2.0', id: this.nextId++, method, ...(params !== undefined ? { params } : {}) });
+    } catch (err) {
+      throw this.ended ?? err;
+    }
     if ('error' in response && response.error) {
+      if (this.ended) throw this.ended;
       const data = response.error.data as { next?: string } | undefined;
       throw new DaemonRequestError(response.error.code, response.error.message, data?.next);
     }
@@ -149,11 +177,16 @@ export class DaemonClient {
   }
 
   /**
-   * A grant of `watch.profile`'s credentials on the daemon's container-credentials endpoint; the
-   * daemon keeps the profile fresh and honours the token until this connection closes.
+   * A grant of `watch.profile`'s credentials to this connection: the daemon keeps the profile
+   * fresh and answers {@link fetchCredentials} for it until this connection closes.
    */
-  grantCredentials(watch: WatchSpec): Promise<Results['credentials.grant']> {
-    return this.request('credentials.grant', { watch });
+  holdCredentials(watch: WatchSpec): Promise<Results['credentials.hold']> {
+    return this.request('credentials.hold', { watch });
+  }
+
+  /** The credentials of a profile this connection holds a grant of. */
+  fetchCredentials(profile: string): Promise<Results['credentials.fetch']> {
+    return this.request('credentials.fetch', { profile });
   }
 
   /** The delegated roles of a corp profile, each with its profile's status and whether it is watched. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
+import { waitFor } from '@anwbis/core/testing';
 import { FakeBackend } from './backend-fake.js';
 import { DaemonClient } from './client.js';
 import { announcedExpiration, MIN_ANNOUNCED_SECONDS } from './credential-grants.js';
@@ -31,19 +31,7 @@ const spec = (profile: string): WatchSpec => ({
   durationSeconds: 900,
 });
 
-function fetchCredentials(url: string, token: string): Promise<{ status: number; body: Record<string, string> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers: { authorization: token } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(body) }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-describe('credentials.grant', () => {
+describe('credentials.hold and credentials.fetch', () => {
   let dir: string;
   let env: Record<string, string>;
   let backend: FakeBackend;
@@ -62,16 +50,6 @@ describe('credentials.grant', () => {
     c.close();
     await c.closed();
   };
-  /** The daemon sees a connection close a moment after the client does. */
-  const refusedSoon = async (grant: { url: string; token: string }) => {
-    const end = Date.now() + 60_000;
-    for (;;) {
-      const { status } = await fetchCredentials(grant.url, grant.token);
-      if (status !== 200 || Date.now() > end) return status;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-
   beforeEach(async () => {
     // Short: a Unix socket path is limited to about 107 bytes.
     dir = mkdtempSync('/tmp/anwg-');
@@ -89,28 +67,34 @@ describe('credentials.grant', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves what the daemon wrote while the connection that asked is open, then refuses the token and forgets the watch', async () => {
+  it('serves what the daemon wrote to the connection that holds the grant, then forgets the watch when it closes', async () => {
     const c = await client();
-    const grant = await c.grantCredentials(spec('datalab-dev-admin'));
-    expect(grant).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/credentials\/datalab-dev-admin$/), token: expect.any(String), profile: 'datalab-dev-admin', expiresAt: expect.any(String) });
-    const served = await fetchCredentials(grant.url, grant.token);
-    expect(served.status).toBe(200);
-    expect(served.body.AccessKeyId).toBe('ASIAWRITTEN1');
+    expect(await c.holdCredentials(spec('datalab-dev-admin'))).toEqual({ profile: 'datalab-dev-admin', expiresAt: expect.any(String) });
+    expect(await c.fetchCredentials('datalab-dev-admin')).toMatchObject({ accessKeyId: 'ASIAWRITTEN1', expiration: expect.any(String) });
     expect(savedWatches()).toEqual([]);
-    expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
+    expect(await c.status()).toMatchObject({ grants: 1, profiles: [expect.objectContaining({ profile: 'datalab-dev-admin' })] });
 
     await closed(c);
-    expect(await refusedSoon(grant)).toBe(403);
-    expect((await (await client()).status()).profiles).toEqual([]);
+    const other = await client();
+    await waitFor(async () => (await other.status()).grants === 0);
+    expect((await other.status()).profiles).toEqual([]);
+  });
+
+  it('refuses a fetch of a profile the connection holds no grant of', async () => {
+    const holder = await client();
+    await holder.holdCredentials(spec('datalab-dev-admin'));
+    const other = await client();
+    await expect(other.fetchCredentials('datalab-dev-admin')).rejects.toThrow(/this connection holds no grant of datalab-dev-admin/);
+    await expect(holder.fetchCredentials('datalab-dev-devops')).rejects.toThrow(/holds no grant of datalab-dev-devops/);
   });
 
   it('keeps a profile a person watches after the grant ends, and saves it', async () => {
     const person = await client();
     await person.watch(spec('datalab-dev-admin'));
     const program = await client();
-    const grant = await program.grantCredentials(spec('datalab-dev-admin'));
+    await program.holdCredentials(spec('datalab-dev-admin'));
     await closed(program);
-    expect(await refusedSoon(grant)).toBe(403);
+    await waitFor(async () => (await person.status()).grants === 0);
     expect((await person.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
     expect(savedWatches()).toEqual(['datalab-dev-admin']);
   });
@@ -118,29 +102,28 @@ describe('credentials.grant', () => {
   it('keeps a granted profile watched until its last grant ends', async () => {
     const first = await client();
     const second = await client();
-    const a = await first.grantCredentials(spec('datalab-dev-admin'));
-    const b = await second.grantCredentials(spec('datalab-dev-admin'));
-    expect(a.token).not.toBe(b.token);
+    await first.holdCredentials(spec('datalab-dev-admin'));
+    await second.holdCredentials(spec('datalab-dev-admin'));
     await closed(first);
-    expect(await refusedSoon(a)).toBe(403);
-    expect((await fetchCredentials(b.url, b.token)).status).toBe(200);
+    await waitFor(async () => (await second.status()).grants === 1);
+    expect((await second.fetchCredentials('datalab-dev-admin')).accessKeyId).toBe('ASIAWRITTEN1');
     await closed(second);
-    expect(await refusedSoon(b)).toBe(403);
-    expect((await (await client()).status()).profiles).toEqual([]);
+    const other = await client();
+    await waitFor(async () => (await other.status()).grants === 0);
+    expect((await other.status()).profiles).toEqual([]);
   });
 
-  it('answers the error the SDK reports once the corp session has ended, and status says needs-mfa', async () => {
+  it('answers the error the program is told once the corp session has ended, and status says needs-mfa', async () => {
     const c = await client();
-    const grant = await c.grantCredentials(spec('datalab-dev-admin'));
+    await c.holdCredentials(spec('datalab-dev-admin'));
     backend.sessions.set('default', new Date(Date.now() - 1000));
     await c.refresh('datalab-dev-admin');
     expect((await c.status()).profiles[0]?.state).toBe('needs-mfa');
-    const answer = await fetchCredentials(grant.url, grant.token);
-    expect(answer).toEqual({ status: 503, body: { code: 'CredentialsUnavailable', message: expect.stringContaining('renew it with `anwbis session`') } });
+    await expect(c.fetchCredentials('datalab-dev-admin')).rejects.toThrow(/renew it with `anwbis session`/);
   });
 
   it('refuses a grant whose watch spec is invalid, like watch does', async () => {
     const c = await client();
-    await expect(c.grantCredentials({ ...spec('datalab-dev-admin'), durationSeconds: 60 })).rejects.toThrow(/invalid params for credentials.grant/);
+    await expect(c.holdCredentials({ ...spec('datalab-dev-admin'), durationSeconds: 60 })).rejects.toThrow(/invalid params for credentials.hold/);
   });
 });

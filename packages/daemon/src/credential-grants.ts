@@ -1,9 +1,9 @@
 /**
- * What `anwbis exec --server` gets from the daemon: the credential server (started on the first
- * grant) answering from the daemon's fresh credentials, the ones its last refresh wrote.
+ * What `anwbis exec --server` gets from the daemon for its endpoint: the daemon's fresh
+ * credentials, the ones its last refresh wrote, or why there are none.
  */
 import { sessionCommand, type TemporaryCredentials } from '@anwbis/core';
-import { CredentialsUnavailable, startCredentialServer, type CredentialGrant, type CredentialServer } from './credential-server.js';
+import { CredentialsUnavailable } from './credential-server.js';
 import type { ProfileState } from './scheduler.js';
 
 /** The shortest validity the endpoint announces: less and an SDK may take the answer as expired already. */
@@ -37,21 +37,9 @@ export interface CredentialGrantsDeps {
   now(): Date;
 }
 
-/** The daemon's grants of a profile's credentials to programs, and the endpoint that serves them. */
+/** What the daemon answers a grant holder's `credentials.fetch`. */
 export class CredentialGrants {
-  private server: Promise<CredentialServer> | undefined;
-
   constructor(private readonly deps: CredentialGrantsDeps) {}
-
-  /** A new grant for `profile`, starting the endpoint if it is not serving yet. */
-  async grant(profile: string): Promise<CredentialGrant> {
-    if (!this.server) {
-      this.server = startCredentialServer((p) => this.answer(p));
-      // A start that failed (no free port) is tried again by the next grant.
-      this.server.catch(() => (this.server = undefined));
-    }
-    return (await this.server).grant(profile);
-  }
 
   /** What the endpoint answers for a granted profile now; throws what the SDK should report. */
   async answer(profile: string): Promise<TemporaryCredentials> {
@@ -66,12 +54,5 @@ export class CredentialGrants {
       throw new CredentialsUnavailable(`anwbis has no valid credentials for ${profile} at the moment (${view.state}); see \`anwbis daemon status\``);
     }
     return { ...credentials, expiration: announcedExpiration(credentials.expiration, view.refreshDueAt, now) };
-  }
-
-  /** Stops the endpoint; every token is refused from then on. */
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    await (await server?.catch(() => undefined))?.close();
   }
 }

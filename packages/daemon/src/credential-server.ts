@@ -17,9 +17,14 @@ export interface CredentialGrant {
   revoke(): void;
 }
 
-/** The daemon's container-credentials endpoint. */
+/** A container-credentials endpoint (`anwbis exec --server` serves one to its command). */
 export interface CredentialServer {
   readonly port: number;
+  /**
+   * The listening socket's file descriptor (undefined where Node does not show it), for the
+   * served program to inherit: while any process holds it open, no one else can bind the port.
+   */
+  readonly fd: number | undefined;
   /** Gives a program the right to one profile's credentials until {@link CredentialGrant.revoke}. */
   grant(profile: string): CredentialGrant;
   /** How many grants are live (for status). */
@@ -102,9 +107,12 @@ export async function startCredentialServer(source: CredentialSource): Promise<C
     server.listen(0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  // Node has no public way to the descriptor of a listening socket; libuv's handle has it.
+  const fd = (server as unknown as { _handle?: { fd?: number } })._handle?.fd;
 
   return {
     port,
+    fd: typeof fd === 'number' && fd >= 0 ? fd : undefined,
     get grants() {
       return grants.size;
     },

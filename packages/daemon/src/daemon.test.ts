@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from '@anwbis/core/testing';
 import { FakeBackend } from './backend-fake.js';
 import { DaemonClient } from './client.js';
 import { startDaemon, type RunningDaemon } from './daemon.js';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './server.js';
 import type { DaemonEvent } from './scheduler.js';
 import { tokenPathFor } from './socket-dir.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -125,6 +127,60 @@ describe('the socket', () => {
   });
 });
 
+describe('connection limits', () => {
+  const restart = async (connectionLimits: ConnectionLimits) => {
+    await daemon?.stop();
+    daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined, connectionLimits });
+  };
+  const idle = async () => {
+    const socket = connect(daemon!.socketPath);
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return socket;
+  };
+
+  it('128 held connections lock everyone out: 200 grant holders leave room for status and a new grant', async () => {
+    backend.profiles.set('datalab-dev-admin', { accessKeyId: 'ASIAWRITTEN1', expiresAt: new Date(Date.now() + 900_000) });
+    const holders = await Promise.all(Array.from({ length: 200 }, () => client()));
+    await Promise.all(holders.map((c) => c.holdCredentials(spec('datalab-dev-admin'))));
+    const late = await client();
+    expect((await late.status()).grants).toBe(200);
+    await late.holdCredentials(spec('datalab-dev-admin'));
+    expect((await late.fetchCredentials('datalab-dev-admin')).accessKeyId).toBe('ASIAWRITTEN1');
+  });
+
+  it('a connection that never says hello is closed after the hello timeout', async () => {
+    await restart({ ...DEFAULT_CONNECTION_LIMITS, helloTimeoutMs: 50 });
+    const socket = await idle();
+    await new Promise((resolve) => socket.once('close', resolve));
+  });
+
+  it('connections that have not said hello fill their own places, and the next client is told so', async () => {
+    await restart({ ...DEFAULT_CONNECTION_LIMITS, unauthenticated: 2, helloTimeoutMs: 600_000 });
+    const sockets = [await idle(), await idle()];
+    await expect(DaemonClient.connect(env)).rejects.toThrow('the daemon has 2 connections that have not said hello yet');
+    sockets[0]!.destroy();
+    await waitFor(async () => (await DaemonClient.connect(env).then((c) => (clients.push(c), true)).catch(() => false)));
+    sockets[1]!.destroy();
+  });
+
+  it('clients that hold no grant are limited apart from grant holders, with an error naming the limit', async () => {
+    await restart({ ...DEFAULT_CONNECTION_LIMITS, clients: 2, holders: 1 });
+    const [a] = [await client(), await client()];
+    await expect(DaemonClient.connect(env)).rejects.toThrow(/the daemon already serves 2 clients/);
+    await a!.holdCredentials(spec('datalab-dev-admin'));
+    const b = await client();
+    await expect(b.holdCredentials(spec('datalab-dev-admin'))).rejects.toThrow(/the daemon already holds grants for 1 programs/);
+  });
+
+  it('one connection holds at most 16 grants', async () => {
+    const c = await client();
+    for (let i = 0; i < 16; i++) await c.holdCredentials(spec('datalab-dev-admin'));
+    await expect(c.holdCredentials(spec('datalab-dev-admin'))).rejects.toThrow(/this connection already holds 16 grants/);
+    expect((await c.status()).grants).toBe(16);
+  });
+});
+
 describe('the methods', () => {
   it('watch refreshes a profile at once when nothing is written, status shows it, subscribers hear it', async () => {
     const events: DaemonEvent[] = [];
@@ -138,6 +194,7 @@ describe('the methods', () => {
     const status = await c.status();
     expect(status).toEqual({
       pid: process.pid,
+      grants: 0,
       version: '9.9.9',
       socket: daemon!.socketPath,
       session: { profile: 'corp-session-default', state: 'valid', expiresAt: backend.sessions.get('default')!.toISOString() },
@@ -270,11 +327,3 @@ describe('starting', () => {
     for (const answer of answers) expect(answer).toContain('"result"');
   });
 });
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

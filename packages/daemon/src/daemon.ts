@@ -15,7 +15,7 @@ import { afterBursts } from './memory.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
-import { RpcServer, type DaemonApi } from './server.js';
+import { RpcServer, type ConnectionLimits, type DaemonApi } from './server.js';
 import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
 import { sharedWhileInFlight } from './in-flight.js';
 import { daemonSocketPath } from './socket-path.js';
@@ -34,6 +34,7 @@ export interface DaemonOptions {
   readonly listenFd?: number;
   readonly log?: DaemonLog;
   readonly notifier?: Notifier;
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 /** A daemon that is serving. */
@@ -80,6 +81,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // Profiles watched only for `exec --server` grants (how many are live): never saved, and
   // unwatched when their last grant ends.
   const grantOnly = new Map<string, number>();
+  /** Grants held by programs, of any profile. */
+  let held = 0;
   /** credentials.provide by request: equal ones in flight share one answer. */
   const providing = sharedWhileInFlight<string, { profile: string; expiresAt: Date }>();
   const save = async () => {
@@ -194,20 +197,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       grantOnly.delete(spec.profile);
       return watchProfile(spec);
     },
-    async grantCredentials(spec) {
+    async holdCredentials(spec) {
       if (!scheduler.spec(spec.profile)) {
         grantOnly.set(spec.profile, 0);
         await watchProfile(spec);
       }
-      const grant = await grants.grant(spec.profile);
+      held++;
       if (grantOnly.has(spec.profile)) grantOnly.set(spec.profile, grantOnly.get(spec.profile)! + 1);
-      log.info(`granted ${spec.profile} to a program on the credential endpoint`);
+      log.info(`granted ${spec.profile} to a program (anwbis exec --server)`);
       const expiresAt = scheduler.profiles().find((p) => p.profile === spec.profile)?.expiresAt;
-      let revoked = false;
-      const revoke = () => {
-        if (revoked) return;
-        revoked = true;
-        grant.revoke();
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        held--;
         const left = grantOnly.get(spec.profile);
         if (left === undefined) return;
         if (left > 1) return void grantOnly.set(spec.profile, left - 1);
@@ -216,7 +219,19 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         ownKeys.delete(spec.profile);
         log.info(`stopped watching ${spec.profile}: the last program it was granted to has ended`);
       };
-      return { result: { url: grant.uri, token: grant.token, profile: spec.profile, expiresAt: expiresAt ? expiresAt.toISOString() : null }, revoke };
+      return { result: { profile: spec.profile, expiresAt: expiresAt ? expiresAt.toISOString() : null }, release };
+    },
+    async fetchCredentials(profile) {
+      const answer = () => grants.answer(profile);
+      // A grant held again after a restart finds its profile expired and pending: the refresh
+      // that tick starts is worth the wait, rather than an error the program has to retry.
+      const state = scheduler.profiles().find((p) => p.profile === profile)?.state;
+      const c = await answer().catch(async (err: unknown) => {
+        if (state !== 'pending' && state !== 'refreshing') throw err;
+        await tick();
+        return answer();
+      });
+      return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration.toISOString() };
     },
     async provideCredentials({ credentialsFile, home: callerHome, ...request }) {
       // Another credentials file or ANWBIS_HOME is another person's set-up: the caller does it itself.
@@ -301,6 +316,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       pid: process.pid,
       version: options.version,
       socket: socketPath,
+      grants: held,
       session: urgent ? { profile: sessionNames.get(urgent.sourceProfile) ?? urgent.sourceProfile, state: urgent.state, expiresAt: iso(urgent.expiresAt) } : null,
       profiles: scheduler.profiles().map((p) => ({
         profile: p.profile,
@@ -320,7 +336,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // Under socket activation the socket outlives the daemon, and clients may have read the token
   // before this process started: the token outlives it too.
   const token = (options.listenFd !== undefined && reusableToken(socketPath)) || newToken();
-  const server = new RpcServer(api, token);
+  const server = new RpcServer(api, token, options.connectionLimits);
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));
@@ -363,7 +379,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     (stopping ??= (async () => {
       clearInterval(timer);
       clearTimeout(settle);
-      await grants.close();
       memory.stop();
       await watcher?.close();
       watcher = undefined;

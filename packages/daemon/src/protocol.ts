@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   unauthorized: -32001,
   protocolVersion: -32002,
   failed: -32004,
+  /** A connection limit was reached; the message names it. */
+  busy: -32005,
 } as const;
 
 const empty = z.object({}).strict().optional();
@@ -28,7 +30,8 @@ export const paramsSchemas = {
   'session.unlock': z.object({ mfaCode: z.string().regex(/^\d{6}$/, 'an MFA code is six digits'), sourceProfile: watchSpecSchema.shape.sourceProfile.optional() }).strict(),
   subscribe: empty,
   shutdown: empty,
-  'credentials.grant': z.object({ watch: watchSpecSchema }).strict(),
+  'credentials.hold': z.object({ watch: watchSpecSchema }).strict(),
+  'credentials.fetch': z.object({ profile: watchSpecSchema.shape.profile }).strict(),
   'credentials.provide': z
     .object({
       target: watchSpecSchema.shape.target,
@@ -53,6 +56,8 @@ export interface StatusResult {
   readonly pid: number;
   readonly version: string;
   readonly socket: string;
+  /** Grants held by programs (one per running `anwbis exec --server`). */
+  readonly grants: number;
   readonly session: { readonly profile: string; readonly state: SessionState; readonly expiresAt: string | null } | null;
   readonly profiles: ReadonlyArray<{
     readonly profile: string;
@@ -105,19 +110,27 @@ export interface Results {
   'session.unlock': { profile: string; expiresAt: string };
   subscribe: { subscribed: true };
   shutdown: { stopping: true };
-  'credentials.grant': CredentialsGrantResult;
+  'credentials.hold': CredentialsHoldResult;
+  'credentials.fetch': FetchedCredentials;
   'credentials.provide': { profile: string; expiresAt: string };
 }
 
-/** `credentials.grant`: the endpoint and token for one program, valid while the connection that asked stays open. */
-export interface CredentialsGrantResult {
-  /** For `AWS_CONTAINER_CREDENTIALS_FULL_URI`. */
-  readonly url: string;
-  /** For `AWS_CONTAINER_AUTHORIZATION_TOKEN`. */
-  readonly token: string;
+/** `credentials.hold`: the connection holds a grant of the profile until it closes. */
+export interface CredentialsHoldResult {
   readonly profile: string;
   /** The current credentials' expiry; null when none is recorded. */
   readonly expiresAt: string | null;
+}
+
+/**
+ * `credentials.fetch`: a held profile's credentials, with the expiry to announce to SDKs (when
+ * the daemon's next refresh is due, not the keys' real end).
+ */
+export interface FetchedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: string;
 }
 
 /** The notification a subscriber receives for every event. */

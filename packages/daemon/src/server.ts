@@ -23,21 +23,45 @@ export interface DaemonApi {
   shutdown(): void;
   /** `credential-process`'s credentials for a request, cached under ANWBIS_HOME as the CLI caches them. */
   provideCredentials(params: z.output<(typeof paramsSchemas)['credentials.provide']>): Promise<Results['credentials.provide']>;
-  /** A grant of a profile's credentials on the endpoint, kept fresh until `revoke`. */
-  grantCredentials(watch: z.output<(typeof paramsSchemas)['credentials.grant']>['watch']): Promise<{ result: Results['credentials.grant']; revoke: () => void }>;
+  /** A grant of a profile's credentials, kept fresh until `release`. */
+  holdCredentials(watch: z.output<(typeof paramsSchemas)['credentials.hold']>['watch']): Promise<{ result: Results['credentials.hold']; release: () => void }>;
+  /** A granted profile's credentials now; throws what the program should be told. */
+  fetchCredentials(profile: string): Promise<Results['credentials.fetch']>;
 }
 
 interface Connection {
   readonly socket: Socket;
   authenticated: boolean;
   subscribed: boolean;
+  /** The profiles this connection holds grants of (a profile may be held more than once). */
+  readonly held: string[];
 }
 
-/** An unauthenticated connection gets this long to say hello. */
-const HELLO_TIMEOUT_MS = 10_000;
+/**
+ * How many connections of each kind the daemon serves at once. Every `anwbis exec --server`
+ * holds a connection for as long as its command runs, so grant holders have a limit of their
+ * own, apart from the short-lived clients (status, stop, watch, the TUI): a thousand running
+ * programs never lock out `anwbis daemon stop`. A connection that has not said hello yet costs
+ * the least to refuse and is the easiest to open by the hundred, so it gets little time and
+ * few places.
+ */
+export interface ConnectionLimits {
+  /** Connections that have not said hello yet. */
+  readonly unauthenticated: number;
+  /** How long a connection has to say hello. */
+  readonly helloTimeoutMs: number;
+  /** Authenticated connections that hold no grant. */
+  readonly clients: number;
+  /** Connections that hold a grant. */
+  readonly holders: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { unauthenticated: 128, helloTimeoutMs: 5000, clients: 256, holders: 4096 };
+
+/** A program holds one grant; more on one connection only ever come from a client gone wrong. */
+const MAX_GRANTS_PER_CONNECTION = 16;
 /** A subscriber that stops reading is dropped rather than buffered without limit. */
 const MAX_PENDING_WRITE_BYTES = 8 * 1024 * 1024;
-const MAX_CONNECTIONS = 128;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Serves the protocol on accepted sockets and pushes events to subscribers. */
@@ -48,6 +72,7 @@ export class RpcServer {
   constructor(
     private readonly api: DaemonApi,
     private readonly token: string,
+    private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
   ) {
     this.add('hello', () => ({ protocol: PROTOCOL_VERSION, version: api.version, pid: process.pid }));
     this.add('status', () => api.status());
@@ -60,12 +85,26 @@ export class RpcServer {
       conn.subscribed = true;
       return { subscribed: true as const };
     });
-    this.add('credentials.grant', async (p, conn) => {
-      const { result, revoke } = await api.grantCredentials(p.watch);
+    this.add('credentials.hold', async (p, conn) => {
+      if (conn.held.length >= MAX_GRANTS_PER_CONNECTION) {
+        throw busy(`this connection already holds ${MAX_GRANTS_PER_CONNECTION} grants`, 'hold each grant on a connection of its own, as anwbis exec --server does');
+      }
+      if (conn.held.length === 0 && this.count((c) => c.held.length > 0) >= limits.holders) {
+        throw busy(`the daemon already holds grants for ${limits.holders} programs (one per running anwbis exec --server)`, 'let some of them end, then run this again');
+      }
+      const { result, release } = await api.holdCredentials(p.watch);
       // The grant lives exactly as long as the connection that asked for it.
-      if (conn.socket.destroyed) revoke();
-      else conn.socket.once('close', revoke);
+      if (conn.socket.destroyed) {
+        release();
+        return result;
+      }
+      conn.held.push(p.watch.profile);
+      conn.socket.once('close', release);
       return result;
+    });
+    this.add('credentials.fetch', (p, conn) => {
+      if (!conn.held.includes(p.profile)) throw new JSONRPCErrorException(`this connection holds no grant of ${p.profile}`, ERROR_CODES.failed, { next: 'ask for one with credentials.hold first' });
+      return api.fetchCredentials(p.profile);
     });
     this.add('credentials.provide', (p) => api.provideCredentials(p));
     this.add('shutdown', () => {
@@ -97,15 +136,19 @@ export class RpcServer {
 
   /** Takes over an accepted connection. */
   accept(socket: Socket): void {
-    if (this.connections.size >= MAX_CONNECTIONS) {
-      socket.destroy();
+    const conn: Connection = { socket, authenticated: false, subscribed: false, held: [] };
+    socket.on('error', () => undefined);
+    if (this.count((c) => !c.authenticated) >= this.limits.unauthenticated) {
+      // Said before any hello, so the client can name the cause instead of a closed connection.
+      const full = `the daemon has ${this.limits.unauthenticated} connections that have not said hello yet (each gets ${this.limits.helloTimeoutMs / 1000} s)`;
+      // Destroyed once written: a connection kept for its peer to close would be one more unlimited.
+      const line = { jsonrpc: '2.0', id: null, error: { code: ERROR_CODES.busy, message: full, data: { next: 'run this again in a few seconds; if it persists, look for a program that connects to the daemon socket and says nothing' } } };
+      socket.end(`${JSON.stringify(line)}\n`, () => socket.destroy());
       return;
     }
-    const conn: Connection = { socket, authenticated: false, subscribed: false };
     this.connections.add(conn);
-    socket.on('error', () => undefined);
     socket.on('close', () => this.connections.delete(conn));
-    socket.setTimeout(HELLO_TIMEOUT_MS, () => {
+    socket.setTimeout(this.limits.helloTimeoutMs, () => {
       if (!conn.authenticated) socket.destroy();
     });
     let pending: Buffer[] = [];
@@ -150,8 +193,8 @@ export class RpcServer {
   private hello(conn: Connection, message: unknown): boolean {
     const request = message as Partial<JSONRPCRequest> | null;
     const id = typeof request?.id === 'string' || typeof request?.id === 'number' ? request.id : null;
-    const refuse = (code: number, text: string) => {
-      this.send(conn, { jsonrpc: '2.0', id, error: { code, message: text } });
+    const refuse = (code: number, text: string, next?: string) => {
+      this.send(conn, { jsonrpc: '2.0', id, error: { code, message: text, ...(next ? { data: { next } } : {}) } });
       conn.socket.end();
       return false;
     };
@@ -163,9 +206,18 @@ export class RpcServer {
     if (params.data.protocol !== PROTOCOL_VERSION) {
       return refuse(ERROR_CODES.protocolVersion, `this daemon speaks protocol ${PROTOCOL_VERSION}, the client ${params.data.protocol}: restart the daemon after upgrading anwbis`);
     }
+    if (this.count((c) => c.authenticated && c.held.length === 0) >= this.limits.clients) {
+      return refuse(ERROR_CODES.busy, `the daemon already serves ${this.limits.clients} clients (anwbis watch, the TUI, status and others that hold no grant)`, 'end some of them, then run this again');
+    }
     conn.authenticated = true;
     conn.socket.setTimeout(0);
     return true;
+  }
+
+  private count(which: (conn: Connection) => boolean): number {
+    let n = 0;
+    for (const conn of this.connections) if (which(conn)) n++;
+    return n;
   }
 
   private send(conn: Connection, message: unknown): void {
@@ -183,4 +235,8 @@ export class RpcServer {
   closeAll(): void {
     for (const conn of this.connections) conn.socket.destroy();
   }
+}
+
+function busy(message: string, next: string): JSONRPCErrorException {
+  return new JSONRPCErrorException(message, ERROR_CODES.busy, { next });
 }

@@ -7,8 +7,8 @@ import { ANWBIS_BIN, conventionScenario, createSandbox, runAnwbis, seedScenario,
 import { median, positiveInt } from './stats.js';
 
 /**
- * `npm run bench:credserver`: the daemon's container-credentials endpoint, as `anwbis exec
- * --server` hands it to a program, against the local emulator (not a test: it reports figures
+ * `npm run bench:credserver`: the container-credentials endpoint `anwbis exec --server` serves
+ * its program (each fetch answered from the daemon over its socket), against the local emulator (not a test: it reports figures
  * and asserts nothing about timings):
  * - one SDK-style credential fetch at a time (a new loopback connection, the token, the JSON
  *   parsed and checked as the SDKs' container provider does): median and p99;

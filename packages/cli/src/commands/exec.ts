@@ -14,13 +14,16 @@ for the command (never on its command line), removes AWS_PROFILE so it cannot ov
 passes signals on, and exits with the command's status.
 
 With --server, for commands that run longer than one set of credentials lasts (terraform apply,
-a notebook, a long test run): the daemon (started if it is not running) serves the role's
-credentials on 127.0.0.1 and keeps them fresh from your corp session (start it with anwbis
-session; no MFA code is asked). The command gets AWS_CONTAINER_CREDENTIALS_FULL_URI and a token
-of its own in AWS_CONTAINER_AUTHORIZATION_TOKEN, no keys, and no shared credentials file
-(AWS_SHARED_CREDENTIALS_FILE=/dev/null, so corp keys there cannot win), so every AWS SDK and the
-CLI in it fetch credentials again as they near expiry. The token stops working when the command
-ends.`;
+a notebook, a long test run): the daemon (started if it is not running) keeps the role's
+credentials fresh from your corp session (start it with anwbis session; no MFA code is asked),
+and anwbis serves them to the command on 127.0.0.1 for as long as the command runs. The command
+gets AWS_CONTAINER_CREDENTIALS_FULL_URI and a token of its own in
+AWS_CONTAINER_AUTHORIZATION_TOKEN, no keys, no shared credentials file
+(AWS_SHARED_CREDENTIALS_FILE=/dev/null) and, in AWS_CONFIG_FILE, a private copy of your config
+file without its credential settings (so corp keys in either cannot win), so every AWS SDK and
+the CLI in it fetch credentials again as they near expiry. While the daemon is stopped the
+command's calls get an error saying so; once a daemon runs again they get credentials again.
+The token stops working when the command ends.`;
 
   static override examples = [
     'anwbis exec -p datalab -e dev -r admin -- aws s3 ls',
@@ -48,8 +51,7 @@ ends.`;
     if (!command) throw new AnwbisError('usage', 'say which command to run after --', { next: 'anwbis exec -p PROJECT -e ENV -r ROLE -- COMMAND ARGS…' });
     if (flags.server) {
       const served = await serveCredentials(requestFromFlags(flags), { corpProfile: flags.profile, durationSeconds: flags.duration ?? 3600, verbose: flags.verbose });
-      // The grant lives on this connection: it ends when the command does, or when anwbis dies.
-      const status = await runChild(command, args, served.env).finally(() => served.client.close());
+      const status = await runChild(command, args, served.env, served.inherit).finally(() => served.close());
       if (status !== 0) this.exit(status);
       return;
     }

@@ -444,6 +444,25 @@ export function sectionExtras(text: string, sectionName: string, keys: readonly 
 }
 
 /**
+ * Removes the named keys (matched case-insensitively, as botocore does) from every section,
+ * each with its continuation lines, and leaves every other byte as it was.
+ *
+ * @throws {@link IniParseError} when the file cannot be parsed.
+ */
+export function removeKeys(text: string, keys: readonly string[]): string {
+  const ini = parseOrThrow(text);
+  const removed = new Set(keys.map((k) => k.toLowerCase()));
+  let dropping = false;
+  const kept = ini.lines.filter((line) => {
+    if (line.kind === 'header') dropping = false;
+    else if (line.kind === 'key') dropping = removed.has(line.key.toLowerCase());
+    else if (line.kind !== 'continuation') return true;
+    return !dropping;
+  });
+  return serialize(ini.bom, kept);
+}
+
+/**
  * Removes a section: its header, its keys and the comments between them, plus the blank
  * lines that separated it from what follows (or, for the last section, from what precedes).
  * Comments after its last key are kept, since they usually introduce the next section.
