@@ -199,6 +199,30 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect(res.stderr).toMatch(message);
   });
 
+  it.each([
+    ['the socket in XDG_RUNTIME_DIR', {}],
+    ['the socket in ANWBIS_HOME', { XDG_RUNTIME_DIR: '' }],
+  ])('an ANWBIS_HOME made with a plain mkdir (0755) to hold config is narrowed to 0700, not refused (%s)', async (_name, extra) => {
+    mkdirSync(world.sandbox.anwbisHome, { mode: 0o755 });
+    chmodSync(world.sandbox.anwbisHome, 0o755);
+    writeFileSync(join(world.sandbox.anwbisHome, 'config'), '[daemon]\nnotifications = false\n');
+    const res = await anwbis(['daemon', 'start'], extra);
+    expect(res.stderr).toContain('The anwbis daemon is running');
+    expect(res.code).toBe(0);
+    expect(modeOf(world.sandbox.anwbisHome)).toBe('700');
+    expect((await anwbis(['daemon', 'stop'], extra)).code).toBe(0);
+  });
+
+  it('an ANWBIS_HOME others could write to is still refused, and left as it is', async () => {
+    mkdirSync(world.sandbox.anwbisHome, { mode: 0o775 });
+    chmodSync(world.sandbox.anwbisHome, 0o775);
+    const res = await anwbis(['daemon', 'start']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`refusing ${world.sandbox.anwbisHome}: its mode is 775, so others could have put files in it`);
+    expect(res.stderr).toContain(`chmod 700 ${world.sandbox.anwbisHome}`);
+    expect(modeOf(world.sandbox.anwbisHome)).toBe('775');
+  });
+
   it('an expired corp session shows needs-mfa; anwbis session renews it and the daemon refreshes at once', async () => {
     settings('[daemon]\nnotifications = false\n');
     expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);

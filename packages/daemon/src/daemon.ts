@@ -16,7 +16,7 @@ import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, RolesResult, StatusResult } from './protocol.js';
 import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
 import { RpcServer, type DaemonApi } from './server.js';
-import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
+import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tightenPrivateDir, tokenPathFor, writeToken } from './socket-dir.js';
 import { sharedWhileInFlight } from './in-flight.js';
 import { daemonSocketPath } from './socket-path.js';
 import { WatchStore } from './watch-store.js';
@@ -56,7 +56,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const env = options.env;
   const home = anwbisHome(env);
   await ensurePrivateDir(home);
-  assertPrivateDir(home, false);
+  tightenPrivateDir(home);
   const settings = await loadDaemonSettings(home);
   const socketPath = daemonSocketPath(env);
   assertSocketPathFits(socketPath);
