@@ -203,7 +203,9 @@ export class Scheduler {
     if (this.sessions.get(track.spec.sourceProfile)?.expired) return false;
     if (track.notBefore !== undefined && t < track.notBefore) return false;
     if (track.lastRefreshAt !== undefined && t - track.lastRefreshAt < MIN_REFRESH_INTERVAL_MS) return false;
-    if (track.expiresAt === undefined || track.forced) return true;
+    // A failed refresh is tried again at the time it showed (its back-off), whatever the expiry:
+    // a forced refresh that failed would otherwise say `retrying` until the expiry came due.
+    if (track.expiresAt === undefined || track.forced || track.failures > 0) return true;
     const before = refreshBeforeSeconds(chainedDuration(track.spec), this.config.refreshBeforeSeconds) * 1000 + track.jitterMs;
     return track.expiresAt - t <= before;
   }
@@ -273,7 +275,8 @@ export class Scheduler {
     const track = this.tracks.get(profile);
     if (!track || track.state === 'refreshing') return;
     track.expiresAt = expiresAt.getTime();
-    if (track.state !== 'needs-mfa') track.state = 'fresh';
+    if (track.state === 'needs-mfa') return;
+    Object.assign(track, { state: 'fresh', failures: 0, notBefore: undefined, lastError: undefined });
   }
 
   /** Applies the outcome of a refresh that {@link tick} started. */
