@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
@@ -42,6 +42,9 @@ const anwbis = (args: string[], extra: Record<string, string> = {}) => runAnwbis
 const aws = (args: string[]) => runAwsCli(args, { env, endpoint: world.moto.endpoint });
 const sectionKey = (profile: string) => new RegExp(`\\[${profile}\\]\\naws_access_key_id = (\\S+)`).exec(world.sandbox.read('credentials'))?.[1];
 const socketPath = () => join(runtime, 'anwbis', 'daemon.sock');
+
+const daemonLog = () => readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+const savedWatches = () => (JSON.parse(readFileSync(join(world.sandbox.anwbisHome, 'daemon', 'watches.json'), 'utf8')) as { watches: Array<{ profile: string }> }).watches.map((w) => w.profile);
 
 function settings(text: string): void {
   mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
@@ -246,15 +249,49 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect((await status()).session).toMatchObject({ state: 'valid' });
   });
 
-  it('a watched profile whose section the person deletes is unwatched and logged', async () => {
+  it('a watched profile whose section the person deletes is unwatched and logged, and watched again when the section comes back', async () => {
     expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
     await startDaemon();
     expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
     const text = world.sandbox.read('credentials');
     world.sandbox.write('credentials', text.replace(/\[datalab-dev-admin\][^[]*/, ''));
     await waitFor('the unwatch', async () => (await status()).profiles.length === 0);
-    expect(readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8')).toMatch(/stopped watching datalab-dev-admin: its section was removed/);
+    expect(daemonLog()).toMatch(/stopped watching datalab-dev-admin: its section was removed/);
     expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+    expect(savedWatches()).toEqual([]);
+
+    world.sandbox.write('credentials', text);
+    await waitFor('the watch again', async () => (await status()).profiles.length === 1);
+    expect(daemonLog()).toContain('watching datalab-dev-admin again: its section is back');
+    expect(savedWatches()).toEqual(['datalab-dev-admin']);
+  });
+
+  it('an editor saving the credentials file in place (truncate, pause, write) keeps every watch (it dropped them all)', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    const watched = ['admin', 'devops', 'r1'];
+    for (const role of watched) expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', role])).code).toBe(0);
+    const text = world.sandbox.read('credentials');
+    const lines = (pattern: RegExp) => daemonLog().split('\n').filter((l) => pattern.test(l)).length;
+
+    // As vim with backupcopy=yes or nano save: the same inode, emptied, then written.
+    const fd = openSync(world.sandbox.credentialsFile, 'r+');
+    try {
+      ftruncateSync(fd, 0);
+      await waitFor('the daemon to see the empty file', () => lines(/holds no section now: every watch is kept/) > 0);
+      // The first part of the file written, the watched sections still to come.
+      const head = text.slice(0, text.indexOf('[datalab-dev-'));
+      writeSync(fd, head, 0);
+      await waitFor('the daemon to see the sections missing', () => lines(/its section is missing from/) === watched.length);
+      writeSync(fd, text.slice(head.length), Buffer.byteLength(head));
+    } finally {
+      closeSync(fd);
+    }
+    await waitFor('the daemon to see the sections back', () => lines(/its section is back in .*; still watched/) === watched.length);
+    expect(daemonLog()).not.toContain('its section was removed');
+    expect((await status()).profiles.map((p) => p.profile).sort()).toEqual(watched.map((r) => `datalab-dev-${r}`));
+    expect(savedWatches().sort()).toEqual(watched.map((r) => `datalab-dev-${r}`));
+    expect(world.sandbox.read('credentials')).toBe(text);
   });
 
   it('the daemon refreshing while 8 CLIs assume other roles loses no section', async () => {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { DelegatedRole, RoleStatus, TemporaryCredentials } from '@anwbis/core';
 import { RefreshFailure, type DaemonBackend, type ProvideRequest, type RoleListing, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
@@ -54,8 +55,10 @@ export class FakeBackend implements DaemonBackend {
     return { profile: `corp-session-${sourceProfile}`, expiresAt };
   }
 
-  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
+  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined> | undefined> {
     this.writtenCalls++;
+    // The sections themselves live in `profiles`; the file the tests write says only whether there are any.
+    if (!/^\[/m.test(await readFile(this.files.credentials, 'utf8').catch(() => ''))) return undefined;
     return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
   }
 

@@ -85,8 +85,12 @@ export interface DaemonBackend {
   /** A new corp session from an MFA code (GetSessionToken), written. */
   unlock(sourceProfile: string, mfaCode: string): Promise<{ profile: string; expiresAt: Date }>;
   written(profile: string): Promise<WrittenProfile>;
-  /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
-  keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+  /**
+   * The access key id each profile's section holds now (undefined: no section); one read of the
+   * file for all. Undefined when the file holds no section at all (missing, empty, or between
+   * an editor's truncate and write).
+   */
+  keys(profiles: readonly string[]): Promise<Map<string, string | undefined> | undefined>;
   /**
    * Credentials for a request as `credential-process` makes them (cached under ANWBIS_HOME, the
    * AWS files untouched), from the corp session only: never a prompt.
@@ -223,6 +227,7 @@ export function coreBackend(env: Env): DaemonBackend {
       const parsed = parseAwsIni(await readAwsFile(credentials));
       if (!parsed.ok) throw parsed.error;
       const { lines, sections } = parsed.ini;
+      if (sections.length === 0) return undefined;
       const found = new Map<string, string>();
       for (const section of sections) {
         for (let i = section.header + 1; i < section.end; i++) {

@@ -30,7 +30,7 @@ beforeEach(async () => {
   backend.sessions.set('default', new Date(Date.now() + 8 * 3600_000));
   const { mkdirSync } = await import('node:fs');
   mkdirSync(env.XDG_RUNTIME_DIR!, { mode: 0o700 });
-  daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined });
+  daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined, sectionSettleMs: 100 });
 });
 
 afterEach(async () => {
@@ -209,6 +209,32 @@ describe('the methods', () => {
     backend.profiles.delete('datalab-dev-admin');
     writeFileSync(backend.files.credentials, '[default]\n');
     await waitFor(async () => (await c.status()).profiles.length === 0);
+  });
+
+  it('a deleted section that comes back with the key anwbis wrote is watched again', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    const written = backend.profiles.get('datalab-dev-admin')!;
+    backend.profiles.delete('datalab-dev-admin');
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 0);
+    backend.profiles.set('datalab-dev-admin', written);
+    writeFileSync(backend.files.credentials, '[default]\n[datalab-dev-admin]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 1);
+    expect((await c.status()).profiles[0]).toMatchObject({ profile: 'datalab-dev-admin', state: 'fresh', expiresAt: written.expiresAt.toISOString() });
+    expect(JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches).toEqual([spec('datalab-dev-admin')]);
+  });
+
+  it('a credentials file with no section at all (an editor between truncate and write) unwatches nothing', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    backend.profiles.clear();
+    const looked = backend.writtenCalls;
+    writeFileSync(backend.files.credentials, '');
+    await waitFor(() => backend.writtenCalls > looked);
+    expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
   });
 
   it('refresh of a profile nobody watches is an error with a next step', async () => {

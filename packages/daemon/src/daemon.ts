@@ -34,6 +34,8 @@ export interface DaemonOptions {
   readonly listenFd?: number;
   readonly log?: DaemonLog;
   readonly notifier?: Notifier;
+  /** How long a watched profile's section must stay missing before it is unwatched. */
+  readonly sectionSettleMs?: number;
 }
 
 /** A daemon that is serving. */
@@ -50,6 +52,12 @@ const DEFAULT_TICK_MS = 10_000;
 const REFRESH_CONCURRENCY = 4;
 /** Editors and anwbis's own writer touch a file several times per save. */
 const FILE_SETTLE_MS = 150;
+/**
+ * An editor that saves in place truncates the file and writes it again, with a pause between
+ * that can be far longer than {@link FILE_SETTLE_MS}: a section missing on one read is only
+ * taken for deleted when a read this much later still misses it.
+ */
+const SECTION_SETTLE_MS = 5_000;
 
 /** Starts the daemon: listens on its socket (or `listenFd`) and keeps the watched profiles fresh. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
@@ -139,31 +147,73 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return next;
   };
 
+  const sectionSettleMs = options.sectionSettleMs ?? SECTION_SETTLE_MS;
+  /** Watched sections missing from the credentials file, and since when (monotonic ms). */
+  const missing = new Map<string, number>();
+  /** Watches ended because their section was deleted: a section back with the key anwbis wrote is watched again. */
+  const deleted = new Map<string, { spec: WatchSpec; accessKeyId: string }>();
+  let recheck: NodeJS.Timeout | undefined;
+
   /** Reads the AWS files again after a change: a renewed session, a deleted section, someone else's write. */
   const reconcile = async () => {
     for (const source of scheduler.sourceProfiles()) await readSession(source);
-    let removed = false;
+    let changed = false;
     const specs = scheduler.specs();
-    const keys = await backend.keys(specs.map((s) => s.profile));
+    for (const profile of missing.keys()) if (!scheduler.spec(profile)) missing.delete(profile);
+    const keys = await backend.keys([...specs.map((s) => s.profile), ...deleted.keys()]);
+    const file = backend.files.credentials;
+    // A file with no section at all is one being written (or replaced), not a person's deletion
+    // of every watched section; refreshes write the sections again.
+    if (keys === undefined) {
+      if (specs.some((spec) => ownKeys.has(spec.profile))) log.warn(`${file} holds no section now: every watch is kept`);
+      return void (await tick());
+    }
+    const t = performance.now();
     for (const spec of specs) {
       const key = keys.get(spec.profile);
-      // The daemon's own writes end here: the key is the one it wrote.
-      if (key !== undefined && key === ownKeys.get(spec.profile)) continue;
-      const written = key === undefined ? { present: false } : await backend.written(spec.profile);
-      if (!written.present) {
+      if (key === undefined) {
         // Only a section that was there is one the person deleted; a new watch may not be written yet.
         if (!ownKeys.has(spec.profile)) continue;
-        scheduler.unwatch(spec.profile);
-        ownKeys.delete(spec.profile);
-        removed = true;
-        emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${backend.files.credentials}` });
-      } else if ('expiresAt' in written && written.expiresAt) {
+        const since = missing.get(spec.profile);
+        if (since === undefined) {
+          missing.set(spec.profile, t);
+          log.info(`${spec.profile}: its section is missing from ${file}; it is no longer watched if still missing in ${sectionSettleMs / 1000} s`);
+        } else if (t - since >= sectionSettleMs) {
+          missing.delete(spec.profile);
+          deleted.set(spec.profile, { spec, accessKeyId: ownKeys.get(spec.profile)! });
+          scheduler.unwatch(spec.profile);
+          ownKeys.delete(spec.profile);
+          changed = true;
+          emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${file}` });
+        }
+        continue;
+      }
+      if (missing.delete(spec.profile)) log.info(`${spec.profile}: its section is back in ${file}; still watched`);
+      // The daemon's own writes end here: the key is the one it wrote.
+      if (key === ownKeys.get(spec.profile)) continue;
+      const written = await backend.written(spec.profile);
+      if (written.expiresAt) {
         ownKeys.set(spec.profile, written.accessKeyId!);
         scheduler.writtenElsewhere(spec.profile, written.expiresAt);
         log.info(`${spec.profile} was written by another anwbis; next refresh follows its expiry ${written.expiresAt.toISOString()}`);
       }
     }
-    if (removed) await save();
+    for (const [profile, { spec, accessKeyId }] of deleted) {
+      if (keys.get(profile) !== accessKeyId) continue;
+      deleted.delete(profile);
+      const written = await backend.written(profile);
+      ownKeys.set(profile, accessKeyId);
+      scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
+      changed = true;
+      log.info(`watching ${profile} again: its section is back in ${file}`);
+    }
+    if (changed) await save();
+    clearTimeout(recheck);
+    // The read that decides: once the first missing section has been missing long enough.
+    if (missing.size > 0) {
+      const wait = Math.max(0, Math.min(...missing.values()) + sectionSettleMs - performance.now());
+      recheck = setTimeout(() => void reconcile().catch((err: Error) => log.warn(`re-reading the AWS files: ${err.message}`)), wait);
+    }
     await tick();
   };
 
@@ -192,6 +242,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     watch({ watch: spec }) {
       // A person's watch outlasts the grants that may hold the profile.
       grantOnly.delete(spec.profile);
+      deleted.delete(spec.profile);
       return watchProfile(spec);
     },
     async grantCredentials(spec) {
@@ -233,6 +284,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       const removed = scheduler.unwatch(profile);
       ownKeys.delete(profile);
       grantOnly.delete(profile);
+      deleted.delete(profile);
       if (removed) {
         await save();
         log.info(`stopped watching ${profile}`);
@@ -363,6 +415,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     (stopping ??= (async () => {
       clearInterval(timer);
       clearTimeout(settle);
+      clearTimeout(recheck);
       await grants.close();
       memory.stop();
       await watcher?.close();
