@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
@@ -184,6 +184,73 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     await send(Buffer.concat([Buffer.alloc(2 * 1024 * 1024, 0x7b), Buffer.from('\n')]));
     await send(Buffer.from('{"jsonrpc":"2.0","id":1,"meth'));
     expect((await status()).profiles).toEqual([]);
+  });
+
+  it('one batch line of 20 roles requests (5,031 roles) or 20,000 status requests, and clients that never read, no longer kill the daemon (96 MB heap)', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    expect((await anwbis(['roles', '--json'])).code).toBe(0);
+    const rolesDir = join(world.sandbox.anwbisHome, 'roles');
+    const cacheFile = join(rolesDir, readdirSync(rolesDir).find((f) => f !== 'used.json')!);
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const template = cache.roles[0];
+    cache.roles = Array.from({ length: 5031 }, (_, i) => ({
+      ...template,
+      env: `e${i}`,
+      roleArn: `arn:aws:iam::${DEV}:role/e${i}-datalab-delegated-admin-${'x'.repeat(120)}`,
+      profile: `datalab-e${i}-admin`,
+    }));
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const pid = await startDaemon();
+    const token = readFileSync(join(runtime, 'anwbis', 'daemon.token'), 'utf8').trim();
+    const hello = `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'hello', params: { token, protocol: 1 } })}\n`;
+    const request = (id: number, method: string) => ({ jsonrpc: '2.0', id, method });
+    /** Sends after hello and reads the answer lines until `lines` arrived or the daemon closed. */
+    const exchange = (payload: string, lines: number) =>
+      new Promise<string[]>((resolve) => {
+        const socket = connect(socketPath());
+        let got = '';
+        const done = () => {
+          socket.destroy();
+          resolve(got.split('\n').filter(Boolean));
+        };
+        socket.setEncoding('utf8').on('data', (d: string) => {
+          got += d;
+          if (got.split('\n').length > lines) done();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', done);
+        socket.write(hello + payload);
+      });
+
+    const batch = JSON.stringify(Array.from({ length: 20 }, (_, i) => request(i + 1, 'roles')));
+    expect(Buffer.byteLength(batch)).toBeLessThan(1000);
+    const [, rolesAnswer] = await exchange(`${batch}\n`, 2);
+    const answers = JSON.parse(rolesAnswer!) as Array<{ id: number; result?: { roles: unknown[] }; error?: { code: number; message: string } }>;
+    expect(answers.map((a) => a.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(answers[0]!.result!.roles).toHaveLength(5031);
+    const refused = answers.filter((a) => a.error);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) expect(a.error).toEqual({ code: -32005, message: expect.stringContaining('4194304 bytes') });
+
+    const [, statusAnswer] = await exchange(`${JSON.stringify(Array.from({ length: 20_000 }, (_, i) => request(i + 1, 'status')))}\n`, 2);
+    expect(JSON.parse(statusAnswer!)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32005, message: 'a batch may hold at most 64 requests; this one holds 20000' } });
+
+    // Clients that ask and ask and never read what they are answered (no data listener).
+    const silent = Array.from({ length: 16 }, () => {
+      const socket = connect(socketPath());
+      socket.on('error', () => undefined);
+      socket.write(hello + `${JSON.stringify(request(1, 'roles'))}\n`.repeat(64));
+      return socket;
+    });
+    try {
+      await waitFor('the daemon to close the clients that do not read', () => (daemonLog().match(/closed a client that left \d+ MB of answers unread/g) ?? []).length >= silent.length);
+    } finally {
+      for (const socket of silent) socket.destroy();
+    }
+
+    expect(alive(pid)).toBe(true);
+    expect((await status()).pid).toBe(pid);
+    expect(daemonLog()).not.toContain('heap');
   });
 
   it.each([

@@ -236,6 +236,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
   };
 
+  const sharedRoles = sharedWhileInFlight<string, RolesResult>();
   const api: DaemonApi = {
     version: options.version,
     status: () => status(),
@@ -307,7 +308,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return { profile: session.profile, expiresAt: session.expiresAt.toISOString() };
     },
     shutdown: () => void stop(),
-    roles: (params) => roles(params),
+    // Equal requests at once (a batch of them, several clients) share one list in memory.
+    roles: (params) => sharedRoles(JSON.stringify([params.sourceProfile, params.refresh ?? false]), () => roles(params)),
   };
 
   const roles = async (params: { sourceProfile?: string | undefined; refresh?: boolean | undefined }): Promise<RolesResult> => {
@@ -372,7 +374,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // Under socket activation the socket outlives the daemon, and clients may have read the token
   // before this process started: the token outlives it too.
   const token = (options.listenFd !== undefined && reusableToken(socketPath)) || newToken();
-  const server = new RpcServer(api, token);
+  const server = new RpcServer(api, token, (line) => log.warn(line));
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));

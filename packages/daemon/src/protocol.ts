@@ -6,13 +6,15 @@ import { z } from 'zod';
 import type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
 import { watchSpecSchema } from './watch-spec.js';
 
-export { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
+export { MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 /** Application error codes, in JSON-RPC's range for server-defined errors. */
 export const ERROR_CODES = {
   unauthorized: -32001,
   protocolVersion: -32002,
   failed: -32004,
+  /** A batch or an answer past the protocol's limits; the message names the limit. */
+  tooLarge: -32005,
 } as const;
 
 const empty = z.object({}).strict().optional();
