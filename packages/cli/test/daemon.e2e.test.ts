@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { DaemonClient } from '@anwbis/daemon';
@@ -395,6 +397,38 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     for (const role of OTHER_ROLES) {
       const id = await aws(['sts', 'get-caller-identity', '--profile', `datalab-dev-${role}`]);
       expect(JSON.parse(id.stdout).Arn).toContain(`dev-datalab-delegated-${role}`);
+    }
+  });
+
+  it('daemon refresh with STS silent: one profile per corp session waits out 10 s for all, each outcome is printed, and the retry comes at the time shown (it showed a time that never came)', async () => {
+    let requests = 0;
+    const silent = createServer(() => void requests++);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      settings('[daemon]\nnotifications = false\n');
+      expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+      const started = await anwbis(['daemon', 'start'], { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      expect(started.code).toBe(0);
+      pids.add((await status()).pid);
+      const roles = ['admin', 'devops', 'r1', 'r2'];
+      for (const role of roles) expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', role])).code).toBe(0);
+
+      const res = await anwbis(['daemon', 'refresh']);
+      expect(res.code).toBe(6);
+      for (const role of roles) expect(res.stderr).toMatch(new RegExp(`datalab-dev-${role}: retrying: .*did not answer within 10 s .*\\(next try \\S+\\)`));
+      expect(res.stderr).toContain('4 of 4 profiles were not refreshed');
+      expect(res.stderr).toContain('the daemon tries them again at the time shown');
+      // One profile's three attempts stood for all four.
+      expect(requests).toBeGreaterThan(0);
+      expect(requests).toBeLessThanOrEqual(3);
+      const shown = await status();
+      expect(shown.profiles.map((p) => p.state)).toEqual(roles.map(() => 'retrying'));
+
+      const asked = requests;
+      await waitFor('the retry at the time shown', () => requests > asked);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

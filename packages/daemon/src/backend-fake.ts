@@ -34,8 +34,12 @@ export class FakeBackend implements DaemonBackend {
     this.failures.push({ reason, message });
   }
 
-  async refresh(watch: WatchSpec): Promise<{ expiresAt: Date; accessKeyId: string }> {
+  /** The timeout each refresh was given, by profile. */
+  readonly refreshTimeouts = new Map<string, number | undefined>();
+
+  async refresh(watch: WatchSpec, options: { timeoutMs?: number } = {}): Promise<{ expiresAt: Date; accessKeyId: string }> {
     this.refreshes.push(watch.profile);
+    this.refreshTimeouts.set(watch.profile, options.timeoutMs);
     const failure = this.failures.shift();
     if (failure) throw new RefreshFailure(failure.reason, failure.message);
     const written = { accessKeyId: `ASIAFAKE${++this.serial}`, expiresAt: new Date(this.now().getTime() + Math.min(watch.durationSeconds, 3600) * 1000) };

@@ -122,7 +122,7 @@ describe('the socket', () => {
     const ok = answers.find((a) => Array.isArray(a));
     const tooMany = answers.find((a) => a.error?.code === -32005);
     const empty = answers.find((a) => a.error?.code === -32600);
-    expect(ok.map((a: { id: number }) => a.id)).toEqual(Array.from({ length: 64 }, (_, i) => i + 10));
+    expect(ok?.map((a: { id: number }) => a.id)).toEqual(Array.from({ length: 64 }, (_, i) => i + 10));
     expect(tooMany).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32005, message: 'a batch may hold at most 64 requests; this one holds 65' } });
     expect(empty).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'an empty batch' } });
   });
@@ -258,6 +258,25 @@ describe('the methods', () => {
     writeFileSync(backend.files.credentials, '');
     await waitFor(() => backend.writtenCalls > looked);
     expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
+  });
+
+  it('a forced refresh gives each AWS call 10 s, and when STS cannot be reached for one profile the others of its corp session share that outcome (they each waited out 30 s, 4 at a time)', async () => {
+    const c = await client();
+    const profiles = ['datalab-dev-admin', 'datalab-dev-devops', 'datalab-dev-r1'];
+    for (const p of profiles) await c.watch(spec(p));
+    await waitFor(async () => (await c.status()).profiles.every((p) => p.state === 'fresh'));
+    backend.refreshes.length = 0;
+    backend.failNext('throttled', 'https://sts.example did not answer within 10 s (3 attempts)');
+    const refreshed = await c.refresh();
+    expect(backend.refreshes).toHaveLength(1);
+    expect(backend.refreshTimeouts.get(backend.refreshes[0]!)).toBe(10_000);
+    expect(refreshed.map((p) => [p.profile, p.state])).toEqual(profiles.map((p) => [p, 'retrying']));
+    for (const p of refreshed) expect(p.lastError).toMatch(/did not answer within 10 s/);
+
+    backend.refreshes.length = 0;
+    const again = await c.refresh();
+    expect(backend.refreshes.sort()).toEqual(profiles);
+    expect(again.map((p) => p.state)).toEqual(['fresh', 'fresh', 'fresh']);
   });
 
   it('refresh of a profile nobody watches is an error with a next step', async () => {

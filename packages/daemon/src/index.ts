@@ -1,6 +1,6 @@
 export * from './socket-path.js';
 export { DaemonClient, DaemonNotRunning, DaemonRequestError } from './client.js';
-export { startDaemon, type DaemonOptions, type RunningDaemon } from './daemon.js';
+export { describe as describeEvent, startDaemon, type DaemonOptions, type RunningDaemon } from './daemon.js';
 export { DaemonAlreadyRunning, tightenPrivateDir, tokenPathFor } from './socket-dir.js';
 export { PROTOCOL_VERSION, type CredentialsGrantResult, type RolesResult, type StatusResult } from './protocol.js';
 export { MAX_CHAINED_DURATION_SECONDS, watchSpecSchema, type WatchSpec } from './watch-spec.js';

@@ -152,10 +152,11 @@ export class Scheduler {
   }
 
   /**
-   * One tick: the profiles due for a refresh now (marked `refreshing`), the watches that ran
-   * past `until` (removed), and the corp-session events the clock implies.
+   * One tick: the profiles due for a refresh now (marked `refreshing`), which of them were asked
+   * for (`forced`), the watches that ran past `until` (removed), and the corp-session events the
+   * clock implies.
    */
-  tick(now: Date): { refresh: WatchSpec[]; events: DaemonEvent[] } {
+  tick(now: Date): { refresh: WatchSpec[]; forced: ReadonlySet<string>; events: DaemonEvent[] } {
     const t = now.getTime();
     const events: DaemonEvent[] = [];
     for (const [source, session] of this.sessions) events.push(...this.sessionClock(source, session, t));
@@ -166,13 +167,15 @@ export class Scheduler {
       }
     }
     const refresh: WatchSpec[] = [];
+    const forced = new Set<string>();
     for (const track of this.tracks.values()) {
       if (!this.isDue(track, t)) continue;
       track.state = 'refreshing';
+      if (track.forced) forced.add(track.spec.profile);
       track.forced = false;
       refresh.push(track.spec);
     }
-    return { refresh, events };
+    return { refresh, forced, events };
   }
 
   /** Forces a refresh of one profile (or all) on the next tick, past any back-off. */
