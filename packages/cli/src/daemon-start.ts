@@ -5,8 +5,8 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnwbisError, anwbisHome } from '@anwbis/core';
-import { daemonLaunch, DaemonClient, DaemonNotRunning } from '@anwbis/daemon';
+import { AnwbisError, anwbisHome, ensurePrivateDir } from '@anwbis/core';
+import { daemonLaunch, DaemonClient, DaemonNotRunning, tightenPrivateDir } from '@anwbis/daemon';
 import { selfProgram } from './self.js';
 
 const START_TIMEOUT_MS = 30_000;
@@ -25,9 +25,14 @@ export interface DaemonRunning {
  * `client` names the caller in the daemon's hello.
  */
 export async function ensureDaemonRunning(client: string): Promise<DaemonRunning> {
+  const home = anwbisHome(process.env);
+  // Without XDG_RUNTIME_DIR the socket is in ANWBIS_HOME, which the client checks before the
+  // daemon could narrow a home a person made with mkdir.
+  await ensurePrivateDir(home);
+  tightenPrivateDir(home);
   const running = await answering(client);
   if (running) return { ...running, started: false };
-  const logs = join(anwbisHome(process.env), 'logs');
+  const logs = join(home, 'logs');
   mkdirSync(logs, { recursive: true, mode: 0o700 });
   const stderrFile = join(logs, 'daemon.stderr');
   const err = openSync(stderrFile, 'w', 0o600);

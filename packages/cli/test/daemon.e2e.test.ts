@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { processRunning } from '@anwbis/core';
@@ -43,6 +45,9 @@ const anwbis = (args: string[], extra: Record<string, string> = {}) => runAnwbis
 const aws = (args: string[]) => runAwsCli(args, { env, endpoint: world.moto.endpoint });
 const sectionKey = (profile: string) => new RegExp(`\\[${profile}\\]\\naws_access_key_id = (\\S+)`).exec(world.sandbox.read('credentials'))?.[1];
 const socketPath = () => join(runtime, 'anwbis', 'daemon.sock');
+
+const daemonLog = () => readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+const savedWatches = () => (JSON.parse(readFileSync(join(world.sandbox.anwbisHome, 'daemon', 'watches.json'), 'utf8')) as { watches: Array<{ profile: string }> }).watches.map((w) => w.profile);
 
 function settings(text: string): void {
   mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
@@ -206,6 +211,73 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect((await status()).profiles).toEqual([]);
   });
 
+  it('one batch line of 20 roles requests (5,031 roles) or 20,000 status requests, and clients that never read, no longer kill the daemon (96 MB heap)', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    expect((await anwbis(['roles', '--json'])).code).toBe(0);
+    const rolesDir = join(world.sandbox.anwbisHome, 'roles');
+    const cacheFile = join(rolesDir, readdirSync(rolesDir).find((f) => f !== 'used.json')!);
+    const cache = JSON.parse(readFileSync(cacheFile, 'utf8'));
+    const template = cache.roles[0];
+    cache.roles = Array.from({ length: 5031 }, (_, i) => ({
+      ...template,
+      env: `e${i}`,
+      roleArn: `arn:aws:iam::${DEV}:role/e${i}-datalab-delegated-admin-${'x'.repeat(120)}`,
+      profile: `datalab-e${i}-admin`,
+    }));
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    const pid = await startDaemon();
+    const token = readFileSync(join(runtime, 'anwbis', 'daemon.token'), 'utf8').trim();
+    const hello = `${JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'hello', params: { token, protocol: 1 } })}\n`;
+    const request = (id: number, method: string) => ({ jsonrpc: '2.0', id, method });
+    /** Sends after hello and reads the answer lines until `lines` arrived or the daemon closed. */
+    const exchange = (payload: string, lines: number) =>
+      new Promise<string[]>((resolve) => {
+        const socket = connect(socketPath());
+        let got = '';
+        const done = () => {
+          socket.destroy();
+          resolve(got.split('\n').filter(Boolean));
+        };
+        socket.setEncoding('utf8').on('data', (d: string) => {
+          got += d;
+          if (got.split('\n').length > lines) done();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', done);
+        socket.write(hello + payload);
+      });
+
+    const batch = JSON.stringify(Array.from({ length: 20 }, (_, i) => request(i + 1, 'roles')));
+    expect(Buffer.byteLength(batch)).toBeLessThan(1000);
+    const [, rolesAnswer] = await exchange(`${batch}\n`, 2);
+    const answers = JSON.parse(rolesAnswer!) as Array<{ id: number; result?: { roles: unknown[] }; error?: { code: number; message: string } }>;
+    expect(answers.map((a) => a.id).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(answers[0]!.result!.roles).toHaveLength(5031);
+    const refused = answers.filter((a) => a.error);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const a of refused) expect(a.error).toEqual({ code: -32006, message: expect.stringContaining('4194304 bytes') });
+
+    const [, statusAnswer] = await exchange(`${JSON.stringify(Array.from({ length: 20_000 }, (_, i) => request(i + 1, 'status')))}\n`, 2);
+    expect(JSON.parse(statusAnswer!)).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32006, message: 'a batch may hold at most 64 requests; this one holds 20000' } });
+
+    // Clients that ask and ask and never read what they are answered (no data listener).
+    const silent = Array.from({ length: 16 }, () => {
+      const socket = connect(socketPath());
+      socket.on('error', () => undefined);
+      socket.write(hello + `${JSON.stringify(request(1, 'roles'))}\n`.repeat(64));
+      return socket;
+    });
+    try {
+      await waitFor('the daemon to close the clients that do not read', () => (daemonLog().match(/closed a client that left \d+ MB of answers unread/g) ?? []).length >= silent.length);
+    } finally {
+      for (const socket of silent) socket.destroy();
+    }
+
+    expect(processRunning(pid)).toBe(true);
+    expect((await status()).pid).toBe(pid);
+    expect(daemonLog()).not.toContain('heap');
+  });
+
   it.each([
     ['a planted symlink', (dir: string) => {
       mkdirSync(join(runtime, 'elsewhere'), { mode: 0o700 });
@@ -220,6 +292,30 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     const res = await anwbis(['daemon', 'start']);
     expect(res.code).toBe(3);
     expect(res.stderr).toMatch(message);
+  });
+
+  it.each([
+    ['the socket in XDG_RUNTIME_DIR', {}],
+    ['the socket in ANWBIS_HOME', { XDG_RUNTIME_DIR: '' }],
+  ])('an ANWBIS_HOME made with a plain mkdir (0755) to hold config is narrowed to 0700, not refused (%s)', async (_name, extra) => {
+    mkdirSync(world.sandbox.anwbisHome, { mode: 0o755 });
+    chmodSync(world.sandbox.anwbisHome, 0o755);
+    writeFileSync(join(world.sandbox.anwbisHome, 'config'), '[daemon]\nnotifications = false\n');
+    const res = await anwbis(['daemon', 'start'], extra);
+    expect(res.stderr).toContain('The anwbis daemon is running');
+    expect(res.code).toBe(0);
+    expect(modeOf(world.sandbox.anwbisHome)).toBe('700');
+    expect((await anwbis(['daemon', 'stop'], extra)).code).toBe(0);
+  });
+
+  it('an ANWBIS_HOME others could write to is still refused, and left as it is', async () => {
+    mkdirSync(world.sandbox.anwbisHome, { mode: 0o775 });
+    chmodSync(world.sandbox.anwbisHome, 0o775);
+    const res = await anwbis(['daemon', 'start']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toContain(`refusing ${world.sandbox.anwbisHome}: its mode is 775, so others could have put files in it`);
+    expect(res.stderr).toContain(`chmod 700 ${world.sandbox.anwbisHome}`);
+    expect(modeOf(world.sandbox.anwbisHome)).toBe('775');
   });
 
   it('an expired corp session shows needs-mfa; anwbis session renews it and the daemon refreshes at once', async () => {
@@ -245,15 +341,49 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect((await status()).session).toMatchObject({ state: 'valid' });
   });
 
-  it('a watched profile whose section the person deletes is unwatched and logged', async () => {
+  it('a watched profile whose section the person deletes is unwatched and logged, and watched again when the section comes back', async () => {
     expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
     await startDaemon();
     expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', 'admin'])).code).toBe(0);
     const text = world.sandbox.read('credentials');
     world.sandbox.write('credentials', text.replace(/\[datalab-dev-admin\][^[]*/, ''));
     await waitFor('the unwatch', async () => (await status()).profiles.length === 0);
-    expect(readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8')).toMatch(/stopped watching datalab-dev-admin: its section was removed/);
+    expect(daemonLog()).toMatch(/stopped watching datalab-dev-admin: its section was removed/);
     expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+    expect(savedWatches()).toEqual([]);
+
+    world.sandbox.write('credentials', text);
+    await waitFor('the watch again', async () => (await status()).profiles.length === 1);
+    expect(daemonLog()).toContain('watching datalab-dev-admin again: its section is back');
+    expect(savedWatches()).toEqual(['datalab-dev-admin']);
+  });
+
+  it('an editor saving the credentials file in place (truncate, pause, write) keeps every watch (it dropped them all)', async () => {
+    expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+    await startDaemon();
+    const watched = ['admin', 'devops', 'r1'];
+    for (const role of watched) expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', role])).code).toBe(0);
+    const text = world.sandbox.read('credentials');
+    const lines = (pattern: RegExp) => daemonLog().split('\n').filter((l) => pattern.test(l)).length;
+
+    // As vim with backupcopy=yes or nano save: the same inode, emptied, then written.
+    const fd = openSync(world.sandbox.credentialsFile, 'r+');
+    try {
+      ftruncateSync(fd, 0);
+      await waitFor('the daemon to see the empty file', () => lines(/holds no section now: every watch is kept/) > 0);
+      // The first part of the file written, the watched sections still to come.
+      const head = text.slice(0, text.indexOf('[datalab-dev-'));
+      writeSync(fd, head, 0);
+      await waitFor('the daemon to see the sections missing', () => lines(/its section is missing from/) === watched.length);
+      writeSync(fd, text.slice(head.length), Buffer.byteLength(head));
+    } finally {
+      closeSync(fd);
+    }
+    await waitFor('the daemon to see the sections back', () => lines(/its section is back in .*; still watched/) === watched.length);
+    expect(daemonLog()).not.toContain('its section was removed');
+    expect((await status()).profiles.map((p) => p.profile).sort()).toEqual(watched.map((r) => `datalab-dev-${r}`));
+    expect(savedWatches().sort()).toEqual(watched.map((r) => `datalab-dev-${r}`));
+    expect(world.sandbox.read('credentials')).toBe(text);
   });
 
   it('the daemon refreshing while 8 CLIs assume other roles loses no section', async () => {
@@ -290,6 +420,38 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     for (const role of OTHER_ROLES) {
       const id = await aws(['sts', 'get-caller-identity', '--profile', `datalab-dev-${role}`]);
       expect(JSON.parse(id.stdout).Arn).toContain(`dev-datalab-delegated-${role}`);
+    }
+  });
+
+  it('daemon refresh with STS silent: one profile per corp session waits out 10 s for all, each outcome is printed, and the retry comes at the time shown (it showed a time that never came)', async () => {
+    let requests = 0;
+    const silent = createServer(() => void requests++);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      settings('[daemon]\nnotifications = false\n');
+      expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
+      const started = await anwbis(['daemon', 'start'], { AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` });
+      expect(started.code).toBe(0);
+      pids.add((await status()).pid);
+      const roles = ['admin', 'devops', 'r1', 'r2'];
+      for (const role of roles) expect((await anwbis(['watch', '-p', 'datalab', '-e', 'dev', '-r', role])).code).toBe(0);
+
+      const res = await anwbis(['daemon', 'refresh']);
+      expect(res.code).toBe(6);
+      for (const role of roles) expect(res.stderr).toMatch(new RegExp(`datalab-dev-${role}: retrying: .*did not answer within 10 s .*\\(next try \\S+\\)`));
+      expect(res.stderr).toContain('4 of 4 profiles were not refreshed');
+      expect(res.stderr).toContain('the daemon tries them again at the time shown');
+      // One profile's three attempts stood for all four.
+      expect(requests).toBeGreaterThan(0);
+      expect(requests).toBeLessThanOrEqual(3);
+      const shown = await status();
+      expect(shown.profiles.map((p) => p.state)).toEqual(roles.map(() => 'retrying'));
+
+      const asked = requests;
+      await waitFor('the retry at the time shown', () => requests > asked);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 

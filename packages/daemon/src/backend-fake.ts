@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { DelegatedRole, RoleStatus, TemporaryCredentials } from '@anwbis/core';
 import { RefreshFailure, type DaemonBackend, type ProvideRequest, type RoleListing, type WrittenProfile } from './backend.js';
 import type { FailureReason } from './scheduler.js';
@@ -33,8 +34,12 @@ export class FakeBackend implements DaemonBackend {
     this.failures.push({ reason, message });
   }
 
-  async refresh(watch: WatchSpec): Promise<{ expiresAt: Date; accessKeyId: string }> {
+  /** The timeout each refresh was given, by profile. */
+  readonly refreshTimeouts = new Map<string, number | undefined>();
+
+  async refresh(watch: WatchSpec, options: { timeoutMs?: number } = {}): Promise<{ expiresAt: Date; accessKeyId: string }> {
     this.refreshes.push(watch.profile);
+    this.refreshTimeouts.set(watch.profile, options.timeoutMs);
     const failure = this.failures.shift();
     if (failure) throw new RefreshFailure(failure.reason, failure.message);
     const written = { accessKeyId: `ASIAFAKE${++this.serial}`, expiresAt: new Date(this.now().getTime() + Math.min(watch.durationSeconds, 3600) * 1000) };
@@ -54,8 +59,10 @@ export class FakeBackend implements DaemonBackend {
     return { profile: `corp-session-${sourceProfile}`, expiresAt };
   }
 
-  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined>> {
+  async keys(profiles: readonly string[]): Promise<Map<string, string | undefined> | undefined> {
     this.writtenCalls++;
+    // The sections themselves live in `profiles`; the file the tests write says only whether there are any.
+    if (!/^\[/m.test(await readFile(this.files.credentials, 'utf8').catch(() => ''))) return undefined;
     return new Map(profiles.map((p) => [p, this.profiles.get(p)?.accessKeyId]));
   }
 

@@ -52,7 +52,7 @@ describe('coreBackend', () => {
       gc();
       const before = process.memoryUsage().heapUsed;
       for (let i = 0; i < 20; i++) {
-        kept.push((await backend.keys([`p${i}`])).get(`p${i}`), (await backend.written(`p${i + 100}`)).accessKeyId);
+        kept.push((await backend.keys([`p${i}`]))!.get(`p${i}`), (await backend.written(`p${i + 100}`)).accessKeyId);
       }
       gc();
       const grownMb = (process.memoryUsage().heapUsed - before) / 1024 / 1024;

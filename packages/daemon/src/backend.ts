@@ -78,15 +78,22 @@ export interface RoleListing {
 export interface DaemonBackend {
   /** The AWS files, whose directories the daemon watches. */
   readonly files: { readonly credentials: string; readonly config: string };
-  /** New credentials for a watched profile from its corp session, written; throws {@link RefreshFailure}. */
-  refresh(watch: WatchSpec): Promise<{ expiresAt: Date; accessKeyId: string }>;
+  /**
+   * New credentials for a watched profile from its corp session, written; throws
+   * {@link RefreshFailure}. `timeoutMs` bounds each AWS call, retries included (default 30 s).
+   */
+  refresh(watch: WatchSpec, options?: { timeoutMs?: number }): Promise<{ expiresAt: Date; accessKeyId: string }>;
   /** The corp session of a source profile, as recorded. */
   session(sourceProfile: string): Promise<{ profile: string; expiresAt?: Date }>;
   /** A new corp session from an MFA code (GetSessionToken), written. */
   unlock(sourceProfile: string, mfaCode: string): Promise<{ profile: string; expiresAt: Date }>;
   written(profile: string): Promise<WrittenProfile>;
-  /** The access key id each profile's section holds now (undefined: no section); one read of the file for all. */
-  keys(profiles: readonly string[]): Promise<Map<string, string | undefined>>;
+  /**
+   * The access key id each profile's section holds now (undefined: no section); one read of the
+   * file for all. Undefined when the file holds no section at all (missing, empty, or between
+   * an editor's truncate and write).
+   */
+  keys(profiles: readonly string[]): Promise<Map<string, string | undefined> | undefined>;
   /**
    * Credentials for a request as `credential-process` makes them (cached under ANWBIS_HOME, the
    * AWS files untouched), from the corp session only: never a prompt.
@@ -173,6 +180,13 @@ export function coreBackend(env: Env): DaemonBackend {
     instanceMetadata: fromInstanceMetadata,
     createAws: reusedPorts(createSdkPort),
   };
+  // SDK clients are made with their timeout: one set per timeout asked for.
+  const portsByTimeout = new Map<number, ReturnType<typeof reusedPorts>>();
+  const portsWithin = (timeoutMs: number) => {
+    let ports = portsByTimeout.get(timeoutMs);
+    if (!ports) portsByTimeout.set(timeoutMs, (ports = reusedPorts((options) => createSdkPort({ ...options, timeoutMs }))));
+    return ports;
+  };
   const sessionName = async (source: string) => sessionProfileName(source, (await loadSettings(home)).naming);
   const session = async (source: string) => {
     const profile = await sessionName(source);
@@ -183,13 +197,14 @@ export function coreBackend(env: Env): DaemonBackend {
   return {
     files: { credentials, config: configFilePath(env) },
     session,
-    async refresh(watch) {
+    async refresh(watch, options = {}) {
       const corp = await session(watch.sourceProfile);
       if (corp.expiresAt === undefined || corp.expiresAt.getTime() <= Date.now()) {
         throw new RefreshFailure('session-expired', `the corp session ${corp.profile} ${corp.expiresAt ? 'has expired' : 'does not exist'}`);
       }
       try {
-        const result = await refreshWrittenProfile(watch.profile, deps, { durationSeconds: chainedDuration(watch) });
+        const within = options.timeoutMs === undefined ? deps : { ...deps, createAws: portsWithin(options.timeoutMs) };
+        const result = await refreshWrittenProfile(watch.profile, within, { durationSeconds: chainedDuration(watch) });
         // Cut from STS's answer, which holds the secret key and token.
         return { expiresAt: result.credentials.expiration, accessKeyId: detached(result.credentials.accessKeyId) };
       } catch (error) {
@@ -223,6 +238,7 @@ export function coreBackend(env: Env): DaemonBackend {
       const parsed = parseAwsIni(await readAwsFile(credentials));
       if (!parsed.ok) throw parsed.error;
       const { lines, sections } = parsed.ini;
+      if (sections.length === 0) return undefined;
       const found = new Map<string, string>();
       for (const section of sections) {
         for (let i = section.header + 1; i < section.end; i++) {

@@ -32,7 +32,7 @@ beforeEach(async () => {
   backend.sessions.set('default', new Date(Date.now() + 8 * 3600_000));
   const { mkdirSync } = await import('node:fs');
   mkdirSync(env.XDG_RUNTIME_DIR!, { mode: 0o700 });
-  daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined });
+  daemon = await startDaemon({ env, version: '9.9.9', backend, log: { info: () => undefined, warn: () => undefined }, notifier: () => undefined, sectionSettleMs: 100 });
 });
 
 afterEach(async () => {
@@ -59,7 +59,7 @@ function raw(bytes: Buffer | string, untilLines = Infinity): Promise<{ lines: st
     socket.setEncoding('utf8');
     socket.on('data', (d: string) => {
       data += d;
-      if (data.split('\n').filter(Boolean).length >= untilLines) finish(false);
+      if (data.split('\n').length > untilLines) finish(false);
     });
     socket.on('close', () => finish(true));
     socket.on('error', () => undefined);
@@ -114,6 +114,27 @@ describe('the socket', () => {
     expect(byId[4].error.code).toBe(-32602);
     expect(byId[5].error).toMatchObject({ code: -32602, message: expect.stringMatching(/sourceProfile/) });
     expect(byId[6].result).toMatchObject({ pid: process.pid, profiles: [] });
+  });
+
+  it('answers a batch one request after another, and a batch past 64 requests or an empty one with one error', async () => {
+    const batch = (n: number) => `${JSON.stringify(Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: i + 10, method: 'status' })))}\n`;
+    const res = await raw(hello() + batch(64) + batch(65) + '[]\n', 4);
+    // Answered in the order they are done: the refusals at once, the batch after its last request.
+    const answers = res.lines.map((l) => JSON.parse(l));
+    const ok = answers.find((a) => Array.isArray(a));
+    const tooMany = answers.find((a) => a.error?.code === -32006);
+    const empty = answers.find((a) => a.error?.code === -32600);
+    expect(ok?.map((a: { id: number }) => a.id)).toEqual(Array.from({ length: 64 }, (_, i) => i + 10));
+    expect(tooMany).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32006, message: 'a batch may hold at most 64 requests; this one holds 65' } });
+    expect(empty).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: 'an empty batch' } });
+  });
+
+  it('answers a roles list longer than 4 MiB with an error that names the limit', async () => {
+    const role = { project: 'datalab', env: 'dev', role: 'admin', account: '222222222222', group: 'corp-datalab-master-admin', policy: 'Delegated_Roles' };
+    for (let i = 0; i < 12_000; i++) backend.roleList.push({ ...role, roleArn: `arn:aws:iam::222222222222:role/dev-datalab-delegated-admin-${i}-${'x'.repeat(200)}`, profile: `datalab-dev-admin-${i}` });
+    const res = await raw(`${hello()}${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'roles' })}\n`, 2);
+    expect(JSON.parse(res.lines[1]!)).toEqual({ jsonrpc: '2.0', id: 2, error: { code: -32006, message: expect.stringMatching(/^the answer is \d+ bytes, more than the 4194304 bytes an answer may be$/) } });
+    expect((await (await client()).status()).pid).toBe(process.pid);
   });
 
   it('closes a connection that sends a 2 MB line, and survives half lines and clients that vanish', async () => {
@@ -201,6 +222,7 @@ describe('the methods', () => {
       profiles: [{ profile: 'datalab-dev-admin', state: 'fresh', expiresAt: expect.any(String), lastRefreshAt: expect.any(String), lastError: null }],
     });
     await waitFor(() => events.some((e) => e.type === 'refreshed'));
+    await waitFor(() => JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches.length === 1);
     expect(JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches).toEqual([spec('datalab-dev-admin')]);
     expect(await c.unwatch('datalab-dev-admin')).toEqual({ profile: 'datalab-dev-admin', removed: true });
     expect((await c.status()).profiles).toEqual([]);
@@ -266,6 +288,52 @@ describe('the methods', () => {
     backend.profiles.delete('datalab-dev-admin');
     writeFileSync(backend.files.credentials, '[default]\n');
     await waitFor(async () => (await c.status()).profiles.length === 0);
+  });
+
+  it('a deleted section that comes back with the key anwbis wrote is watched again', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    const written = backend.profiles.get('datalab-dev-admin')!;
+    backend.profiles.delete('datalab-dev-admin');
+    writeFileSync(backend.files.credentials, '[default]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 0);
+    backend.profiles.set('datalab-dev-admin', written);
+    writeFileSync(backend.files.credentials, '[default]\n[datalab-dev-admin]\n');
+    await waitFor(async () => (await c.status()).profiles.length === 1);
+    expect((await c.status()).profiles[0]).toMatchObject({ profile: 'datalab-dev-admin', state: 'fresh', expiresAt: written.expiresAt.toISOString() });
+    await waitFor(() => JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches.length === 1);
+    expect(JSON.parse(readFileSync(join(env.ANWBIS_HOME!, 'daemon', 'watches.json'), 'utf8')).watches).toEqual([spec('datalab-dev-admin')]);
+  });
+
+  it('a credentials file with no section at all (an editor between truncate and write) unwatches nothing', async () => {
+    const c = await client();
+    await c.watch(spec('datalab-dev-admin'));
+    await c.refresh('datalab-dev-admin');
+    backend.profiles.clear();
+    const looked = backend.writtenCalls;
+    writeFileSync(backend.files.credentials, '');
+    await waitFor(() => backend.writtenCalls > looked);
+    expect((await c.status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-admin']);
+  });
+
+  it('a forced refresh gives each AWS call 10 s, and when STS cannot be reached for one profile the others of its corp session share that outcome (they each waited out 30 s, 4 at a time)', async () => {
+    const c = await client();
+    const profiles = ['datalab-dev-admin', 'datalab-dev-devops', 'datalab-dev-r1'];
+    for (const p of profiles) await c.watch(spec(p));
+    await waitFor(async () => (await c.status()).profiles.every((p) => p.state === 'fresh'));
+    backend.refreshes.length = 0;
+    backend.failNext('throttled', 'https://sts.example did not answer within 10 s (3 attempts)');
+    const refreshed = await c.refresh();
+    expect(backend.refreshes).toHaveLength(1);
+    expect(backend.refreshTimeouts.get(backend.refreshes[0]!)).toBe(10_000);
+    expect(refreshed.map((p) => [p.profile, p.state])).toEqual(profiles.map((p) => [p, 'retrying']));
+    for (const p of refreshed) expect(p.lastError).toMatch(/did not answer within 10 s/);
+
+    backend.refreshes.length = 0;
+    const again = await c.refresh();
+    expect(backend.refreshes.sort()).toEqual(profiles);
+    expect(again.map((p) => p.state)).toEqual(['fresh', 'fresh', 'fresh']);
   });
 
   it('refresh of a profile nobody watches is an error with a next step', async () => {

@@ -14,9 +14,9 @@ import { fileLog, type DaemonLog } from './log.js';
 import { afterBursts } from './memory.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, RolesResult, StatusResult } from './protocol.js';
-import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent } from './scheduler.js';
+import { DEFAULT_SCHEDULER_CONFIG, Scheduler, type DaemonEvent, type RefreshOutcome } from './scheduler.js';
 import { RpcServer, type ConnectionLimits, type DaemonApi } from './server.js';
-import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tokenPathFor, writeToken } from './socket-dir.js';
+import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, newToken, reusableToken, socketAnswers, tightenPrivateDir, tokenPathFor, writeToken } from './socket-dir.js';
 import { sharedWhileInFlight } from './in-flight.js';
 import { daemonSocketPath } from './socket-path.js';
 import { WatchStore } from './watch-store.js';
@@ -35,6 +35,8 @@ export interface DaemonOptions {
   readonly log?: DaemonLog;
   readonly notifier?: Notifier;
   readonly connectionLimits?: ConnectionLimits;
+  /** How long a watched profile's section must stay missing before it is unwatched. */
+  readonly sectionSettleMs?: number;
 }
 
 /** A daemon that is serving. */
@@ -49,15 +51,27 @@ export interface RunningDaemon {
 const DEFAULT_TICK_MS = 10_000;
 /** Refreshes at once; more would only queue at STS and the file lock. */
 const REFRESH_CONCURRENCY = 4;
+/**
+ * A refresh a person asked for (`anwbis daemon refresh`) waits for it: its profiles go 16 at a
+ * time, and each AWS call gets 10 s (3 attempts) rather than the 30 s a background refresh may take.
+ */
+const FORCED_CONCURRENCY = 16;
+const FORCED_TIMEOUT_MS = 10_000;
 /** Editors and anwbis's own writer touch a file several times per save. */
 const FILE_SETTLE_MS = 150;
+/**
+ * An editor that saves in place truncates the file and writes it again, with a pause between
+ * that can be far longer than {@link FILE_SETTLE_MS}: a section missing on one read is only
+ * taken for deleted when a read this much later still misses it.
+ */
+const SECTION_SETTLE_MS = 5_000;
 
 /** Starts the daemon: listens on its socket (or `listenFd`) and keeps the watched profiles fresh. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const env = options.env;
   const home = anwbisHome(env);
   await ensurePrivateDir(home);
-  assertPrivateDir(home, false);
+  tightenPrivateDir(home);
   const settings = await loadDaemonSettings(home);
   const socketPath = daemonSocketPath(env);
   assertSocketPathFits(socketPath);
@@ -103,29 +117,54 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     scheduler.sessionSeen(source, session.expiresAt, now()).forEach(emit);
   };
 
-  const refreshOne = async (spec: WatchSpec) => {
+  const refreshOne = async (spec: WatchSpec, forced: boolean): Promise<RefreshOutcome> => {
+    let outcome: RefreshOutcome;
     try {
-      const written = await backend.refresh(spec);
+      const written = await backend.refresh(spec, forced ? { timeoutMs: FORCED_TIMEOUT_MS } : {});
       ownKeys.set(spec.profile, written.accessKeyId);
-      scheduler.refreshed(spec.profile, { ok: true, ...written }, now()).forEach(emit);
+      outcome = { ok: true, ...written };
     } catch (err) {
       const failure = err as { reason?: string; message?: string };
       const reason = failure.reason === 'throttled' || failure.reason === 'session-expired' || failure.reason === 'denied' ? failure.reason : 'other';
-      scheduler.refreshed(spec.profile, { ok: false, reason, message: failure.message ?? String(err) }, now()).forEach(emit);
+      outcome = { ok: false, reason, message: failure.message ?? String(err) };
     }
+    scheduler.refreshed(spec.profile, outcome, now()).forEach(emit);
+    return outcome;
+  };
+
+  /**
+   * The profiles of one corp session: one goes first, and when STS could not be reached or
+   * throttled it, or the session is gone, the others take that outcome instead of each waiting
+   * out the same timeouts (17 profiles behind a silent endpoint took 80 s, 4 at a time).
+   */
+  const refreshSource = async (specs: readonly WatchSpec[], forced: ReadonlySet<string>) => {
+    const [first, ...rest] = specs;
+    const outcome = await refreshOne(first!, forced.has(first!.profile));
+    if (!outcome.ok && (outcome.reason === 'throttled' || outcome.reason === 'session-expired')) {
+      for (const spec of rest) scheduler.refreshed(spec.profile, { ...outcome, message: `${outcome.message} (as for ${first!.profile}, from the same corp session)` }, now()).forEach(emit);
+      return;
+    }
+    const queue = [...rest];
+    const width = rest.some((spec) => forced.has(spec.profile)) ? FORCED_CONCURRENCY : REFRESH_CONCURRENCY;
+    await Promise.all(
+      Array.from({ length: Math.min(width, queue.length) }, async () => {
+        for (let spec = queue.shift(); spec; spec = queue.shift()) await refreshOne(spec, forced.has(spec.profile));
+      }),
+    );
   };
 
   const tickOnce = async () => {
     for (const source of scheduler.sourceProfiles()) await readSession(source).catch((err: Error) => log.warn(`reading the corp session of ${source}: ${err.message}`));
-    const { refresh, events } = scheduler.tick(now());
+    const { refresh, forced, events } = scheduler.tick(now());
     events.forEach(emit);
     if (events.some((e) => e.type === 'unwatched')) await save();
-    const queue = [...refresh];
-    await Promise.all(
-      Array.from({ length: Math.min(REFRESH_CONCURRENCY, queue.length) }, async () => {
-        for (let spec = queue.shift(); spec; spec = queue.shift()) await refreshOne(spec);
-      }),
-    );
+    const bySource = new Map<string, WatchSpec[]>();
+    for (const spec of refresh) {
+      let group = bySource.get(spec.sourceProfile);
+      if (!group) bySource.set(spec.sourceProfile, (group = []));
+      group.push(spec);
+    }
+    await Promise.all([...bySource.values()].map((specs) => refreshSource(specs, forced)));
     if (refresh.length > 0) memory.refreshed();
   };
   // Ticks never overlap; a tick asked for while one runs is folded into the next one.
@@ -142,31 +181,73 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return next;
   };
 
+  const sectionSettleMs = options.sectionSettleMs ?? SECTION_SETTLE_MS;
+  /** Watched sections missing from the credentials file, and since when (monotonic ms). */
+  const missing = new Map<string, number>();
+  /** Watches ended because their section was deleted: a section back with the key anwbis wrote is watched again. */
+  const deleted = new Map<string, { spec: WatchSpec; accessKeyId: string }>();
+  let recheck: NodeJS.Timeout | undefined;
+
   /** Reads the AWS files again after a change: a renewed session, a deleted section, someone else's write. */
   const reconcile = async () => {
     for (const source of scheduler.sourceProfiles()) await readSession(source);
-    let removed = false;
+    let changed = false;
     const specs = scheduler.specs();
-    const keys = await backend.keys(specs.map((s) => s.profile));
+    for (const profile of missing.keys()) if (!scheduler.spec(profile)) missing.delete(profile);
+    const keys = await backend.keys([...specs.map((s) => s.profile), ...deleted.keys()]);
+    const file = backend.files.credentials;
+    // A file with no section at all is one being written (or replaced), not a person's deletion
+    // of every watched section; refreshes write the sections again.
+    if (keys === undefined) {
+      if (specs.some((spec) => ownKeys.has(spec.profile))) log.warn(`${file} holds no section now: every watch is kept`);
+      return void (await tick());
+    }
+    const t = performance.now();
     for (const spec of specs) {
       const key = keys.get(spec.profile);
-      // The daemon's own writes end here: the key is the one it wrote.
-      if (key !== undefined && key === ownKeys.get(spec.profile)) continue;
-      const written = key === undefined ? { present: false } : await backend.written(spec.profile);
-      if (!written.present) {
+      if (key === undefined) {
         // Only a section that was there is one the person deleted; a new watch may not be written yet.
         if (!ownKeys.has(spec.profile)) continue;
-        scheduler.unwatch(spec.profile);
-        ownKeys.delete(spec.profile);
-        removed = true;
-        emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${backend.files.credentials}` });
-      } else if ('expiresAt' in written && written.expiresAt) {
+        const since = missing.get(spec.profile);
+        if (since === undefined) {
+          missing.set(spec.profile, t);
+          log.info(`${spec.profile}: its section is missing from ${file}; it is no longer watched if still missing in ${sectionSettleMs / 1000} s`);
+        } else if (t - since >= sectionSettleMs) {
+          missing.delete(spec.profile);
+          deleted.set(spec.profile, { spec, accessKeyId: ownKeys.get(spec.profile)! });
+          scheduler.unwatch(spec.profile);
+          ownKeys.delete(spec.profile);
+          changed = true;
+          emit({ type: 'unwatched', profile: spec.profile, reason: `its section was removed from ${file}` });
+        }
+        continue;
+      }
+      if (missing.delete(spec.profile)) log.info(`${spec.profile}: its section is back in ${file}; still watched`);
+      // The daemon's own writes end here: the key is the one it wrote.
+      if (key === ownKeys.get(spec.profile)) continue;
+      const written = await backend.written(spec.profile);
+      if (written.expiresAt) {
         ownKeys.set(spec.profile, written.accessKeyId!);
         scheduler.writtenElsewhere(spec.profile, written.expiresAt);
         log.info(`${spec.profile} was written by another anwbis; next refresh follows its expiry ${written.expiresAt.toISOString()}`);
       }
     }
-    if (removed) await save();
+    for (const [profile, { spec, accessKeyId }] of deleted) {
+      if (keys.get(profile) !== accessKeyId) continue;
+      deleted.delete(profile);
+      const written = await backend.written(profile);
+      ownKeys.set(profile, accessKeyId);
+      scheduler.watch(spec, written.expiresAt ? { expiresAt: written.expiresAt } : undefined);
+      changed = true;
+      log.info(`watching ${profile} again: its section is back in ${file}`);
+    }
+    if (changed) await save();
+    clearTimeout(recheck);
+    // The read that decides: once the first missing section has been missing long enough.
+    if (missing.size > 0) {
+      const wait = Math.max(0, Math.min(...missing.values()) + sectionSettleMs - performance.now());
+      recheck = setTimeout(() => void reconcile().catch((err: Error) => log.warn(`re-reading the AWS files: ${err.message}`)), wait);
+    }
     await tick();
   };
 
@@ -189,12 +270,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return { profile: spec.profile, state: scheduler.profiles().find((p) => p.profile === spec.profile)?.state ?? 'pending' };
   };
 
+  const sharedRoles = sharedWhileInFlight<string, RolesResult>();
   const api: DaemonApi = {
     version: options.version,
     status: () => status(),
     watch({ watch: spec }) {
       // A person's watch outlasts the grants that may hold the profile.
       grantOnly.delete(spec.profile);
+      deleted.delete(spec.profile);
       return watchProfile(spec);
     },
     async holdCredentials(spec) {
@@ -248,6 +331,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       const removed = scheduler.unwatch(profile);
       ownKeys.delete(profile);
       grantOnly.delete(profile);
+      deleted.delete(profile);
       if (removed) {
         await save();
         log.info(`stopped watching ${profile}`);
@@ -270,7 +354,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       return { profile: session.profile, expiresAt: session.expiresAt.toISOString() };
     },
     shutdown: () => void stop(),
-    roles: (params) => roles(params),
+    // Equal requests at once (a batch of them, several clients) share one list in memory.
+    roles: (params) => sharedRoles(JSON.stringify([params.sourceProfile, params.refresh ?? false]), () => roles(params)),
   };
 
   const roles = async (params: { sourceProfile?: string | undefined; refresh?: boolean | undefined }): Promise<RolesResult> => {
@@ -336,7 +421,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // Under socket activation the socket outlives the daemon, and clients may have read the token
   // before this process started: the token outlives it too.
   const token = (options.listenFd !== undefined && reusableToken(socketPath)) || newToken();
-  const server = new RpcServer(api, token, options.connectionLimits);
+  const server = new RpcServer(api, token, options.connectionLimits, (line) => log.warn(line));
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));
@@ -379,6 +464,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     (stopping ??= (async () => {
       clearInterval(timer);
       clearTimeout(settle);
+      clearTimeout(recheck);
       memory.stop();
       await watcher?.close();
       watcher = undefined;

@@ -4,3 +4,7 @@
 export const PROTOCOL_VERSION = 1;
 /** A line longer than this closes the connection. */
 export const MAX_LINE_BYTES = 1024 * 1024;
+/** A batch holds at most this many requests; a longer one is answered with one error. */
+export const MAX_BATCH_REQUESTS = 64;
+/** One answer line (an answer, or a batch's answers together) is at most this long; past it, errors take the answers' place. */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
 import { watchSpecSchema } from './watch-spec.js';
 
-export { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
+export { MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 /** Application error codes, in JSON-RPC's range for server-defined errors. */
 export const ERROR_CODES = {
@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   failed: -32004,
   /** A connection limit was reached; the message names it. */
   busy: -32005,
+  /** A batch or an answer past the protocol's limits; the message names the limit. */
+  tooLarge: -32006,
 } as const;
 
 const empty = z.object({}).strict().optional();

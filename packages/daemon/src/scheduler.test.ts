@@ -209,6 +209,38 @@ describe('Scheduler: watch list', () => {
     expect(s.profiles()[0]).toMatchObject({ state: 'fresh', expiresAt: at(3600) });
   });
 
+  it('a forced refresh that failed is retried at the time it showed, with back-off, not only when the expiry comes due', () => {
+    const s = noJitter();
+    s.watch(spec('datalab-dev-admin'), { expiresAt: at(3600) });
+    s.requestRefresh('datalab-dev-admin');
+    expect(due(s, 0)).toEqual(['datalab-dev-admin']);
+    let events = s.refreshed('datalab-dev-admin', { ok: false, reason: 'other', message: 'no answer' }, at(0));
+    for (const retry of [10, 30, 70]) {
+      expect(events).toEqual([expect.objectContaining({ state: 'retrying', retryAt: at(retry).toISOString() })]);
+      expect(due(s, retry - 1)).toEqual([]);
+      expect(due(s, retry)).toEqual(['datalab-dev-admin']);
+      events = s.refreshed('datalab-dev-admin', { ok: false, reason: 'other', message: 'no answer' }, at(retry));
+    }
+    expect(due(s, 150)).toEqual(['datalab-dev-admin']);
+    s.refreshed('datalab-dev-admin', ok(3750), at(150));
+    // Success resets the back-off and the profile waits for its expiry again.
+    expect(due(s, 1000)).toEqual([]);
+    s.requestRefresh('datalab-dev-admin');
+    expect(due(s, 1000)).toEqual(['datalab-dev-admin']);
+    expect(s.refreshed('datalab-dev-admin', { ok: false, reason: 'other', message: 'no answer' }, at(1000))).toEqual([expect.objectContaining({ retryAt: at(1010).toISOString() })]);
+  });
+
+  it('credentials written elsewhere while a refresh is retried end the retries', () => {
+    const s = noJitter();
+    s.watch(spec('datalab-dev-admin'), { expiresAt: at(3600) });
+    s.requestRefresh('datalab-dev-admin');
+    due(s, 0);
+    s.refreshed('datalab-dev-admin', { ok: false, reason: 'other', message: 'no answer' }, at(0));
+    s.writtenElsewhere('datalab-dev-admin', at(3700));
+    expect(due(s, 10)).toEqual([]);
+    expect(s.profiles()[0]).toMatchObject({ state: 'fresh', lastError: undefined });
+  });
+
   it('refresh on request skips the back-off', () => {
     const s = noJitter();
     s.watch(spec('datalab-dev-admin'));

@@ -152,10 +152,11 @@ export class Scheduler {
   }
 
   /**
-   * One tick: the profiles due for a refresh now (marked `refreshing`), the watches that ran
-   * past `until` (removed), and the corp-session events the clock implies.
+   * One tick: the profiles due for a refresh now (marked `refreshing`), which of them were asked
+   * for (`forced`), the watches that ran past `until` (removed), and the corp-session events the
+   * clock implies.
    */
-  tick(now: Date): { refresh: WatchSpec[]; events: DaemonEvent[] } {
+  tick(now: Date): { refresh: WatchSpec[]; forced: ReadonlySet<string>; events: DaemonEvent[] } {
     const t = now.getTime();
     const events: DaemonEvent[] = [];
     for (const [source, session] of this.sessions) events.push(...this.sessionClock(source, session, t));
@@ -166,13 +167,15 @@ export class Scheduler {
       }
     }
     const refresh: WatchSpec[] = [];
+    const forced = new Set<string>();
     for (const track of this.tracks.values()) {
       if (!this.isDue(track, t)) continue;
       track.state = 'refreshing';
+      if (track.forced) forced.add(track.spec.profile);
       track.forced = false;
       refresh.push(track.spec);
     }
-    return { refresh, events };
+    return { refresh, forced, events };
   }
 
   /** Forces a refresh of one profile (or all) on the next tick, past any back-off. */
@@ -203,7 +206,9 @@ export class Scheduler {
     if (this.sessions.get(track.spec.sourceProfile)?.expired) return false;
     if (track.notBefore !== undefined && t < track.notBefore) return false;
     if (track.lastRefreshAt !== undefined && t - track.lastRefreshAt < MIN_REFRESH_INTERVAL_MS) return false;
-    if (track.expiresAt === undefined || track.forced) return true;
+    // A failed refresh is tried again at the time it showed (its back-off), whatever the expiry:
+    // a forced refresh that failed would otherwise say `retrying` until the expiry came due.
+    if (track.expiresAt === undefined || track.forced || track.failures > 0) return true;
     const before = refreshBeforeSeconds(chainedDuration(track.spec), this.config.refreshBeforeSeconds) * 1000 + track.jitterMs;
     return track.expiresAt - t <= before;
   }
@@ -273,7 +278,8 @@ export class Scheduler {
     const track = this.tracks.get(profile);
     if (!track || track.state === 'refreshing') return;
     track.expiresAt = expiresAt.getTime();
-    if (track.state !== 'needs-mfa') track.state = 'fresh';
+    if (track.state === 'needs-mfa') return;
+    Object.assign(track, { state: 'fresh', failures: 0, notBefore: undefined, lastError: undefined });
   }
 
   /** Applies the outcome of a refresh that {@link tick} started. */

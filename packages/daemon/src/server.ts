@@ -4,11 +4,11 @@
  * sends can stop the daemon: bad input answers an error or closes that one connection.
  */
 import type { Socket } from 'node:net';
-import { JSONRPCErrorCode, JSONRPCErrorException, JSONRPCServer, type JSONRPCRequest } from 'json-rpc-2.0';
+import { JSONRPCErrorCode, JSONRPCErrorException, JSONRPCServer, type JSONRPCRequest, type JSONRPCResponse } from 'json-rpc-2.0';
 import { z } from 'zod';
 import { AnwbisError } from '@anwbis/core';
 import { tokenMatches } from './socket-dir.js';
-import { ERROR_CODES, EVENT_METHOD, MAX_LINE_BYTES, PROTOCOL_VERSION, paramsSchemas, type Method, type Results } from './protocol.js';
+import { ERROR_CODES, EVENT_METHOD, MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION, paramsSchemas, type Method, type Results } from './protocol.js';
 import type { DaemonEvent } from './scheduler.js';
 
 /** What the daemon does for each method; the server only checks, dispatches and frames. */
@@ -35,6 +35,12 @@ interface Connection {
   subscribed: boolean;
   /** The profiles this connection holds grants of (a profile may be held more than once). */
   readonly held: string[];
+  /** Lines (a request or a batch each) being answered. */
+  answering: number;
+  /** Lines read while {@link MAX_ANSWERING} were being answered; the socket is not read meanwhile. */
+  readonly waiting: Buffer[];
+  /** Bytes of a batch's answers made and not yet written. */
+  building: number;
 }
 
 /**
@@ -62,6 +68,16 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { unauthenticated: 12
 const MAX_GRANTS_PER_CONNECTION = 16;
 /** A subscriber that stops reading is dropped rather than buffered without limit. */
 const MAX_PENDING_WRITE_BYTES = 8 * 1024 * 1024;
+/**
+ * Answers waiting to be read, by every client together: the daemon's heap is 96 MB, and 16
+ * clients that ask for a big answer and never read would each be within their own limit.
+ */
+const MAX_PENDING_WRITE_BYTES_TOTAL = 16 * 1024 * 1024;
+/**
+ * Lines of one connection answered at once. Every answer is in memory until it is written, so a
+ * client that sends thousands of requests in one write must wait for the first answers.
+ */
+const MAX_ANSWERING = 4;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Serves the protocol on accepted sockets and pushes events to subscribers. */
@@ -73,6 +89,7 @@ export class RpcServer {
     private readonly api: DaemonApi,
     private readonly token: string,
     private readonly limits: ConnectionLimits = DEFAULT_CONNECTION_LIMITS,
+    private readonly warn: (line: string) => void = () => undefined,
   ) {
     this.add('hello', () => ({ protocol: PROTOCOL_VERSION, version: api.version, pid: process.pid }));
     this.add('status', () => api.status());
@@ -136,7 +153,7 @@ export class RpcServer {
 
   /** Takes over an accepted connection. */
   accept(socket: Socket): void {
-    const conn: Connection = { socket, authenticated: false, subscribed: false, held: [] };
+    const conn: Connection = { socket, authenticated: false, subscribed: false, held: [], answering: 0, waiting: [], building: 0 };
     socket.on('error', () => undefined);
     if (this.count((c) => !c.authenticated) >= this.limits.unauthenticated) {
       // Said before any hello, so the client can name the cause instead of a closed connection.
@@ -173,6 +190,11 @@ export class RpcServer {
   }
 
   private line(conn: Connection, bytes: Buffer): void {
+    if (conn.answering >= MAX_ANSWERING) {
+      conn.waiting.push(bytes);
+      conn.socket.pause();
+      return;
+    }
     let message: unknown;
     try {
       const text = decoder.decode(bytes);
@@ -183,10 +205,79 @@ export class RpcServer {
       return this.send(conn, { jsonrpc: '2.0', id: null, error: { code: JSONRPCErrorCode.ParseError, message: 'parse error: not one JSON value in UTF-8 on this line' } });
     }
     if (!conn.authenticated && !this.hello(conn, message)) return;
-    void this.rpc.receive(message as JSONRPCRequest, conn).then(
-      (response) => response && this.send(conn, response),
-      () => undefined,
-    );
+    conn.answering++;
+    void this.answer(conn, message)
+      .catch(() => undefined)
+      .finally(() => {
+        conn.answering--;
+        while (conn.answering < MAX_ANSWERING && conn.waiting.length > 0 && !conn.socket.destroyed) this.line(conn, conn.waiting.shift()!);
+        if (conn.waiting.length === 0) conn.socket.resume();
+      });
+  }
+
+  /**
+   * Answers a request, or a batch one request after another (answered at once, they would all be
+   * in memory together). An answer line past {@link MAX_ANSWER_BYTES} is not sent: errors that
+   * name the limit take the place of the answers that do not fit.
+   */
+  private async answer(conn: Connection, message: unknown): Promise<void> {
+    if (!Array.isArray(message)) {
+      const response = await this.rpc.receive(message as JSONRPCRequest, conn);
+      if (!response) return;
+      // Checked right before the answer is made: answers that waited for one shared result
+      // resume together, and an await between check and write would let each pass it.
+      while (this.overBudget() && (await this.makeRoom()));
+      if (!conn.socket.destroyed) this.write(conn, fitted(response, MAX_ANSWER_BYTES));
+      return;
+    }
+    if (message.length === 0) return this.send(conn, { jsonrpc: '2.0', id: null, error: { code: JSONRPCErrorCode.InvalidRequest, message: 'an empty batch' } });
+    if (message.length > MAX_BATCH_REQUESTS) {
+      return this.send(conn, { jsonrpc: '2.0', id: null, error: { code: ERROR_CODES.tooLarge, message: `a batch may hold at most ${MAX_BATCH_REQUESTS} requests; this one holds ${message.length}` } });
+    }
+    const answers: string[] = [];
+    let room = MAX_ANSWER_BYTES - 2;
+    try {
+      for (const request of message) {
+        const response = await this.rpc.receive(request as JSONRPCRequest, conn);
+        if (!response) continue;
+        while (this.overBudget() && (await this.makeRoom()));
+        if (conn.socket.destroyed) return;
+        const text = fitted(response, room);
+        const bytes = Buffer.byteLength(text) + 1;
+        answers.push(text);
+        room -= bytes;
+        conn.building += bytes;
+      }
+      if (answers.length > 0 && !conn.socket.destroyed) this.write(conn, `[${answers.join(',')}]`);
+    } finally {
+      conn.building = 0;
+    }
+  }
+
+  /**
+   * Whether the answers not yet read by their clients, and batches being answered, are past
+   * {@link MAX_PENDING_WRITE_BYTES_TOTAL}: they are held in the daemon's heap. A closed
+   * client's answers count until its socket is gone.
+   */
+  private overBudget(): boolean {
+    let total = 0;
+    for (const c of this.connections) total += held(c);
+    return total > MAX_PENDING_WRITE_BYTES_TOTAL;
+  }
+
+  /** Closes the client furthest behind (the one that does not read) and waits until its socket is gone; false when there is none. */
+  private async makeRoom(): Promise<boolean> {
+    let behind: Connection | undefined;
+    let closing: Connection | undefined;
+    for (const c of this.connections) {
+      if (c.socket.destroyed) closing = c;
+      else if (held(c) > 0 && (!behind || held(c) > held(behind))) behind = c;
+    }
+    if (behind) this.drop(behind);
+    const gone = behind ?? closing;
+    if (!gone) return false;
+    await new Promise((resolve) => gone.socket.once('close', resolve));
+    return true;
   }
 
   /** The gate: a first message that is not a valid `hello` with the token closes the connection. */
@@ -221,10 +312,21 @@ export class RpcServer {
   }
 
   private send(conn: Connection, message: unknown): void {
+    this.write(conn, JSON.stringify(message));
+  }
+
+  private write(conn: Connection, line: string): void {
     const socket = conn.socket;
     if (socket.destroyed || !socket.writable) return;
-    socket.write(`${JSON.stringify(message)}\n`);
-    if (socket.writableLength > MAX_PENDING_WRITE_BYTES) socket.destroy();
+    socket.write(`${line}\n`);
+    if (socket.writableLength > MAX_PENDING_WRITE_BYTES) this.drop(conn);
+  }
+
+  /** Closes a client that does not read what it is answered. */
+  private drop(conn: Connection): void {
+    this.warn(`closed a client that left ${Math.round(held(conn) / (1024 * 1024))} MB of answers unread`);
+    conn.waiting.length = 0;
+    conn.socket.destroy();
   }
 
   /** Sends an event to every subscriber. */
@@ -239,4 +341,18 @@ export class RpcServer {
 
 function busy(message: string, next: string): JSONRPCErrorException {
   return new JSONRPCErrorException(message, ERROR_CODES.busy, { next });
+}
+
+/** What a connection's answers hold in memory. */
+function held(conn: Connection): number {
+  return conn.socket.writableLength + conn.building;
+}
+
+/** The response as a line, or an error that names the limit when it is longer than `room` bytes. */
+function fitted(response: JSONRPCResponse, room: number): string {
+  const text = JSON.stringify(response);
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= room) return text;
+  const why = room < MAX_ANSWER_BYTES - 2 ? `with the answers before it in this batch, more than the ${MAX_ANSWER_BYTES} bytes an answer line may be; send it on its own` : `more than the ${MAX_ANSWER_BYTES} bytes an answer may be`;
+  return JSON.stringify({ jsonrpc: '2.0', id: response.id, error: { code: ERROR_CODES.tooLarge, message: `the answer is ${bytes} bytes, ${why}` } });
 }

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, MAX_SOCKET_PATH_BYTES, tokenMatches } from './socket-dir.js';
+import { assertPrivateDir, assertSocketPathFits, DaemonAlreadyRunning, listenPrivate, MAX_SOCKET_PATH_BYTES, tightenPrivateDir, tokenMatches } from './socket-dir.js';
 
 const dirs: string[] = [];
 const servers: Server[] = [];
@@ -42,6 +42,46 @@ describe('assertPrivateDir', () => {
     const d = tmp();
     plant(d);
     expect(() => assertPrivateDir(join(d, 'anwbis'), true)).toThrow(message);
+  });
+});
+
+describe('tightenPrivateDir', () => {
+  it.each(['755', '750', '711'])('narrows an ANWBIS_HOME made with mkdir (%s) to 0700', (mode) => {
+    const dir = join(tmp(), 'home');
+    mkdirSync(dir);
+    chmodSync(dir, parseInt(mode, 8));
+    tightenPrivateDir(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+  });
+
+  it.each([
+    ['that is writable by its group', (d: string) => {
+      mkdirSync(join(d, 'home'));
+      chmodSync(join(d, 'home'), 0o775);
+    }, /its mode is 775, so others could have put files in it/, 0o775],
+    ['that is writable by anyone', (d: string) => {
+      mkdirSync(join(d, 'home'));
+      chmodSync(join(d, 'home'), 0o777);
+    }, /its mode is 777/, 0o777],
+    ["that is another user's", (d: string) => {
+      mkdirSync(join(d, 'home'));
+      chmodSync(join(d, 'home'), 0o755);
+      chownSync(join(d, 'home'), 65534, 65534);
+    }, /it belongs to uid 65534, not to you/, 0o755],
+  ])('refuses an ANWBIS_HOME %s and leaves its mode alone', (_name, plant, message, mode) => {
+    const d = tmp();
+    plant(d);
+    expect(() => tightenPrivateDir(join(d, 'home'))).toThrow(message);
+    expect(statSync(join(d, 'home')).mode & 0o777).toBe(mode);
+  });
+
+  it('refuses a symbolic link and leaves the directory it points to alone', () => {
+    const d = tmp();
+    mkdirSync(join(d, 'real'), { mode: 0o755 });
+    chmodSync(join(d, 'real'), 0o755);
+    symlinkSync(join(d, 'real'), join(d, 'home'));
+    expect(() => tightenPrivateDir(join(d, 'home'))).toThrow(/it is a symbolic link/);
+    expect(statSync(join(d, 'real')).mode & 0o777).toBe(0o755);
   });
 });
 

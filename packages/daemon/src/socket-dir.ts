@@ -5,7 +5,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { connect, type Server } from 'node:net';
-import { chmodSync, lstatSync, mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { AnwbisError, writeFileAtomic } from '@anwbis/core';
 import { privateDirProblem, tokenPathFor } from './socket-path.js';
 
@@ -45,6 +45,35 @@ export function assertPrivateDir(dir: string, create: boolean): void {
     throw new AnwbisError('config', `the daemon's directory ${dir} cannot be read: ${(err as Error).message}`, { next: 'start the daemon with `anwbis daemon start`' });
   }
   if (problem) throw new AnwbisError('config', `refusing the daemon's directory ${dir}: ${problem}`, { next: `remove it (or fix it with chmod 700 ${dir}) and try again` });
+}
+
+/**
+ * Narrows this user's own `ANWBIS_HOME` to 0700 when it was made with a plain `mkdir` (0755, as
+ * a person does to put `config` in it), then checks it as {@link assertPrivateDir} does. Only
+ * bits that let others read or enter are taken away: a directory others could write to may
+ * already hold what they put there, so it is refused, as are a symbolic link and another user's
+ * directory. The mode is changed through a descriptor opened without following links, so the
+ * directory checked is the one changed.
+ */
+export function tightenPrivateDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+    const info = fstatSync(fd);
+    const ours = typeof process.getuid !== 'function' || info.uid === process.getuid();
+    if (ours && (info.mode & 0o022) !== 0) {
+      throw new AnwbisError('config', `refusing ${dir}: its mode is ${(info.mode & 0o777).toString(8)}, so others could have put files in it`, {
+        next: `check what is in it, then chmod 700 ${dir}`,
+      });
+    }
+    if (ours && (info.mode & 0o077) !== 0) fchmodSync(fd, 0o700);
+  } catch (err) {
+    // Missing, a link or not a directory: the check below names it.
+    if (!['ENOENT', 'ELOOP', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  assertPrivateDir(dir, false);
 }
 
 /** A fresh random token: 32 bytes, hex. */
