@@ -22,6 +22,8 @@ describe('anwbis basics', () => {
     for (const command of ['assume', 'console', 'configure', 'credential-process', 'env', 'exec', 'session']) {
       expect(res.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
     }
+    // Issue 23 item 4: with no topic entry, oclif described the topic with `daemon install`'s summary.
+    expect(res.stdout).toMatch(/^ {2}daemon +Keep watched profiles fresh in the background/m);
   });
 
   it('assume --help shows the flags of the original', async () => {
