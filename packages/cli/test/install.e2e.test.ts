@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAwsCli, seedScenario, startMoto, type MotoServer, type ProcessResult } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
+import { errorLines } from '@anwbis/core';
 import { daemonRuntime, expectOk, waitFor as waitUntil } from './helpers.js';
 
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
@@ -51,14 +52,39 @@ describe('the bin on a Node older than 22.22', () => {
     return version !== undefined && /^v(\d+)\.(\d+)/.test(version) && (Number(/^v(\d+)/.exec(version)![1]) < 22);
   });
 
-  it('prints one line naming the Node it needs and the one it found, and exits non-zero', async () => {
+  it('names the Node it needs and the one it found, and says how to get it (issue 23 item 6: no next step)', async () => {
     if (!oldNode) throw new Error('no Node older than 22 found at /usr/bin/node: run tools/setup.sh (it installs Debian\'s nodejs)');
     const found = spawnSync(oldNode, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1);
     const engines = (JSON.parse(readFileSync(join(WORKSPACE, 'packages/cli/package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     const res = await run(oldNode, [ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: { PATH: '/usr/bin:/bin' } });
     expect(res.stdout).toBe('');
-    expect(res.stderr).toBe(`anwbis needs Node ${engines.replace(/^>=|\.0$/g, '')} or newer; this is Node ${found} (${oldNode})\n`);
+    const needed = engines.replace(/^>=|\.0$/g, '');
+    expect(res.stderr).toBe(
+      errorLines(
+        `anwbis needs Node ${needed} or newer; this is Node ${found} (${oldNode})`,
+        `install Node ${needed.split('.')[0]} (https://nodejs.org, or \`nvm install ${needed.split('.')[0]}\`), or use the single executable, which needs no Node`,
+      ),
+    );
     expect(res.code).toBe(3);
+  });
+});
+
+// Issue 23 item 5: `npx anwbis --help` in a checkout before its build ended in a raw
+// ERR_MODULE_NOT_FOUND stack (while --version, which loads nothing, worked).
+describe('the bin of a checkout that is not built yet', () => {
+  let checkout: string;
+  beforeAll(() => {
+    checkout = mkdtempSync(join(tmpdir(), 'anwbis-unbuilt-'));
+    mkdirSync(join(checkout, 'bin'));
+    for (const file of ['package.json', 'bin/run.js', 'bin/package.json']) copyFileSync(join(WORKSPACE, 'packages/cli', file), join(checkout, file));
+  });
+  afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+
+  // Each way the bin loads the built code: the full CLI, a command's own bundle, the fast path.
+  it.each([[['--help']], [['roles']], [['credential-process', '--target', 'datalab-dev-admin']], [['-p', 'datalab', '-e', 'dev', '-r', 'admin']]])('%j says to build, without a stack', async (args) => {
+    const res = await run(process.execPath, [join(checkout, 'bin', 'run.js'), ...args], { env: { PATH: '/usr/bin:/bin' } });
+    const entry = join(checkout, 'dist', 'entry.js');
+    expect(res).toMatchObject({ code: 3, stdout: '', stderr: errorLines(`anwbis is not built: ${entry} is missing`, 'run `npm run build` in the checkout (tools/setup.sh builds too)') });
   });
 });
 
