@@ -38,7 +38,7 @@ export default tseslint.config(
   {
     // The bin is CommonJS (packages/cli/bin/package.json), so old Node can run its version check.
     files: ['packages/cli/bin/**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -2,7 +2,7 @@
 # Installs everything anwbis's development, demo and tests need on a Debian machine:
 # Debian's AWS CLI v2, Chromium and tmux, systemd's socket activator, zsh and fish (the shell-output tests run every shell
 # `anwbis env --shell` writes for), moto (the local AWS emulator), the npm workspace
-# (which brings its own Node 24 through the npm package `node`) and, when Go is installed,
+# (which brings its own Node 24 through the npm package `node`), built, and, when Go is installed,
 # AWS's EC2 instance-metadata mock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +43,16 @@ if ! npm ci --no-audit --no-fund --loglevel=error >"$ci_log" 2>&1; then
   else
     cat "$ci_log" >&2
     rm -f "$ci_log"
+
+# `npx anwbis` runs the built CLI (packages/cli/dist): build it, so the checkout is usable as is.
+echo "setup: building"
+build_log=$(mktemp)
+if ! npm run build >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  rm -f "$build_log"
+  exit 1
+fi
+rm -f "$build_log"
     exit 1
   fi
 fi

@@ -8,13 +8,35 @@ var OWN_BUNDLES = { roles: 'fastRoles', tui: 'fastTui', exec: 'fastExec' };
 var NEEDED = [22, 22];
 var found = process.versions.node.split('.').map(Number);
 if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
-  process.stderr.write('anwbis needs Node ' + NEEDED.join('.') + ' or newer; this is Node ' + process.versions.node + ' (' + process.execPath + ')\n');
-  // EXIT_CODES.config in @anwbis/core: a local set-up problem.
-  process.exitCode = 3;
+  refuse(
+    'anwbis needs Node ' + NEEDED.join('.') + ' or newer; this is Node ' + process.versions.node + ' (' + process.execPath + ')',
+    'install Node ' + NEEDED[0] + ' (https://nodejs.org, or `nvm install ' + NEEDED[0] + '`), or use the single executable, which needs no Node',
+  );
 } else {
   // Start-up is paid on every AWS client start (credential_process): reuse compiled code.
   require('node:module').enableCompileCache();
-  start(process.argv.slice(2));
+  try {
+    Promise.resolve(start(process.argv.slice(2))).catch(notBuilt);
+  } catch (error) {
+    notBuilt(error);
+  }
+}
+
+/**
+ * A set-up problem (EXIT_CODES.config in @anwbis/core), in errorLines' form: this file cannot
+ * load core's, which may be missing (not built yet) or too new for this Node.
+ */
+function refuse(message, next) {
+  process.stderr.write('[ ERROR ] ' + message + '\n          ' + next + '\n');
+  process.exitCode = 3;
+}
+
+/** A checkout run before its build: said so, with the command that builds, instead of a stack. */
+function notBuilt(error) {
+  var entry = require('node:path').join(__dirname, '..', 'dist', 'entry.js');
+  var missing = error && (error.code === 'ERR_MODULE_NOT_FOUND' || error.code === 'MODULE_NOT_FOUND') && !require('node:fs').existsSync(entry);
+  if (!missing) throw error;
+  refuse('anwbis is not built: ' + entry + ' is missing', 'run `npm run build` in the checkout (tools/setup.sh builds too)');
 }
 
 function start(argv) {
@@ -43,7 +65,7 @@ function start(argv) {
   // the lock for the full command.
   var fast = require('../dist/fast/fast.bundle.cjs');
   var answering = assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1));
-  answering.then(function (answered) {
+  return answering.then(function (answered) {
     if (answered) return;
     // Credentials to make (for credential-process, this process holds the role's lock now,
     // and every other caller waits for it): from the bundle without oclif when the flags are

@@ -291,7 +291,7 @@ describe('anwbis assume refuses, explains, and changes nothing', () => {
     { name: 'no code and no terminal', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin'], code: EXIT.mfa, message: /no terminal to ask[\s\S]*--mfa-code/ },
     { name: 'duration too long', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--duration', '50000'], code: EXIT.usage, message: /--duration 50000 is outside what STS allows for AssumeRole: 900 to 43200 seconds/ },
     { name: 'duration too short', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--duration', '60'], code: EXIT.usage, message: /900 to 43200/ },
-    { name: 'missing -p', args: ['-e', 'dev', '-r', 'admin'], code: EXIT.usage, message: /The following error occurred:\n\s+Missing required flag project/ },
+    { name: 'missing -p', args: ['-e', 'dev', '-r', 'admin'], code: EXIT.usage, message: /missing -p\/--project\n {10}for example: anwbis -p datalab -e dev -r admin/ },
     { name: 'unknown source profile', args: ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--profile', 'nobody', '--mfa-code', '123456'], code: EXIT.config, message: /no usable credentials for profile "nobody"/ },
   ];
 

@@ -22,6 +22,8 @@ describe('anwbis basics', () => {
     for (const command of ['assume', 'console', 'configure', 'credential-process', 'env', 'exec', 'session']) {
       expect(res.stdout).toMatch(new RegExp(`^\\s+${command}\\s`, 'm'));
     }
+    // Issue 23 item 4: with no topic entry, oclif described the topic with `daemon install`'s summary.
+    expect(res.stdout).toMatch(/^ {2}daemon +Keep watched profiles fresh in the background/m);
   });
 
   it('assume --help shows the flags of the original', async () => {
@@ -50,5 +52,22 @@ describe('flag combinations', () => {
     const res = await runAnwbis(args, { env: sandbox.env });
     expectRefused(res, EXIT.usage, message);
     expect(res.stdout).toBe('');
+  });
+});
+
+// Issue 23 item 8: oclif's "The following error occurred: Missing required flag role" had no
+// next step and named the flag without its spelling.
+describe('a missing flag or argument is reported in the error form, with an example as the next step', () => {
+  const sandbox = createSandbox();
+  afterAll(() => sandbox.remove());
+  it.each([
+    [['assume', '-p', 'datalab'], '[ ERROR ] missing -e/--env, -r/--role\n          for example: anwbis -p datalab -e dev -r admin (anwbis assume --help lists what it takes)\n'],
+    [['configure', '-p', 'a', '-e', 'b', '-r', 'c'], '[ ERROR ] missing --credential-process\n          for example: anwbis configure -p datalab -e dev -r admin --credential-process (anwbis configure --help lists what it takes)\n'],
+    [['autocomplete'], '[ ERROR ] missing SHELL (bash, zsh, fish)\n          for example: eval "$(anwbis autocomplete bash)" (anwbis autocomplete --help lists what it takes)\n'],
+    [['roles', '--bogus'], '[ ERROR ] Nonexistent flag: --bogus\n          anwbis roles --help lists what it takes\n'],
+    [['logout', '--all', '-p', 'x'], '[ ERROR ] --all=true cannot also be provided when using --project\n          anwbis logout --help lists what it takes\n'],
+  ])('%j', async (args, stderr) => {
+    const res = await runAnwbis(args, { env: sandbox.env });
+    expect(res).toMatchObject({ code: EXIT.usage, stdout: '', stderr });
   });
 });

@@ -39,8 +39,8 @@ describe('shell completion in real shells', () => {
     return root;
   }
 
-  const tab = (shell: (typeof SHELLS)[number], anwbisHome: string) =>
-    run('zsh', ['-f', DRIVER, shell.command, shell.load, shell.marker], {
+  const tab = (shell: (typeof SHELLS)[number], anwbisHome: string, line = 'anwbis -p da') =>
+    run('zsh', ['-f', DRIVER, shell.command, shell.load, shell.marker, line], {
       env: { PATH: path, HOME: dir, HISTFILE: '', ANWBIS_HOME: anwbisHome, TERM: 'dumb', NO_COLOR: '1' },
       cwd: dir,
       timeoutMs: 45_000,
@@ -50,6 +50,13 @@ describe('shell completion in real shells', () => {
     const anwbisHome = home(`profiles-${shell.shell}`, { 'profiles/datalab-dev-admin.json': { version: 1, kind: 'assume', profile: 'datalab-dev-admin' } });
     const res = await tab(shell, anwbisHome);
     expect(res.stdout).toBe('X:2 anwbis -p datalab\n');
+  });
+
+  // Issue 23 item 3: bash offered file names after `daemon` (its commands were known only as daemon:start, …).
+  it.each(SHELLS)('$shell completes daemon u<TAB> to the subcommand, not a file name', async (shell) => {
+    writeFileSync(join(dir, 'unrelated-file'), '');
+    const res = await tab(shell, home(`topic-${shell.shell}`, {}), 'anwbis daemon u');
+    expect(res.stdout).toBe('X:2 anwbis daemon uninstall\n');
   });
 
   it('bash offers datalab from the cached role list alone', async () => {

@@ -45,6 +45,26 @@ describe('credential-process', () => {
     expect(modeOf(join(world.sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json'))).toBe('600');
   });
 
+  it('configure right after an MFA assume carries the static section\'s valid credentials into the cache instead of dropping them', async () => {
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456']));
+    const staticKey = /aws_access_key_id = (\S+)/.exec(world.sandbox.read('credentials').split('[datalab-dev-admin]')[1]!)![1];
+    const configured = await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--credential-process']);
+    expectOk(configured);
+    expect(configured.stderr).toMatch(/Its credentials, valid until \S+, now answer credential-process until then/);
+    expect(world.sandbox.read('credentials')).not.toContain('[datalab-dev-admin]');
+
+    // No corp session, no terminal: only the carried credentials can answer.
+    await world.moto.startRecording();
+    const res = await anwbis(['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin']);
+    expect(res).toMatchObject({ code: EXIT.ok, stderr: '' });
+    expect(JSON.parse(res.stdout).AccessKeyId).toBe(staticKey);
+    expect(await world.moto.recording()).toEqual([]);
+    expect(modeOf(join(world.sandbox.anwbisHome, 'credentials', 'datalab-dev-admin.json'))).toBe('600');
+
+    const roles = await anwbis(['roles', '--json']);
+    expect(JSON.parse(roles.stdout).find((r: { profile: string }) => r.profile === 'datalab-dev-admin')).toMatchObject({ status: 'valid' });
+  });
+
   it('prints the Version 1 JSON and nothing else', async () => {
     await startSession();
     const res = await anwbis(['credential-process', '--target', 'datalab-dev-admin']);

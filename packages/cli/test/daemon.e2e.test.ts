@@ -123,7 +123,7 @@ describe('anwbis daemon and watch, as a person uses them', () => {
     expect(assumed.stderr).toContain('The daemon keeps datalab-dev-devops fresh');
     expect(assumed.code).toBe(0);
     expect((await status()).profiles.map((p) => p.profile)).toEqual(['datalab-dev-devops']);
-    expect((await anwbis(['unwatch', '--target', 'datalab-dev-devops'])).code).toBe(0);
+    expect(await anwbis(['unwatch', '--target', 'datalab-dev-devops'])).toMatchObject({ code: 0, stderr: '[ OK ] The daemon no longer refreshes datalab-dev-devops\n' });
     expect((await status()).profiles).toEqual([]);
   });
 

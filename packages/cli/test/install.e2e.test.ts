@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAwsCli, seedScenario, startMoto, type MotoServer, type ProcessResult } from '@anwbis/tools/emulator';
 import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
+import { errorLines } from '@anwbis/core';
 import { daemonRuntime, expectOk, waitFor as waitUntil } from './helpers.js';
 
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
@@ -51,14 +52,39 @@ describe('the bin on a Node older than 22.22', () => {
     return version !== undefined && /^v(\d+)\.(\d+)/.test(version) && (Number(/^v(\d+)/.exec(version)![1]) < 22);
   });
 
-  it('prints one line naming the Node it needs and the one it found, and exits non-zero', async () => {
+  it('names the Node it needs and the one it found, and says how to get it (issue 23 item 6: no next step)', async () => {
     if (!oldNode) throw new Error('no Node older than 22 found at /usr/bin/node: run tools/setup.sh (it installs Debian\'s nodejs)');
     const found = spawnSync(oldNode, ['--version'], { encoding: 'utf8' }).stdout.trim().slice(1);
     const engines = (JSON.parse(readFileSync(join(WORKSPACE, 'packages/cli/package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     const res = await run(oldNode, [ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin'], { env: { PATH: '/usr/bin:/bin' } });
     expect(res.stdout).toBe('');
-    expect(res.stderr).toBe(`anwbis needs Node ${engines.replace(/^>=|\.0$/g, '')} or newer; this is Node ${found} (${oldNode})\n`);
+    const needed = engines.replace(/^>=|\.0$/g, '');
+    expect(res.stderr).toBe(
+      errorLines(
+        `anwbis needs Node ${needed} or newer; this is Node ${found} (${oldNode})`,
+        `install Node ${needed.split('.')[0]} (https://nodejs.org, or \`nvm install ${needed.split('.')[0]}\`), or use the single executable, which needs no Node`,
+      ),
+    );
     expect(res.code).toBe(3);
+  });
+});
+
+// Issue 23 item 5: `npx anwbis --help` in a checkout before its build ended in a raw
+// ERR_MODULE_NOT_FOUND stack (while --version, which loads nothing, worked).
+describe('the bin of a checkout that is not built yet', () => {
+  let checkout: string;
+  beforeAll(() => {
+    checkout = mkdtempSync(join(tmpdir(), 'anwbis-unbuilt-'));
+    mkdirSync(join(checkout, 'bin'));
+    for (const file of ['package.json', 'bin/run.js', 'bin/package.json']) copyFileSync(join(WORKSPACE, 'packages/cli', file), join(checkout, file));
+  });
+  afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+
+  // Each way the bin loads the built code: the full CLI, a command's own bundle, the fast path.
+  it.each([[['--help']], [['roles']], [['credential-process', '--target', 'datalab-dev-admin']], [['-p', 'datalab', '-e', 'dev', '-r', 'admin']]])('%j says to build, without a stack', async (args) => {
+    const res = await run(process.execPath, [join(checkout, 'bin', 'run.js'), ...args], { env: { PATH: '/usr/bin:/bin' } });
+    const entry = join(checkout, 'dist', 'entry.js');
+    expect(res).toMatchObject({ code: 3, stdout: '', stderr: errorLines(`anwbis is not built: ${entry} is missing`, 'run `npm run build` in the checkout (tools/setup.sh builds too)') });
   });
 });
 
@@ -229,33 +255,59 @@ function nodeOnly(dir: string, node: string): string {
   return dir;
 }
 
-let packed: string[] | undefined;
-/** The four packed tarballs, packed once for the file. */
-function tarballs(): string[] {
-  if (packed) return packed;
-  const packs = join(work, 'packs');
-  mkdirSync(packs);
-  const nodeDir = nodeOnly(join(work, 'pack-node'), process.execPath);
-  for (const pkg of PACKAGES) npm(['pack', '--pack-destination', packs, '--loglevel=error'], join(WORKSPACE, 'packages', pkg), nodeDir);
-  return (packed = readdirSync(packs).map((f) => join(packs, f)));
+/** The README's install lines: its sh block that packs the tarballs, as written there. */
+function readmeInstallLines(): string {
+  const readme = readFileSync(join(WORKSPACE, 'README.md'), 'utf8');
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('npm pack --pack-destination'));
+  if (!block) throw new Error('README.md has no sh block with the npm pack lines');
+  return block;
 }
 
-/** `npm install -g` of the packed tarballs into an empty prefix, with this Node and nothing of the workspace on the PATH. */
-function npmInstall(name: string, node: string): Installed {
+/** Every copy of a package in an install's node_modules tree. */
+function copiesOf(tree: string, name: string): string[] {
+  return readdirSync(tree, { recursive: true, encoding: 'utf8' }).filter((f) => f === `${name}/package.json` || f.endsWith(`/node_modules/${name}/package.json`));
+}
+
+/**
+ * The README's install lines run as written, in a fresh HOME, with this Node first on the PATH
+ * (so npm, and the scripts it runs, run on it). Issue 23 item 1: the pack loop needed a folder
+ * that no line made, and four global installs held two copies of zod.
+ */
+function readmeInstall(name: string, node: string): Installed {
   const root = join(work, name);
+  const home = join(root, 'home');
+  mkdirSync(home, { recursive: true });
   const nodeDir = nodeOnly(join(root, 'node-bin'), node);
-  const prefix = join(root, 'prefix');
-  npm(['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs()], root, nodeDir);
-  const script = realpathSync(join(prefix, 'lib', 'node_modules', 'anwbis', 'bin', 'run.js'));
+  // The one change: the tarballs go to this run's own folder, as another run may be packing into /tmp/anwbis-packs.
+  const lines = readmeInstallLines().replaceAll('/tmp/anwbis-packs', join(root, 'packs'));
+  const bin = join(home, '.local', 'bin');
+  const res = spawnSync('bash', ['-euo', 'pipefail', '-c', lines], {
+    cwd: WORKSPACE,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      HOME: home,
+      PATH: `${bin}:${nodeDir}:${process.env.PATH}`,
+      // npm's settings, not the lines: the cache of this machine, and no network where it has the packages.
+      npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
+      npm_config_prefer_offline: 'true',
+      npm_config_loglevel: 'error',
+    },
+  });
+  if (res.status !== 0) throw new Error(`the README's install lines failed (${res.status}): ${res.stderr}`);
+  expect(res.stdout).toMatch(/^anwbis\/\d+\.\d+\.\d+ /m);
+  const tree = join(home, '.local', 'lib', 'anwbis', 'node_modules');
+  expect({ zod: copiesOf(tree, 'zod').length, esToolkit: copiesOf(tree, 'es-toolkit').length, ini: copiesOf(tree, 'ini').length }).toEqual({ zod: 1, esToolkit: 1, ini: 1 });
+  const script = realpathSync(join(tree, 'anwbis', 'bin', 'run.js'));
   return {
-    bin: join(prefix, 'bin', 'anwbis'),
-    path: `${join(prefix, 'bin')}:${nodeDir}:/usr/bin:/bin`,
+    bin: join(bin, 'anwbis'),
+    path: `${bin}:${nodeDir}:/usr/bin:/bin`,
     node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(),
     daemon: { execStart: [realpathSync(node), '--max-semi-space-size=1', '--max-old-space-size=96', script, 'daemon', 'run'], environment: {} },
   };
 }
 
-seedFlow('anwbis installed with npm install -g from the packed tarballs', async () => npmInstall('node-24', process.execPath));
+seedFlow("anwbis installed with the README's install lines", async () => readmeInstall('node-24', process.execPath));
 
 /** The oldest Node anwbis supports (its engines), from the npm package `node`, which carries the binary. */
 const OLDEST_NODE = '~22.22.0';
@@ -269,7 +321,7 @@ seedFlow(`the same install on Node ${OLDEST_NODE}`, async () => {
     throw new Error(`could not install Node ${OLDEST_NODE} (the npm package node@${OLDEST_NODE}) to test anwbis on it: ${(error as Error).message}`);
   }
   const node = join(dir, 'node_modules', 'node', 'bin', 'node');
-  const installed = npmInstall('node-22', node);
+  const installed = readmeInstall('node-22', node);
   expect(installed.node).toMatch(/^v22\.22\.\d+$/);
   return installed;
 });

@@ -52,9 +52,15 @@ describe('anwbis logout', () => {
     expect((await anwbis(['session', '--mfa-code', '123456'])).code).toBe(0);
     expect((await anwbis(['--profile', 'corp-session-default', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--nomfa'])).code).toBe(0);
     expect((await anwbis(['configure', '-p', 'datalab', '-e', 'dev', '-r', 'developer', '--credential-process'])).code).toBe(0);
+    expect((await anwbis(['roles'])).code).toBe(0);
+    expect(readdirSync(sandbox.anwbisHome)).toEqual(expect.arrayContaining(['discovery', 'roles']));
 
     const res = await anwbis(['logout', '--all']);
     expect(res.code).toBe(0);
+    // Issue 23 item 10: the role lookups and role lists (with the picker's used.json) stayed behind.
+    expect(res.stderr).toContain('[ OK ] Forgot the role lists, role lookups and picker history anwbis kept\n');
+    expect(readdirSync(sandbox.anwbisHome)).not.toEqual(expect.arrayContaining(['discovery']));
+    expect(readdirSync(sandbox.anwbisHome)).not.toEqual(expect.arrayContaining(['roles']));
     expect(res.stderr).toContain('[ OK ] Logged out of corp-session-default');
     expect(res.stderr).toContain('[ OK ] Logged out of datalab-dev-admin');
     expect(res.stderr).toContain('[ OK ] Logged out of datalab-dev-developer: removed its config');

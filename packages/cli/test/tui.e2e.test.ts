@@ -24,6 +24,8 @@ interface Terminal {
   buffers(): Promise<string>;
   /** The pane's title (OSC 0 and 2 set it). */
   title(): Promise<string>;
+  /** Resizes the terminal as a person dragging its window would (tmux sends SIGWINCH). */
+  resize(columns: number, rows: number): Promise<void>;
   readonly dir: string;
 }
 
@@ -68,6 +70,7 @@ async function openTerminal(args: string[], env: Record<string, string>, command
     alternateScreen: async () => (await tmux('display-message', '-p', '#{alternate_on}')).stdout.trim() === '1',
     buffers: async () => (await tmux('list-buffers', '-F', '#{buffer_sample}')).stdout,
     title: async () => (await tmux('display-message', '-p', '#{pane_title}')).stdout.trim(),
+    resize: async (columns, rows) => void (await tmux('resize-window', '-x', String(columns), '-y', String(rows))),
   };
 }
 
@@ -172,6 +175,41 @@ describe('anwbis tui in a real terminal', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('[ ERROR ] invalid --tag "team": a tag is KEY=VALUE');
     expect(await world.moto.recording()).toEqual([]);
+  });
+
+  // Issue 23 item 2: the picker draws on its own /dev/tty stream, which Node never told of a
+  // resize: after 100 → 70 columns the table wrapped, and the 60-column message never came.
+  it('draws again for the new size when the terminal is resized, below 60 columns says so, and comes back', async () => {
+    const term = await openTerminal([], personEnv());
+    await term.waitFor(`roles of ${USER}`);
+    await term.resize(70, 20);
+    // One row a line, its cells cut to the width (drawn 100 wide, it wrapped), and the footer
+    // still ends with the quit key.
+    const narrow = await term.waitFor(/▸ bulk\s+e00\s+admin\s+300000000000\s+bulk-e00-ad…\s+not assumed *\n/);
+    expect(narrow).toMatch(/\nEnter assume · .* · Esc quit *\n*$/);
+    await term.resize(55, 20);
+    await term.waitFor('anwbis tui: needs 60 columns, has 55; widen it or Esc');
+    await term.resize(100, 30);
+    await term.waitFor(/▸ bulk\s+e00\s+admin\s+300000000000\s+bulk-e00-admin\s+not assumed/);
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
+  });
+
+  // Issue 23 item 7: ctrl-y assumed again from a corp session (asking a code) and replaced the
+  // profile `anwbis -p … --mfa-code` had written a minute before.
+  it('ctrl-y exports a still-valid profile the CLI wrote, without a code and without replacing it', async () => {
+    expect((await runAnwbis(['-p', 'bulk', '-e', 'e02', '-r', 'admin', '--mfa-code', '123456'], { env: world.sandbox.env })).code).toBe(0);
+    const before = world.sandbox.read('credentials');
+    const term = await openTerminal([], personEnv());
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('e02');
+    await term.waitFor(/▸ bulk\s+e02/);
+    await term.keys('C-y');
+    await term.waitFor('export lines sent to the clipboard');
+    expect(await term.screen()).not.toContain('MFA code');
+    expect(world.sandbox.read('credentials')).toBe(before);
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
   });
 
   it('the second visit reads the list from the cache and puts the role used last first', async () => {

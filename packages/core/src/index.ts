@@ -44,5 +44,6 @@ export * from './locks/lock.js';
 export * from './provide/provide.js';
 export * from './provide/configure.js';
 export * from './logout/logout.js';
+export * from './logout/remembered.js';
 export * from './completion/candidates.js';
 export * from './roles/index.js';

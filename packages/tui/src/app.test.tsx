@@ -82,6 +82,7 @@ function fakeServices(overrides: Partial<PickerServices> = {}) {
       };
       return result;
     },
+    written: async () => undefined,
     openConsole: async (r) => (calls.push(`console ${r.profile}`), `opened the console for ${r.profile}`),
     copy: async (text) => (calls.push(`copy ${text.split('\n')[0]}`), 'copied'),
     watched: async () => (daemon.running ? new Set(daemon.watched) : undefined),
@@ -387,6 +388,78 @@ describe('PickerApp', () => {
     await picker.type(ENTER);
     await until(() => picker.outcomes.length > 0, 'the exit');
     expect(picker.outcomes[0]).toMatchObject({ kind: 'assumed', role: { profile: 'bulk-e07-admin' }, result: { profile: 'bulk-e07-admin' } });
+  });
+
+  // Issue 23 item 7, one test per thing a new user tripped on.
+  it.each([120, 100, 80, 60])('the footer at %i columns fits, with Enter and the quit key', async (columns) => {
+    const picker = renderPicker(fakeServices().services, { columns });
+    await picker.shows('4/4 roles');
+    const footer = picker.frame().trimEnd().split('\n').at(-1)!;
+    expect(footer.length).toBeLessThanOrEqual(columns);
+    expect(footer).toMatch(/^Enter assume · .* · Esc quit$|^↑↓ .* · Esc quit$/);
+    expect(footer).toContain('Enter assume');
+  });
+
+  it('the MFA field says "That is not six digits" to a pasted non-digit, a seventh digit, and Enter before six', async () => {
+    const { services, calls } = fakeServices();
+    const picker = renderPicker(services);
+    await picker.shows('4/4 roles');
+    await picker.type(ENTER);
+    await picker.shows('MFA code for the corp session');
+    picker.stdin.write('12 34');
+    await picker.shows('That is not six digits');
+    expect(picker.frame()).toContain('MFA code for the corp session: ______');
+    await picker.type('1234');
+    await picker.shows(': 1234__ · Enter ok');
+    await picker.type(ENTER);
+    await picker.shows(': 1234__ · That is not six digits');
+    await picker.type('56');
+    await picker.shows(': 123456 · Enter ok');
+    await picker.type('7');
+    await picker.shows(': 123456 · That is not six digits');
+    expect(calls).toEqual(['load refresh=false']);
+    await picker.type(ENTER);
+    await picker.shows('Written: profile bulk-e06-admin');
+    expect(calls).toContain('session 123456');
+  });
+
+  it('a role just used moves up in "recently used first" at once, with the highlight on it', async () => {
+    const uses = new Map<string, number>();
+    const { services } = fakeServices({ needsCode: async () => false, scores: async () => new Map(uses) });
+    services.recordUse = async (r) => void uses.set(r.roleArn, (uses.get(r.roleArn) ?? 0) + 1);
+    const picker = renderPicker(services);
+    await picker.shows('recently used first');
+    await picker.type(DOWN + DOWN);
+    await until(() => /▸ bulk\s+e17/.test(picker.frame()), 'bulk-e17 highlighted');
+    expect(picker.frame().split('\n')[3]).toMatch(/^ {2}bulk\s+e06/);
+    await picker.type(ENTER);
+    await picker.shows('Written: profile bulk-e17-admin');
+    await until(() => /^▸ bulk\s+e17/m.test(picker.frame().split('\n').slice(3).join('\n')), 'bulk-e17 to be the first row');
+    expect(picker.frame().split('\n')[3]).toMatch(/^▸ bulk\s+e17/);
+  });
+
+  it('the filter does not look in the STATUS column', async () => {
+    const statuses = new Map<string, RoleStatus>([[ROLES[1]!.roleArn, { state: 'valid', expiresAt: new Date(NOW.getTime() + 59 * 60_000) }]]);
+    const picker = renderPicker(fakeServices({ statuses: async () => statuses }).services);
+    await picker.shows('valid for 59m');
+    await picker.type('59m');
+    await picker.shows('0/4 roles');
+    await picker.type('\u0015valid');
+    await picker.shows('0/4 roles');
+    expect(picker.frame()).toContain('› valid');
+  });
+
+  it('ctrl-y exports a still-valid profile as it is: no code asked, nothing assumed or replaced', async () => {
+    const expiration = new Date(NOW.getTime() + 1_800_000);
+    const { services, calls } = fakeServices({
+      written: async (r) => ({ profile: r.profile!, credentials: { accessKeyId: 'ASIAHELD', secretAccessKey: 's', sessionToken: 't', expiration }, region: 'eu-west-1', roleArn: r.roleArn, account: r.account, reused: true, credentialsFile: '/x' }),
+    });
+    const picker = renderPicker(services);
+    await picker.shows('4/4 roles');
+    await picker.type('\u0019');
+    await picker.shows('copied');
+    expect(calls).toEqual(['load refresh=false', 'used bulk-e06-admin', "copy export AWS_ACCESS_KEY_ID='ASIAHELD'"]);
+    expect(picker.frame()).not.toContain('MFA code');
   });
 
   it('uses no colour with NO_COLOR: highlights are bold and underlined, the selection has its marker', async () => {

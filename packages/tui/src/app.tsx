@@ -4,7 +4,7 @@ import { AnwbisError, describeStatus, NoDelegatedRolesError, sanitizeRemoteText,
 import type { FilterRow } from './fuzzy.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 import { exportLines, readList, type ListRead, type PickerServices } from './services.js';
-import { layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS, rowSegments } from './table.js';
+import { footerLine, layoutColumns, longestCells, MARKER_WIDTH, ROLE_COLUMNS, rowSegments, type FooterKey } from './table.js';
 
 /** How a visit to the picker ended. */
 export type PickerOutcome = { readonly kind: 'quit' } | { readonly kind: 'assumed'; readonly role: DelegatedRole; readonly result: AssumeResult };
@@ -36,7 +36,13 @@ type Phase =
   | { readonly kind: 'ready' };
 
 type Action = 'assume' | 'console' | 'copy' | 'watch';
-type Overlay = { readonly kind: 'none' } | { readonly kind: 'mfa'; readonly code: string; readonly action: Action; readonly role: DelegatedRole } | { readonly kind: 'busy'; readonly label: string };
+type Overlay =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'mfa'; readonly code: string; readonly action: Action; readonly role: DelegatedRole; readonly problem?: string }
+  | { readonly kind: 'busy'; readonly label: string };
+
+/** What the CLI's prompt says to a code that is not one (core's mfa/code.ts). */
+const NOT_SIX_DIGITS = 'That is not six digits';
 interface Message {
   readonly kind: 'ok' | 'error' | 'info';
   readonly text: string;
@@ -93,17 +99,35 @@ interface RowData {
   readonly watched: ReadonlySet<string> | undefined;
 }
 
+/** Every cell but STATUS: "59m" or "valid" is no key to find a role by. */
+const SEARCHED_CELLS = ROLE_COLUMNS.length - 1;
+
 function rowsOf({ roles, statuses, watched }: RowData, now: Date): RoleRow[] {
   return roles.map((role) => {
     const status = statuses.get(role.roleArn) ?? { state: 'not-assumed', expiresAt: null };
     const isWatched = role.profile !== null && watched?.has(role.profile) === true;
     // Names from policies are shown (and filtered) escaped: a role name must not drive the terminal.
     const cells = [role.project ?? '-', role.env ?? '-', role.role, role.account, role.profile ?? '-', describeStatus({ ...status, watched: isWatched }, now)];
-    return { id: role.roleArn, role, cells: cells.map(sanitizeRemoteText) };
+    return { id: role.roleArn, role, searched: SEARCHED_CELLS, cells: cells.map(sanitizeRemoteText) };
   });
 }
 
 const DAEMON_NOT_RUNNING = 'The anwbis daemon is not running: start it with `anwbis daemon start` (in another terminal), then ^T again';
+
+/** The footer's keys; those that drop first go when the terminal is narrow, assume and quit never. */
+function footerKeys(watchKey: 'watch' | 'unwatch'): FooterKey[] {
+  return [
+    { label: '↑↓ PgUp PgDn Home End move', drop: 5 },
+    { label: 'Enter assume', drop: 0 },
+    { label: '^O console', drop: 1 },
+    { label: '^Y copy', drop: 1 },
+    { label: `^T ${watchKey}`, drop: 1 },
+    { label: '^R refresh', drop: 2 },
+    { label: 'Tab order', drop: 3 },
+    { label: '^U clear', drop: 4 },
+    { label: 'Esc quit', drop: 0 },
+  ];
+}
 
 /** Typed text, not a control character (a paste arrives as one string). */
 function isPrintable(input: string): boolean {
@@ -140,20 +164,26 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
     [exit, onExit],
   );
 
-  const showRows = useCallback(() => {
-    dispatch({ type: 'rows', rows: rowsOf(data.current, services.now()) });
-  }, [services]);
+  const showRows = useCallback(
+    (scores?: ReadonlyMap<string, number>) => {
+      dispatch({ type: 'rows', rows: rowsOf(data.current, services.now()), ...(scores ? { scores } : {}) });
+    },
+    [services],
+  );
 
   /** Reads the daemon's watched profiles; the picker works on without a daemon, so no error is shown. */
   const daemonWatched = useCallback(() => services.watched().catch(() => undefined), [services]);
 
-  const refreshStatuses = useCallback(async () => {
-    const roles = data.current.roles;
-    const [statuses, watched] = await Promise.all([services.statuses(roles), daemonWatched()]);
-    // A list read in the meantime came with its own statuses.
-    data.current = data.current.roles === roles ? { ...data.current, statuses, watched } : { ...data.current, watched };
-    showRows();
-  }, [services, showRows, daemonWatched]);
+  const refreshStatuses = useCallback(
+    async (scores?: ReadonlyMap<string, number>) => {
+      const roles = data.current.roles;
+      const [statuses, watched] = await Promise.all([services.statuses(roles), daemonWatched()]);
+      // A list read in the meantime came with its own statuses.
+      data.current = data.current.roles === roles ? { ...data.current, statuses, watched } : { ...data.current, watched };
+      showRows(scores);
+    },
+    [services, showRows, daemonWatched],
+  );
 
   const load = useCallback(
     async (refresh: boolean) => {
@@ -198,18 +228,22 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
   const act = useCallback(
     async (action: Action, role: DelegatedRole, code?: string) => {
       try {
-        if (code !== undefined) {
-          setOverlay({ kind: 'busy', label: 'Starting the corp session…' });
-          await services.startSession(code);
-        } else if (await services.needsCode()) {
-          setOverlay({ kind: 'mfa', code: '', action, role });
-          return;
+        // Exported or opened as they are: a still-valid profile is not replaced (nor a code asked) for that.
+        let result = code === undefined && (action === 'copy' || action === 'console') ? await services.written(role) : undefined;
+        if (!result) {
+          if (code !== undefined) {
+            setOverlay({ kind: 'busy', label: 'Starting the corp session…' });
+            await services.startSession(code);
+          } else if (await services.needsCode()) {
+            setOverlay({ kind: 'mfa', code: '', action, role });
+            return;
+          }
+          setOverlay({ kind: 'busy', label: `Getting credentials for ${role.profile ?? role.roleArn}…` });
+          result = await services.assume(role);
         }
-        setOverlay({ kind: 'busy', label: `Getting credentials for ${role.profile ?? role.roleArn}…` });
-        const result = await services.assume(role);
-        // Counted for the next visit; reordering now would move the list under the cursor.
         await services.recordUse(role);
-        await refreshStatuses();
+        // "Recently used first" takes the use at once; the highlight stays on the role as it moves.
+        await refreshStatuses(await services.scores().catch(() => undefined));
         if (action === 'assume' && exitOnAssume) {
           quit({ kind: 'assumed', role, result });
           return;
@@ -267,9 +301,16 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
       if (key.escape) {
         setOverlay({ kind: 'none' });
         setMessage({ kind: 'info', text: 'MFA code not entered; nothing was done' });
-      } else if (key.backspace || key.delete) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: o.code.slice(0, -1) } : o));
-      else if (key.return && overlay.code.length === 6) void act(overlay.action, overlay.role, overlay.code);
-      else if (/^\d+$/.test(input)) setOverlay((o) => (o.kind === 'mfa' ? { ...o, code: (o.code + input).slice(0, 6) } : o));
+      } else if (key.backspace || key.delete) setOverlay((o) => (o.kind === 'mfa' ? { kind: 'mfa', action: o.action, role: o.role, code: o.code.slice(0, -1) } : o));
+      else if (key.return) {
+        if (overlay.code.length === 6) void act(overlay.action, overlay.role, overlay.code);
+        else setOverlay({ ...overlay, problem: NOT_SIX_DIGITS });
+      } else if (isPrintable(input)) {
+        // A code is six digits, as the CLI's prompt takes it: a paste with anything else, or a
+        // seventh digit, is refused whole and said so, not cut or dropped without a word.
+        const code = overlay.code + input;
+        setOverlay(/^\d{1,6}$/.test(code) ? { kind: 'mfa', action: overlay.action, role: overlay.role, code } : { ...overlay, problem: NOT_SIX_DIGITS });
+      }
       return;
     }
     if (key.escape) return quit();
@@ -321,7 +362,8 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
 
   const longest = useMemo(() => longestCells(state.rows, ROLE_COLUMNS.length), [state.rows]);
   if (columns < MIN_COLUMNS) {
-    return <Text wrap="truncate-end">anwbis tui: needs {MIN_COLUMNS} columns, has {columns}; widen it or Esc</Text>;
+    // Wrapped, not cut: on the narrowest terminals the way out is at its end.
+    return <Text wrap="wrap">anwbis tui: needs {MIN_COLUMNS} columns, has {columns}; widen it or Esc</Text>;
   }
   const accent = color ? 'cyan' : undefined;
   const title = (
@@ -395,7 +437,8 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
       </Box>
       {overlay.kind === 'mfa' ? (
         <Text wrap="truncate-end">
-          <Text bold>MFA code</Text> for the corp session (asked once for this visit): {overlay.code.padEnd(6, '_')} · Enter ok · Esc cancel
+          <Text bold>MFA code</Text> for the corp session{overlay.problem ? '' : ' (asked once for this visit)'}: {overlay.code.padEnd(6, '_')} ·{' '}
+          {overlay.problem ? <Text color={color ? 'red' : undefined}>{overlay.problem}</Text> : 'Enter ok'} · Esc cancel
         </Text>
       ) : overlay.kind === 'busy' ? (
         <Text wrap="truncate-end">{sanitizeRemoteText(overlay.label)}</Text>
@@ -405,9 +448,7 @@ export function PickerApp({ services, initial, exitOnAssume, color, onExit }: Pi
         </Text>
       )}
       <Text dimColor wrap="truncate-end">
-        {columns >= 120
-          ? `↑↓ PgUp PgDn Home End move · Enter assume · ^O console · ^Y copy exports · ^T ${watchKey} · ^R refresh · Tab order · ^U clear · Esc quit`
-          : `Enter assume · ^O console · ^Y copy · ^T ${watchKey} · ^R refresh · Tab order · Esc quit`}
+        {footerLine(footerKeys(watchKey), columns)}
       </Text>
     </Box>
   );

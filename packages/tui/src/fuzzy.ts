@@ -2,6 +2,8 @@
 export interface FilterRow {
   readonly id: string;
   readonly cells: readonly string[];
+  /** How many leading cells a query looks in (all when absent); the others are only shown. */
+  readonly searched?: number;
 }
 
 /** A row that matched a query, with the matched character positions of each cell. */

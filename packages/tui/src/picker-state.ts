@@ -93,12 +93,18 @@ function refilter<R extends FilterRow>(state: PickerState<R>, options: { keepSel
   return settle({ ...state, base, hits, matches, top: options.keepSelection ? state.top : 0 }, at);
 }
 
+/** The cells a query looks in, lower-cased; a cell only shown is empty, so nothing matches in it. */
+function searchedCells(row: FilterRow): string[] {
+  const searched = row.searched ?? row.cells.length;
+  return row.cells.map((c, i) => (i < searched ? c.toLowerCase() : ''));
+}
+
 /** The picker's state machine: pure, so every key is tested without a terminal. */
 export function pickerReducer<R extends FilterRow>(state: PickerState<R>, action: PickerAction<R>): PickerState<R> {
   switch (action.type) {
     case 'rows':
       return refilter(
-        { ...state, rows: action.rows, lowered: action.rows.map((r) => r.cells.map((c) => c.toLowerCase())), scores: action.scores ?? state.scores },
+        { ...state, rows: action.rows, lowered: action.rows.map(searchedCells), scores: action.scores ?? state.scores },
         { keepSelection: true, reorder: true },
       );
     case 'type':

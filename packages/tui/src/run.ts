@@ -11,7 +11,11 @@ export interface PickerTerminal {
   close(): void;
 }
 
-/** Opens the controlling terminal (`/dev/tty`) for reading keys and drawing. */
+/**
+ * Opens the controlling terminal (`/dev/tty`) for reading keys and drawing. Node follows the
+ * window size (SIGWINCH) for process.stdout only: this stream is told here, so Ink sees its
+ * `resize` and draws again for the new size.
+ */
 export function openTerminal(): PickerTerminal {
   let fd: number;
   try {
@@ -23,10 +27,15 @@ export function openTerminal(): PickerTerminal {
   }
   const input = new ReadStream(fd);
   const output = new WriteStream(fd);
+  // What Node's own handler does for process.stdout: read the size from the terminal, and emit
+  // `resize` when it changed. getWindowSize() only returns the size the stream last read.
+  const resized = () => (output as WriteStream & { _refreshSize(): void })._refreshSize();
+  process.on('SIGWINCH', resized);
   return {
     input,
     output,
     close() {
+      process.off('SIGWINCH', resized);
       input.destroy();
       output.destroy();
     },

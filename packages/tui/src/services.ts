@@ -45,6 +45,8 @@ export interface PickerServices {
   startSession(code: string | undefined): Promise<void>;
   /** Assumes the role with the corp session (no code) and writes its profile. */
   assume(role: DelegatedRole): Promise<AssumeResult>;
+  /** The credentials anwbis wrote in the role's profile while still valid, whatever request wrote them; undefined otherwise. */
+  written(role: DelegatedRole): Promise<AssumeResult | undefined>;
   /** Opens the console signed in as the role; says how. */
   openConsole(role: DelegatedRole, result: AssumeResult): Promise<string>;
   /** Puts text on the clipboard; says how. */
@@ -196,6 +198,18 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
       const { profile, valid } = await session();
       if (!valid) await this.startSession(undefined);
       return assume(requestFor(role, profile), { ...deps, events: silentEvents });
+    },
+    async written(role) {
+      if (role.profile === null) return undefined;
+      const credentialsFile = credentialsFilePath(deps.env);
+      const settings = await loadSettings(home);
+      const found = await readValidWrittenProfile(new StateStore(home), credentialsFile, role.profile, {
+        kind: 'assume',
+        now: deps.clock.now(),
+        marginSeconds: settings.refreshMarginSeconds,
+      }).catch(() => undefined);
+      if (found?.record.roleArn !== role.roleArn) return undefined;
+      return { profile: role.profile, credentials: found.credentials, region: found.record.region, roleArn: role.roleArn, account: role.account, reused: true, credentialsFile };
     },
     async openConsole(role, result) {
       const opened = await openConsole(options.console, { credentials: result.credentials, region: result.region, profile: result.profile }, { env: deps.env, launcher: options.launcher });

@@ -106,3 +106,26 @@ export function longestCells(rows: readonly FilterRow[], cells: number): number[
   for (const row of rows) row.cells.forEach((c, i) => (longest[i] = Math.max(longest[i]!, cellWidth(c))));
   return longest;
 }
+
+/** A key of the picker's footer: its label, and how soon it goes when the line is too narrow (higher first; 0 never). */
+export interface FooterKey {
+  readonly label: string;
+  readonly drop: number;
+}
+
+const FOOTER_SEPARATOR = ' · ';
+
+/**
+ * The footer line for `width` cells: the keys in their order, leaving out those dropped first
+ * until the line fits, so the keys that never drop (assume, quit) always show.
+ */
+export function footerLine(keys: readonly FooterKey[], width: number): string {
+  let shown = [...keys];
+  const line = () => shown.map((k) => k.label).join(FOOTER_SEPARATOR);
+  while (line().length > width) {
+    const next = shown.reduce<FooterKey | undefined>((worst, k) => (k.drop > 0 && (!worst || k.drop >= worst.drop) ? k : worst), undefined);
+    if (!next) break;
+    shown = shown.filter((k) => k !== next);
+  }
+  return line();
+}

@@ -27,9 +27,10 @@ credential_process calling this anwbis, and removes a static section of the same
     const runtime = cliRuntime({ verbose: flags.verbose });
     // A single executable is the program itself; its argv[1] is only the name it was started by.
     const program = isSea() ? [process.execPath] : [process.execPath, process.argv[1] ?? 'anwbis'];
-    const result = await configureCredentialProcess(request, { env: runtime.env, program });
+    const result = await configureCredentialProcess(request, { env: runtime.env, program, now: runtime.clock.now() });
     runtime.say.ok(`Profile ${result.profile} now runs: ${result.command}`);
     runtime.say.verbose(`config file section [profile ${result.profile}]: credential_process and region set`);
     if (result.removedStatic) runtime.say.info(`Removed the static [${result.profile}] section from ${result.credentialsFile}, which would have shadowed it.`);
+    if (result.carriedUntil) runtime.say.info(`Its credentials, valid until ${result.carriedUntil.toISOString()}, now answer credential-process until then.`);
   }
 }

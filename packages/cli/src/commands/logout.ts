@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { AnwbisError, anwbisHome, loadSettings, logout, targetRequestOf, type LogoutRequest } from '@anwbis/core';
+import { AnwbisError, anwbisHome, forgetRemembered, loadSettings, logout, targetRequestOf, type LogoutRequest } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
 import { stderrSay } from '../runtime.js';
 
@@ -10,9 +10,10 @@ export default class Logout extends AnwbisCommand {
   static override summary = 'Remove the profiles anwbis wrote: credentials, config, cache and state';
   static override description = `Removes what anwbis wrote for a delegated role (or, with --all, for every profile it wrote,
 corp sessions included): its [section] in ~/.aws/credentials, its config section when it holds
-only what anwbis put there, and its cache and state under ANWBIS_HOME. Every other byte of the
-AWS files stays. A section anwbis did not write, or that was changed since, is left and named;
-lines you added to its credentials section stay (only anwbis's keys go) and are named too.`;
+only what anwbis put there, and its cache and state under ANWBIS_HOME; --all also forgets the
+role lists, role lookups and picker history kept there. Every other byte of the AWS files
+stays. A section anwbis did not write, or that was changed since, is left and named; lines you
+added to its credentials section stay (only anwbis's keys go) and are named too.`;
 
   static override examples = ['anwbis logout -p datalab -e dev -r admin', 'anwbis logout --all'];
 
@@ -43,12 +44,14 @@ lines you added to its credentials section stay (only anwbis's keys go) and are 
     } finally {
       daemon?.close();
     }
+    const forgot = flags.all && (await forgetRemembered(process.env));
     const reporter = stderrSay(false);
-    if (results.length === 0) reporter.info('anwbis has written no profiles: nothing to remove.');
+    if (results.length === 0 && !forgot) reporter.info('anwbis has written no profiles: nothing to remove.');
     for (const { profile, removed, kept } of results) {
       if (removed.length > 0) reporter.ok(`Logged out of ${profile}: removed its ${removed.map((r) => FOOTPRINT_WORDS[r]).join(', ')}`);
       else if (kept.length === 0) reporter.info(`anwbis wrote nothing for ${profile}: nothing to remove.`);
       for (const { why } of kept) reporter.info(`Left ${why}.`);
     }
+    if (forgot) reporter.ok('Forgot the role lists, role lookups and picker history anwbis kept');
   }
 }

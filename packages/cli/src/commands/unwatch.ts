@@ -18,7 +18,9 @@ export default class Unwatch extends AnwbisCommand {
     const client = await DaemonClient.connect(process.env, { client: 'anwbis unwatch' });
     try {
       const { removed } = await client.unwatch(profile);
-      stderrSay(false).info(removed ? `The daemon no longer refreshes ${profile}.` : `${profile} was not watched.`);
+      const say = stderrSay(false);
+      if (removed) say.ok(`The daemon no longer refreshes ${profile}`);
+      else say.info(`${profile} was not watched.`);
     } finally {
       client.close();
     }

@@ -19,6 +19,10 @@ const COMMANDS: CommandSpec[] = [
   },
   { id: 'exec', flags: { project: option('project', 'p'), env: option('env', 'e'), role: option('role', 'r') } },
   { id: 'env', flags: {} },
+  { id: 'daemon:start', flags: { foreground: { name: 'foreground', type: 'boolean' } } },
+  { id: 'daemon:status', flags: { json: { name: 'json', type: 'boolean' } } },
+  { id: 'daemon:stop', flags: {} },
+  { id: 'daemon:run', hidden: true, flags: {} },
   { id: '__complete', hidden: true, flags: {} },
 ];
 const ROLES = [
@@ -30,8 +34,14 @@ const ROLES = [
 
 describe('complete', () => {
   it.each([
-    ['commands', [''], ['assume', 'env', 'exec']],
+    // Issue 23 item 3: the topic's commands were offered as daemon:start, and nothing after `daemon`.
+    ['commands and topics, not topic:command ids', [''], ['assume', 'daemon', 'env', 'exec']],
     ['a command prefix', ['e'], ['env', 'exec']],
+    ['a topic prefix', ['da'], ['daemon']],
+    ['the subcommands of a topic, hidden ones left out', ['daemon', ''], ['start', 'status', 'stop']],
+    ['a subcommand prefix', ['daemon', 'st'], ['start', 'status', 'stop']],
+    ['the flags of a subcommand', ['daemon', 'status', '--'], ['--json']],
+    ['nothing after a subcommand', ['daemon', 'status', ''], []],
     ['flags of the default command', ['-p', 'datalab', '--r'], ['--refresh', '--role']],
     ['flags of a command, hidden ones left out', ['assume', '--s'], []],
     ['-p values from the roles', ['-p', 'da'], ['datalab', 'dataops']],

@@ -56,20 +56,41 @@ function flagValues(flag: FlagSpec, command: CommandSpec | undefined, words: rea
   return [...new Set(matching.map((r) => r[name]))].sort();
 }
 
+/** The command a line names: with oclif's space separator, `daemon start` is the command daemon:start. */
+function commandOf(words: readonly string[], commands: readonly CommandSpec[]): CommandSpec | undefined {
+  let found: CommandSpec | undefined;
+  for (let length = 1; length <= words.length && !words[length - 1]!.startsWith('-'); length++) {
+    const id = words.slice(0, length).join(':');
+    found = commands.find((c) => c.id === id) ?? found;
+    if (!commands.some((c) => c.id.startsWith(`${id}:`))) break;
+  }
+  return found;
+}
+
+/** The words that may follow `path` (the words typed so far) in a command id: commands, topics and subcommands. */
+function nextCommandWords(path: readonly string[], commands: readonly CommandSpec[]): string[] {
+  const prefix = path.length === 0 ? '' : `${path.join(':')}:`;
+  const next = commands.filter((c) => !c.hidden && c.id.startsWith(prefix)).map((c) => c.id.slice(prefix.length).split(':')[0]!);
+  return [...new Set(next)].sort();
+}
+
 /**
  * Completions for a command line. `words` are the words after `anwbis`, the last one being the
  * (possibly empty) word under the cursor; the result is every candidate that starts with it.
- * Commands come first, then flags of the command (the default command when the line starts
- * with a flag), then values: a flag's fixed options, and for -p, -e and -r the known roles,
- * narrowed by the other two when they are given.
+ * Commands come first (topics such as `daemon`, then their subcommands), then flags of the
+ * command (the default command when the line starts with a flag), then values: a flag's fixed
+ * options, and for -p, -e and -r the known roles, narrowed by the other two when they are given.
  */
 export function complete(words: readonly string[], commands: readonly CommandSpec[], roles: readonly RoleCandidate[]): string[] {
   const current = words.at(-1) ?? '';
-  const visible = commands.filter((c) => !c.hidden);
+  const typed = words.slice(0, -1);
   const first = words[0] ?? '';
-  if (words.length <= 1 && !current.startsWith('-')) return visible.map((c) => c.id).filter((id) => id.startsWith(current)).sort();
+  if (!current.startsWith('-') && typed.every((w) => !w.startsWith('-'))) {
+    const next = nextCommandWords(typed, commands).filter((w) => w.startsWith(current));
+    if (typed.length === 0 || next.length > 0) return next;
+  }
 
-  const command = first.startsWith('-') ? commands.find((c) => c.id === DEFAULT_COMMAND) : commands.find((c) => c.id === first);
+  const command = first.startsWith('-') ? commands.find((c) => c.id === DEFAULT_COMMAND) : commandOf(words, commands);
   // Everything after `--` belongs to another program (exec).
   if (words.slice(0, -1).includes('--')) return [];
 

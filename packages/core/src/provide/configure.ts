@@ -2,7 +2,7 @@ import { removeSection, getSection } from '../credentials-file/ini-edit.js';
 import { displayPath, updateAwsFile } from '../credentials-file/aws-file.js';
 import { resolveRegion } from '../aws/region.js';
 import type { Env } from '../paths/paths.js';
-import { assertEditable, writeConfigProfile } from '../profiles/profiles.js';
+import { assertEditable, readValidWrittenProfile, writeConfigProfile } from '../profiles/profiles.js';
 import { chooseSourceProfile } from '../source/source.js';
 import { prepareRequest, type AssumeRequest } from '../assume/request.js';
 import type { MfaSources } from '../mfa/code.js';
@@ -36,16 +36,39 @@ const NO_MFA: MfaSources = { prompter: { interactive: false, ask: () => Promise.
 /**
  * Writes a config profile whose credentials come from `anwbis credential-process`, and removes a
  * static credentials section of the same name, which the AWS CLI and SDKs would use instead.
- * Both files are checked before either is written, so a refusal changes neither.
+ * Valid credentials anwbis wrote in that section for this same request go to the
+ * credential-process cache first, so the next call is served from them instead of needing a
+ * corp session or an MFA code. Both files are checked before either is written, so a refusal
+ * changes neither.
  * @param program how to start this anwbis (e.g. the Node binary and the bin script).
  */
-export async function configureCredentialProcess(request: AssumeRequest, deps: { env: Env; program: readonly string[] }) {
+export async function configureCredentialProcess(request: AssumeRequest, deps: { env: Env; program: readonly string[]; now: Date }) {
   const prepared = await prepareRequest({ ...request, noMfa: true }, { env: deps.env, mfa: NO_MFA });
-  const { target, files, store } = prepared;
+  const { target, files, store, settings } = prepared;
   await assertEditable(files.configFile, files.credentialsFile);
   const sourceProfile = await chooseSourceProfile(request.sourceProfile, deps.env, store);
   const region = await resolveRegion(request.region, deps.env, sourceProfile);
   const command = credentialProcessCommand(deps.program, request);
+  const written = await readValidWrittenProfile(store, files.credentialsFile, target.profileName, {
+    kind: 'assume',
+    now: deps.now,
+    marginSeconds: settings.refreshMarginSeconds,
+  });
+  const carried = written?.record.requestKey === prepared.key ? written : undefined;
+  const roleArn = carried?.record.roleArn;
+  if (carried && roleArn) {
+    await store.writeCredentials({
+      version: 1,
+      profile: target.profileName,
+      requestKey: prepared.key,
+      region: carried.record.region,
+      roleArn,
+      accessKeyId: carried.credentials.accessKeyId,
+      secretAccessKey: carried.credentials.secretAccessKey,
+      sessionToken: carried.credentials.sessionToken,
+      expiration: carried.credentials.expiration.toISOString(),
+    });
+  }
   await writeConfigProfile(files.configFile, target.profileName, [
     ['credential_process', command],
     ['region', region],
@@ -56,5 +79,13 @@ export async function configureCredentialProcess(request: AssumeRequest, deps: {
     removedStatic = true;
     return removeSection(text, target.profileName);
   });
-  return { profile: target.profileName, command, removedStatic, credentialsFile: displayPath(files.credentialsFile) };
+  // The record described the section just removed; the cache holds what is left of it.
+  if (removedStatic) await store.forgetProfile(target.profileName);
+  return {
+    profile: target.profileName,
+    command,
+    removedStatic,
+    carriedUntil: roleArn ? carried?.credentials.expiration : undefined,
+    credentialsFile: displayPath(files.credentialsFile),
+  };
 }

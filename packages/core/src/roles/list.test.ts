@@ -128,4 +128,14 @@ describe('listDelegatedRoles', () => {
     expect((await roleStatuses(roles, home, credentialsFile, now)).get(ARN)).toEqual({ state: 'valid', expiresAt: new Date('2030-01-01T10:30:00Z') });
     expect((await roleStatuses(roles, home, credentialsFile, new Date('2030-01-01T11:00:00Z'))).get(ARN)?.state).toBe('expired');
   });
+
+  it('a profile configured for credential-process is not shown "not assumed" while the cache holds valid credentials for its role', async () => {
+    const { roles } = await listDelegatedRoles({}, deps);
+    const home = join(dir, 'home-cached');
+    const cached = { version: 1 as const, profile: 'datalab-dev-admin', requestKey: 'k', region: 'eu-west-1', accessKeyId: 'ASIAC', secretAccessKey: 's', sessionToken: 't', expiration: '2030-01-01T10:45:00Z' };
+    await new StateStore(home).writeCredentials({ ...cached, roleArn: 'arn:aws:iam::999999999999:role/another' });
+    expect((await roleStatuses(roles, home, join(dir, 'credentials'), now)).get(ARN)?.state).toBe('not-assumed');
+    await new StateStore(home).writeCredentials({ ...cached, roleArn: ARN });
+    expect((await roleStatuses(roles, home, join(dir, 'credentials'), now)).get(ARN)).toEqual({ state: 'valid', expiresAt: new Date('2030-01-01T10:45:00Z') });
+  });
 });

@@ -9,7 +9,7 @@ import type { DelegatedRole } from './delegated-role.js';
 /** Where a role's written profile stands. */
 export interface RoleStatus {
   readonly state: 'valid' | 'expired' | 'not-assumed';
-  /** Expiry of the credentials anwbis wrote and that still stand in the credentials file; null when there are none. */
+  /** Expiry of the credentials anwbis wrote that still stand in the credentials file, else of those it cached; null when there are none. */
   readonly expiresAt: Date | null;
   /** Whether the daemon keeps the profile fresh; undefined when the daemon was not asked. */
   readonly watched?: boolean;
@@ -20,28 +20,33 @@ const NOT_ASSUMED: RoleStatus = { state: 'not-assumed', expiresAt: null };
 /**
  * The status of each role's profile, keyed by role ARN, from what anwbis wrote: its record under
  * `ANWBIS_HOME` and the key still standing in the credentials file (another tool may have
- * replaced the section since). Only profiles with a record are read, so thousands of roles
- * cost one directory listing.
+ * replaced the section since), else the credentials `credential-process` and `exec` cached for
+ * it. Only profiles with a record or a cache entry are read, so thousands of roles cost two
+ * directory listings.
  */
 export async function roleStatuses(roles: readonly DelegatedRole[], home: string, credentialsFile: string, now: Date): Promise<Map<string, RoleStatus>> {
-  const statuses = new Map<string, RoleStatus>();
-  const recorded = new Set(await readdir(join(home, 'profiles')).catch(() => [] as string[]));
+  const listing = async (dir: string) => new Set(await readdir(join(home, dir)).catch(() => [] as string[]));
+  const [recorded, cached] = await Promise.all([listing('profiles'), listing('credentials')]);
   const store = new StateStore(home);
   let credentialsText: string | undefined;
-  for (const role of roles) {
-    if (role.profile === null || !recorded.has(`${encodeURIComponent(role.profile)}.json`)) {
-      statuses.set(role.roleArn, NOT_ASSUMED);
-      continue;
-    }
-    const record = await store.readProfile(role.profile);
+  const standing = async (profile: string): Promise<Date | undefined> => {
+    const record = await store.readProfile(profile);
+    if (record?.kind !== 'assume') return undefined;
     credentialsText ??= await readAwsFile(credentialsFile).catch(() => '');
-    const section = record?.kind === 'assume' ? getSection(credentialsText, role.profile) : undefined;
-    if (!record || section?.aws_access_key_id !== record.accessKeyId) {
-      statuses.set(role.roleArn, NOT_ASSUMED);
-      continue;
-    }
-    const expiresAt = new Date(record.expiration);
-    statuses.set(role.roleArn, { state: expiresAt.getTime() > now.getTime() ? 'valid' : 'expired', expiresAt });
+    return getSection(credentialsText, profile)?.aws_access_key_id === record.accessKeyId ? new Date(record.expiration) : undefined;
+  };
+  const inCache = async (profile: string, roleArn: string): Promise<Date | undefined> => {
+    const record = await store.readCredentials(profile);
+    return record?.roleArn === roleArn ? new Date(record.expiration) : undefined;
+  };
+  const statuses = new Map<string, RoleStatus>();
+  for (const role of roles) {
+    const file = role.profile === null ? '' : `${encodeURIComponent(role.profile)}.json`;
+    const expiresAt =
+      role.profile === null
+        ? undefined
+        : ((recorded.has(file) ? await standing(role.profile) : undefined) ?? (cached.has(file) ? await inCache(role.profile, role.roleArn) : undefined));
+    statuses.set(role.roleArn, expiresAt ? { state: expiresAt.getTime() > now.getTime() ? 'valid' : 'expired', expiresAt } : NOT_ASSUMED);
   }
   return statuses;
 }

@@ -93,6 +93,7 @@ async function wholeKeystroke(): Promise<number[]> {
     assume: async () => {
       throw new Error('not in the benchmark');
     },
+    written: async () => undefined,
     openConsole: async () => '',
     copy: async () => '',
     watched: async () => undefined,
