@@ -25,17 +25,18 @@ describe('parseSettings', () => {
     [
       'custom naming',
       lines('[naming]', 'group = grp-{project}-{role}', 'role = {project}.{env}.{role}'),
-      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300 },
+      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300, keysBackend: 'keychain' },
     ],
     [
       'every naming key, padded',
       lines('[naming]', 'group =  g-{role} ', 'policy=P', 'role = r-{role}', 'profile = p-{role}', 'session = s-{profile}'),
-      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300 },
+      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300, keysBackend: 'keychain' },
     ],
-    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600 }],
-    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0 }],
-    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600 }],
-    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60 }],
+    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600, keysBackend: 'keychain' }],
+    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0, keysBackend: 'keychain' }],
+    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600, keysBackend: 'keychain' }],
+    ['the encrypted key file as the keys backend', lines('[keys]', 'backend = file'), { ...DEFAULT_SETTINGS, keysBackend: 'file' }],
+    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60, keysBackend: 'keychain' }],
   ])('reads %s', (_name, text, expected) => {
     expect(parseSettings(text, WHERE)).toEqual(expected);
   });
@@ -53,6 +54,7 @@ describe('parseSettings', () => {
     ['a pattern ini reads as a boolean', lines('[naming]', 'policy = true'), '[naming] policy must be a non-empty pattern'],
     ['a pattern ini reads as a list', lines('[naming]', 'group[] = a'), '[naming] group must be a non-empty pattern'],
     ['naming as a value', lines('naming = x'), '[naming] is not a section'],
+    ['an unknown keys backend', lines('[keys]', 'backend = plaintext'), '[keys] backend must be one of keychain, file'],
     ['a negative margin', lines('[cache]', 'refresh_margin_seconds = -1'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['a margin over an hour', lines('[cache]', 'refresh_margin_seconds = 3601'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['a fractional margin', lines('[cache]', 'refresh_margin_seconds = 1.5'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],

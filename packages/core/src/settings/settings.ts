@@ -4,6 +4,7 @@ import { parse } from 'ini';
 import { AnwbisError, shown } from '../errors/errors.js';
 import { DEFAULT_PATTERNS, type NamingPatterns } from '../naming/patterns.js';
 import { DEFAULT_SETTINGS, type Settings } from './defaults.js';
+import { KEY_BACKENDS, type KeyBackend } from '../keys/key-index.js';
 
 export { DEFAULT_SETTINGS, type Settings };
 
@@ -22,6 +23,9 @@ const NAMING_KEYS = Object.keys(DEFAULT_PATTERNS) as Array<keyof NamingPatterns>
  *
  * [cache]
  * refresh_margin_seconds = 300
+ *
+ * [keys]
+ * backend = keychain
  * ```
  */
 export function parseSettings(text: string, where: string): Settings {
@@ -45,7 +49,13 @@ export function parseSettings(text: string, where: string): Settings {
     }
     margin = Number(rawMargin);
   }
-  return { naming: naming as unknown as NamingPatterns, refreshMarginSeconds: margin };
+  let keysBackend = DEFAULT_SETTINGS.keysBackend;
+  const backend = (data.keys as Record<string, unknown> | undefined)?.backend;
+  if (backend !== undefined) {
+    if (!KEY_BACKENDS.includes(backend as KeyBackend)) throw bad(where, `[keys] backend must be one of ${KEY_BACKENDS.join(', ')}`);
+    keysBackend = backend as KeyBackend;
+  }
+  return { naming: naming as unknown as NamingPatterns, refreshMarginSeconds: margin, keysBackend };
 }
 
 /** Reads `<home>/config`; defaults when it does not exist. */
