@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { ANWBIS_BIN, conventionScenario, run, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
 import { keyringTestsRun, startKeyring, type PrivateKeyring } from '@anwbis/tools/keyring';
-import { EXIT, emulatorWorld, expectOk, expectRefused, modeOf, snapshot } from './helpers.js';
+import { EXIT, emulatorWorld, expectOk, expectRefused, modeOf, snapshot, writeLoadTrace } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
@@ -56,6 +58,28 @@ describeKeychain('keys in the OS keychain (a private Secret Service)', () => {
     expect(assume.accessKeyId).toBe(accessKeyId);
     const id = await aws(['sts', 'get-caller-identity', '--profile', 'datalab-dev-admin']);
     expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
+  });
+
+  it('the keychain module loads only when AWS needs the stored key: not for a reused profile or a cached credential-process', async () => {
+    expectOk(await anwbis(['keys', 'add']));
+    /** The modules one run of anwbis loaded. */
+    const traced = async (args: string[]) => {
+      const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+      try {
+        const { hook, loaded } = writeLoadTrace(dir);
+        const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, ...args], { env: env() });
+        expect(res).toMatchObject({ code: EXIT.ok });
+        return loaded().join('');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const assume = ['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'];
+    expect(await traced(assume)).toContain('@napi-rs/keyring');
+    expect(await traced(assume)).not.toContain('@napi-rs/keyring');
+    const credentialProcess = ['credential-process', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'];
+    expect(await traced(credentialProcess)).toContain('@napi-rs/keyring');
+    expect(await traced(credentialProcess)).not.toContain('@napi-rs/keyring');
   });
 
   it('keys add reads typed keys from a piped stdin when the profile has none in the file', async () => {
