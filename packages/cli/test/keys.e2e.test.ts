@@ -60,6 +60,19 @@ describeKeychain('keys in the OS keychain (a private Secret Service)', () => {
     expect(JSON.parse(id.stdout).Arn).toBe(`arn:aws:sts::${DEV}:assumed-role/dev-datalab-delegated-admin/${USER}`);
   });
 
+  it('session and roles take the corp keys from the keychain too', async () => {
+    const { accessKeyId } = user();
+    expectOk(await anwbis(['keys', 'add']));
+    await world.moto.startRecording();
+    expectOk(await anwbis(['session', '--mfa-code', '123456']));
+    const roles = await anwbis(['roles']);
+    expectOk(roles);
+    expect(roles.stdout).toContain('datalab');
+    const calls = await world.moto.recording();
+    expect(calls.find((c) => c.action === 'GetSessionToken')?.accessKeyId).toBe(accessKeyId);
+    expect(world.sandbox.read('credentials')).toMatch(/\[corp-session-default\]\naws_access_key_id = ASIA/);
+  });
+
   it('the keychain module loads only when AWS needs the stored key: not for a reused profile or a cached credential-process', async () => {
     expectOk(await anwbis(['keys', 'add']));
     /** The modules one run of anwbis loaded. */
