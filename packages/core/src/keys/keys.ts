@@ -87,13 +87,14 @@ export async function addKeys(request: AddKeysRequest, deps: KeysDeps): Promise<
     // Moved from one backend to the other: the old copy goes.
     if (previous && previous.backend !== backend) await openBackend(previous.backend, deps).delete(profile);
   });
+  let removed = false;
   if (fromFile) {
-    await updateAwsFile(credentialsFile, (text) => {
+    ({ changed: removed } = await updateAwsFile(credentialsFile, (text) => {
       const now = getSection(text, profile);
       // Keys changed in the file meanwhile are not ours to remove.
       if (now?.aws_access_key_id !== fromFile.accessKeyId || now.aws_secret_access_key !== fromFile.secretAccessKey) return text;
       return setSection(text, profile, [], { removeKeys: KEY_LINES });
-    });
+    }));
   }
   return {
     profile,
@@ -101,7 +102,7 @@ export async function addKeys(request: AddKeysRequest, deps: KeysDeps): Promise<
     where: store.where,
     keyId: maskedKeyId(keys.accessKeyId),
     userArn: caller.arn,
-    ...(fromFile ? { removedFrom: displayPath(credentialsFile) } : {}),
+    ...(removed ? { removedFrom: displayPath(credentialsFile) } : {}),
   };
 }
 
