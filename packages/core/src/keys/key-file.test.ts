@@ -1,9 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { encryptedFileBackend, keyFilePath } from './key-file.js';
+
+// Each new key file backend derives its key with scrypt at full cost (about 0.1 s, far more on a
+// busy machine).
+jest.setTimeout(60_000);
 
 describe('the encrypted key file', () => {
   let home: string;

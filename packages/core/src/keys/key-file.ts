@@ -43,10 +43,12 @@ function aad(header: Header): Buffer {
   return Buffer.from(JSON.stringify([header.v, header.kdf, header.N, header.r, header.p, header.salt]));
 }
 
+type Derive = (passphrase: string, header: Header) => Promise<Buffer>;
+
 /** Encrypts the profile → secret map (AES-256-GCM, a fresh IV each time). */
-export async function sealKeyFile(secrets: Readonly<Record<string, string>>, passphrase: string, header?: Header): Promise<string> {
+export async function sealKeyFile(secrets: Readonly<Record<string, string>>, passphrase: string, header?: Header, derive: Derive = deriveKey): Promise<string> {
   const h: Header = header ?? { v: 1, kdf: 'scrypt', ...KDF, salt: randomBytes(16).toString('base64') };
-  const key = await deriveKey(passphrase, h);
+  const key = await derive(passphrase, h);
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad(h));
@@ -56,11 +58,11 @@ export async function sealKeyFile(secrets: Readonly<Record<string, string>>, pas
 }
 
 /** Decrypts a key file; a wrong passphrase and a changed file are the same failure (GCM cannot tell them apart). */
-export async function openKeyFile(text: string, passphrase: string, where: string): Promise<{ secrets: Record<string, string>; header: Header }> {
+export async function openKeyFile(text: string, passphrase: string, where: string, derive: Derive = deriveKey): Promise<{ secrets: Record<string, string>; header: Header }> {
   const file = parseKeyFile(text);
   if (file === undefined) throw new AnwbisError('file', `${where} is not a key file this anwbis reads`, { next: `move it away and add your keys again with \`anwbis keys add --backend file\`` });
   const header: Header = { v: file.v, kdf: file.kdf, N: file.N, r: file.r, p: file.p, salt: file.salt };
-  const key = await deriveKey(passphrase, header);
+  const key = await derive(passphrase, header);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(file.iv, 'base64'));
     decipher.setAAD(aad(header));
@@ -97,6 +99,14 @@ export function encryptedFileBackend(options: { home: string; env: Env; ask?: Pa
   const path = keyFilePath(options.home);
   const where = displayPath(path);
   let passphrase: Promise<string> | undefined;
+  // One passphrase per backend, so a key per salt and cost: an update derives it once, not to read and again to write.
+  const derived = new Map<string, Promise<Buffer>>();
+  const derive: Derive = (given, header) => {
+    const id = JSON.stringify([header.salt, header.N, header.r, header.p]);
+    let key = derived.get(id);
+    if (!key) derived.set(id, (key = deriveKey(given, header)));
+    return key;
+  };
 
   const passphraseFor = (purpose: 'open' | 'create') =>
     (passphrase ??= (async () => {
@@ -118,11 +128,11 @@ export function encryptedFileBackend(options: { home: string; env: Env; ask?: Pa
       if (isErrno(error, 'ENOENT')) return undefined;
       throw new AnwbisError('file', `cannot read ${where}: ${(error as Error).message}`, { cause: error });
     }
-    return openKeyFile(text, await passphraseFor('open'), where);
+    return openKeyFile(text, await passphraseFor('open'), where, derive);
   }
 
   async function save(secrets: Record<string, string>, header: Header | undefined): Promise<void> {
-    const text = await sealKeyFile(secrets, await passphraseFor(header ? 'open' : 'create'), header);
+    const text = await sealKeyFile(secrets, await passphraseFor(header ? 'open' : 'create'), header, derive);
     await writeFileAtomic(path, text, { mode: 0o600 });
   }
 

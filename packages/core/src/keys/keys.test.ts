@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,10 @@ import { openBackend } from './store.js';
 
 const OLD = { accessKeyId: 'AKIAOLDOLDOLDOLD1111', secretAccessKey: 'old/secret' };
 const NEW = { accessKeyId: 'AKIANEWNEWNEWNEW2222', secretAccessKey: 'new/secret' };
+
+// Each new key file backend derives its key with scrypt at full cost (about 0.1 s, far more on a
+// busy machine).
+jest.setTimeout(60_000);
 
 describe('keys (with the encrypted key file)', () => {
   let dir: string;
