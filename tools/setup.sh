@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything anwbis's development, demo and tests need on a Debian machine:
-# Debian's AWS CLI v2, Chromium and tmux, systemd's socket activator, zsh and fish (the shell-output tests run every shell
+# Debian's AWS CLI v2, Chromium and tmux, systemd's socket activator, D-Bus and GNOME Keyring (the keychain tests), zsh and fish (the shell-output tests run every shell
 # `anwbis env --shell` writes for), moto (the local AWS emulator), the npm workspace
 # (which brings its own Node 24 through the npm package `node`), built, and, when Go is installed,
 # AWS's EC2 instance-metadata mock.
@@ -18,6 +18,12 @@ command -v python3 >/dev/null || need_apt+=(python3 python3-pip)
 for shell in zsh fish; do command -v "$shell" >/dev/null || need_apt+=("$shell"); done
 [ -f /usr/share/bash-completion/bash_completion ] || need_apt+=(bash-completion)
 [ -x /usr/bin/node ] || need_apt+=(nodejs)
+# The keychain tests start their own session bus and GNOME Keyring (tools/src/keyring); secret-tool
+# reads what anwbis stored, gdbus waits for the keyring to be ready.
+command -v dbus-daemon >/dev/null || need_apt+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || need_apt+=(gnome-keyring)
+command -v gdbus >/dev/null || need_apt+=(libglib2.0-bin)
+command -v secret-tool >/dev/null || need_apt+=(libsecret-tools)
 # The daemon's socket-activation test runs it under systemd-socket-activate.
 command -v systemd-socket-activate >/dev/null || need_apt+=(systemd)
 if [ ${#need_apt[@]} -gt 0 ]; then

@@ -33,8 +33,10 @@ const common = {
   banner: { js: "import { createRequire as __anwbisCreateRequire } from 'node:module'; const require = __anwbisCreateRequire(import.meta.url);" },
   // React's and Ink's production builds: the development ones cost a second of start-up.
   define: { 'process.env.NODE_ENV': '"production"' },
-  // Ink loads it only under DEV=true, for React's devtools, which anwbis does not ship.
-  external: ['react-devtools-core'],
+  // Ink loads it only under DEV=true, for React's devtools, which anwbis does not ship. The
+  // keychain module is native code (a .node binary per platform) that only Node's own loader
+  // can load; core imports it lazily, for a profile whose keys it keeps.
+  external: ['react-devtools-core', '@napi-rs/keyring'],
   // The AWS SDK's ES modules: its CommonJS builds lose named exports through import() here.
   mainFields: ['module', 'main'],
   plugins: [yogaWithoutFetch, stringWidthFastPath, builtinsThroughRequire],

@@ -12,7 +12,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnwbisError, assume, configFilePath, removeKeys, type AssumeRequest, type TemporaryCredentials } from '@anwbis/core';
+import { AnwbisError, assume, configFilePath, removeKeysEverywhere, type AssumeRequest, type TemporaryCredentials } from '@anwbis/core';
 import {
   CredentialsUnavailable,
   DaemonClient,
@@ -101,7 +101,7 @@ async function configCopy(env: NodeJS.ProcessEnv): Promise<{ path: string; remov
   if (text === undefined) return { path: '/dev/null', remove: async () => undefined };
   let safe: string;
   try {
-    safe = removeKeys(text, CONFIG_CREDENTIAL_KEYS);
+    safe = removeKeysEverywhere(text, CONFIG_CREDENTIAL_KEYS);
   } catch (err) {
     throw new AnwbisError('config', `cannot hide the credentials in the AWS config file ${source}: ${(err as Error).message}`, {
       next: 'fix the file (the AWS CLI reads it the same way), then run this again',

@@ -14,7 +14,9 @@ import {
   type BrowserLauncher,
   type FlowDeps,
   type MfaSources,
+  type PassphrasePrompt,
   type Prompter,
+  type StoredKeys,
 } from '@anwbis/core';
 
 /** Progress for a person on stderr; stdout stays for data. */
@@ -134,6 +136,98 @@ export function controllingTerminalPrompter(): Prompter {
   };
 }
 
+/** The terminal a person types on: stdin when it is one, else the controlling terminal; undefined without either. */
+function openTerminal(): { input: ReadStream; output: NodeJS.WritableStream; close: () => void } | undefined {
+  if (process.stdin.isTTY) return { input: process.stdin as ReadStream, output: process.stderr, close: () => process.stdin.pause() };
+  try {
+    const fd = openSync('/dev/tty', 'r+');
+    const input = new ReadStream(fd);
+    return { input, output: new WriteStream(fd), close: () => input.destroy() };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Asks on the terminal without showing what is typed (a secret key, a passphrase); undefined
+ * when there is no terminal. Ctrl-C and Ctrl-D on an empty line cancel.
+ */
+export function askHidden(question: string): Promise<string | undefined> {
+  const terminal = openTerminal();
+  if (!terminal) return Promise.resolve(undefined);
+  const { input, output } = terminal;
+  output.write(question);
+  input.setRawMode(true);
+  input.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const finish = (error?: AnwbisError) => {
+      input.removeListener('data', onData);
+      input.setRawMode(false);
+      output.write('\n');
+      terminal.close();
+      if (error) reject(error);
+      else resolve(typed);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003' || (ch === '\u0004' && typed === '')) return finish(new AnwbisError('usage', 'cancelled: nothing was entered'));
+        if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+        else if (ch >= ' ') typed += ch;
+      }
+    };
+    input.on('data', onData);
+    input.resume();
+  });
+}
+
+/** The key file's passphrase from the terminal; a new file's is asked twice so a typo does not lock the keys away. */
+export const askPassphrase: PassphrasePrompt = async (purpose) => {
+  const first = await askHidden(purpose === 'create' ? 'New passphrase for the anwbis key file: ' : 'Passphrase of the anwbis key file: ');
+  if (first === undefined || purpose === 'open') return first;
+  if (first.length < 8) throw new AnwbisError('usage', 'that passphrase is shorter than 8 characters', { next: 'run again and choose a longer one' });
+  if ((await askHidden('The same passphrase again: ')) !== first) throw new AnwbisError('usage', 'the two passphrases differ; nothing was stored', { next: 'run again' });
+  return first;
+};
+
+/**
+ * Long-term keys typed at hidden prompts, or two lines on a piped stdin (access key id, then
+ * secret access key): never from the command line, where other users' `ps` would show them.
+ */
+export async function readKeysFromPerson(): Promise<StoredKeys> {
+  if (!process.stdin.isTTY) {
+    const lines = (await readStdinText()).split(/\r?\n/).map((l) => l.trim());
+    const [accessKeyId = '', secretAccessKey = ''] = lines;
+    if (accessKeyId === '' || secretAccessKey === '') {
+      throw new AnwbisError('usage', 'stdin holds no keys: give the access key id on the first line and the secret access key on the second', {
+        next: 'or put them in the profile\'s section of the credentials file, or run in a terminal to be asked',
+      });
+    }
+    return { accessKeyId, secretAccessKey };
+  }
+  const accessKeyId = (await askHidden('Access key id: ')) ?? '';
+  const secretAccessKey = (await askHidden('Secret access key: ')) ?? '';
+  return { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim() };
+}
+
+/** All of a piped stdin, up to 4 KiB (two keys need far less). */
+function readStdinText(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (chunk: string) => {
+      data += chunk;
+      if (data.length > 4096) {
+        process.stdin.destroy();
+        reject(new AnwbisError('usage', 'stdin holds more than two keys would take'));
+      }
+    });
+    process.stdin.once('end', () => resolve(data));
+    process.stdin.once('error', reject);
+  });
+}
+
 /**
  * The first line of a piped stdin, or undefined when stdin is empty or nothing arrives within
  * `timeoutMs` (a stdin left open by a scheduler or ssh must not hang anwbis forever).
@@ -196,7 +290,7 @@ export function cliRuntime(options: RuntimeOptions): CliRuntime {
     say,
     mfa,
     browser: createBrowserLauncher({ env: process.env }),
-    loadSourceCredentials: loadProfileCredentials,
+    loadSourceCredentials: (profile, where) => loadProfileCredentials(profile, where, process.env, askPassphrase),
     instanceMetadata: (env) => fromInstanceMetadata(env),
     createAws: ({ credentials, region }) =>
       createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => events({ type: 'aws-call', line }) } : {}) }),

@@ -18,6 +18,7 @@ export * from './aws/sdk.js';
 export * from './aws/region.js';
 export * from './source/source.js';
 export * from './source/profile-credentials.js';
+export * from './keys/index.js';
 export * from './cache/state-store.js';
 export * from './cache/request-key.js';
 export * from './profiles/profiles.js';

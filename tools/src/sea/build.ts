@@ -127,7 +127,9 @@ export async function buildSea(output = seaOutputPath()): Promise<string> {
   try {
     const bundle = join(work, 'anwbis.mjs');
     const fast = join(work, 'fast.mjs');
-    const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24', banner: { js: BANNER }, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning' } as const;
+    // The keychain module is native code only Node's loader can load: left out, so a single executable
+    // reports it unavailable and names the encrypted key file instead.
+    const common = { bundle: true, platform: 'node', format: 'esm', target: 'node24', banner: { js: BANNER }, minify: true, keepNames: true, legalComments: 'none', logLevel: 'warning', external: ['@napi-rs/keyring'] as string[] } as const;
     // Ink loads react-devtools-core only when DEV=true, through a static import esbuild would
     // hoist; it is not installed and has no place in a release, so it is an empty module here.
     const noDevtools: Plugin = {

@@ -52,6 +52,13 @@ export interface AwsPort {
   preload?(service: 'iam' | 'sts'): void;
 }
 
+/** The IAM calls of `anwbis keys rotate`, apart from {@link AwsPort} since nothing else makes them. */
+export interface AccessKeysPort {
+  /** A new access key of the user (IAM allows two per user). */
+  createAccessKey(userName: string): Promise<{ accessKeyId: string; secretAccessKey: string }>;
+  deleteAccessKey(userName: string, accessKeyId: string): Promise<void>;
+}
+
 /** An error answered by AWS (or the network on the way), reduced to what anwbis decides on. */
 export class AwsCallError extends Error {
   constructor(

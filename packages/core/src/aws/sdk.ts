@@ -1,5 +1,5 @@
 import { sanitizeRemoteText } from '../errors/sanitize.js';
-import { AwsCallError, type AwsCredentials, type AwsPort } from './port.js';
+import { AwsCallError, type AccessKeysPort, type AwsCredentials, type AwsPort } from './port.js';
 import { redact } from './redact.js';
 
 export interface SdkPortOptions {
@@ -34,7 +34,7 @@ interface RecorderStack {
  * call AWS do not pay for loading the SDK. Endpoints follow the SDK's own settings
  * (`AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL_IAM`, config files).
  */
-export function createSdkPort(options: SdkPortOptions): AwsPort {
+export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
   const common = async () => {
@@ -168,6 +168,19 @@ export function createSdkPort(options: SdkPortOptions): AwsPort {
         Marker = out.IsTruncated ? out.Marker : undefined;
       } while (Marker);
       return names;
+    },
+    async createAccessKey(UserName) {
+      const { client, mod } = await iamClient();
+      const command = new mod.CreateAccessKeyCommand({ UserName });
+      const out = await call('iam:CreateAccessKey', { UserName }, command, (o) => client.send(command, o));
+      const key = out.AccessKey;
+      if (!key?.AccessKeyId || !key.SecretAccessKey) throw new AwsCallError('iam:CreateAccessKey', 'IncompleteResponse', 'AWS answered without the new key');
+      return { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+    },
+    async deleteAccessKey(UserName, AccessKeyId) {
+      const { client, mod } = await iamClient();
+      const command = new mod.DeleteAccessKeyCommand({ UserName, AccessKeyId });
+      await call('iam:DeleteAccessKey', { UserName, AccessKeyId }, command, (o) => client.send(command, o));
     },
     async listGroupPolicies(GroupName) {
       const { client, mod } = await iamClient();

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
-import { getSection, parseAwsIni, removeKeys, removeSection, sectionExtras, setSection } from './ini-edit.js';
+import { getSection, parseAwsIni, removeKeysEverywhere, removeSection, sectionExtras, setSection } from './ini-edit.js';
 
 const lf = (...lines: string[]): string => lines.map((line) => `${line}\n`).join('');
 
@@ -329,18 +329,18 @@ describe('sectionExtras', () => {
   });
 });
 
-describe('removeKeys', () => {
+describe('removeKeysEverywhere', () => {
   it.each([
     ['from every section, whatever the case', '[default]\nregion = eu-west-1\nAWS_Access_Key_Id = AKIA1\n\n[profile x]\naws_access_key_id = AKIA2\noutput = json\n', '[default]\nregion = eu-west-1\n\n[profile x]\noutput = json\n'],
     ['with its continuation lines, keeping comments and nested blocks', '[default]\ncredential_process = a\n  b\n; why\ns3 =\n  max_concurrent_requests = 10\n', '[default]\n; why\ns3 =\n  max_concurrent_requests = 10\n'],
     ['keeping CRLF and a last line without an ending', '[default]\r\nregion = us-east-1\r\naws_secret_access_key = s', '[default]\r\nregion = us-east-1\r\n'],
     ['leaving a file without them as it was', '# top\n[default]\nregion = us-east-1\n', '# top\n[default]\nregion = us-east-1\n'],
   ])('removes keys %s', (_what, text, expected) => {
-    expect(removeKeys(text, ['aws_access_key_id', 'aws_secret_access_key', 'credential_process'])).toBe(expected);
+    expect(removeKeysEverywhere(text, ['aws_access_key_id', 'aws_secret_access_key', 'credential_process'])).toBe(expected);
   });
 
   it('refuses a file it cannot parse', () => {
-    expect(() => removeKeys('aws_access_key_id = AKIA1\n', ['aws_access_key_id'])).toThrow(IniParseError);
+    expect(() => removeKeysEverywhere('aws_access_key_id = AKIA1\n', ['aws_access_key_id'])).toThrow(IniParseError);
   });
 });
 

@@ -449,7 +449,7 @@ export function sectionExtras(text: string, sectionName: string, keys: readonly 
  *
  * @throws {@link IniParseError} when the file cannot be parsed.
  */
-export function removeKeys(text: string, keys: readonly string[]): string {
+export function removeKeysEverywhere(text: string, keys: readonly string[]): string {
   const ini = parseOrThrow(text);
   const removed = new Set(keys.map((k) => k.toLowerCase()));
   let dropping = false;

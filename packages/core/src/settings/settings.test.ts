@@ -26,17 +26,17 @@ describe('parseSettings', () => {
     [
       'custom naming',
       lines('[naming]', 'group = grp-{project}-{role}', 'role = {project}.{env}.{role}'),
-      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING },
+      { naming: { ...DEFAULT_PATTERNS, group: 'grp-{project}-{role}', role: '{project}.{env}.{role}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' },
     ],
     [
       'every naming key, padded',
       lines('[naming]', 'group =  g-{role} ', 'policy=P', 'role = r-{role}', 'profile = p-{role}', 'session = s-{profile}'),
-      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING },
+      { naming: { group: 'g-{role}', policy: 'P', role: 'r-{role}', profile: 'p-{role}', session: 's-{profile}' }, refreshMarginSeconds: 300, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' },
     ],
-    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600, assume: NO_SESSION_TAGGING }],
-    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0, assume: NO_SESSION_TAGGING }],
-    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600, assume: NO_SESSION_TAGGING }],
-    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60, assume: NO_SESSION_TAGGING }],
+    ['a margin', lines('[cache]', 'refresh_margin_seconds = 600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 600, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' }],
+    ['a margin of 0', lines('[cache]', 'refresh_margin_seconds = 0'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 0, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' }],
+    ['a margin of 3600', lines('[cache]', 'refresh_margin_seconds = 3600'), { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 3600, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' }],
+    ['a margin in CRLF', '[cache]\r\nrefresh_margin_seconds = 60\r\n', { naming: DEFAULT_PATTERNS, refreshMarginSeconds: 60, assume: NO_SESSION_TAGGING, keysBackend: 'keychain' }],
     ['an empty [assume]', lines('[assume]'), DEFAULT_SETTINGS],
     [
       'source identity and tags',
@@ -48,6 +48,7 @@ describe('parseSettings', () => {
     ],
     ['a named source identity', lines('[assume]', 'source_identity = ana@example.com'), { ...DEFAULT_SETTINGS, assume: { sourceIdentity: 'ana@example.com', tags: [], transitiveTagKeys: [] } }],
     ['a tag value with = and spaces', lines('[assume]', 'tags = path=a=b/c, project=Data Lab'), { ...DEFAULT_SETTINGS, assume: { tags: [{ key: 'path', value: 'a=b/c' }, { key: 'project', value: 'Data Lab' }], transitiveTagKeys: [] } }],
+    ['the encrypted key file as the keys backend', lines('[keys]', 'backend = file'), { ...DEFAULT_SETTINGS, keysBackend: 'file' }],
   ])('reads %s', (_name, text, expected) => {
     expect(parseSettings(text, WHERE)).toEqual(expected);
   });
@@ -65,6 +66,7 @@ describe('parseSettings', () => {
     ['a pattern ini reads as a boolean', lines('[naming]', 'policy = true'), '[naming] policy must be a non-empty pattern'],
     ['a pattern ini reads as a list', lines('[naming]', 'group[] = a'), '[naming] group must be a non-empty pattern'],
     ['naming as a value', lines('naming = x'), '[naming] is not a section'],
+    ['an unknown keys backend', lines('[keys]', 'backend = plaintext'), '[keys] backend must be one of keychain, file'],
     ['a negative margin', lines('[cache]', 'refresh_margin_seconds = -1'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['a margin over an hour', lines('[cache]', 'refresh_margin_seconds = 3601'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],
     ['a fractional margin', lines('[cache]', 'refresh_margin_seconds = 1.5'), '[cache] refresh_margin_seconds must be a whole number from 0 to 3600'],

@@ -5,6 +5,7 @@ import { AnwbisError, shown } from '../errors/errors.js';
 import { DEFAULT_PATTERNS, type NamingPatterns } from '../naming/patterns.js';
 import { parseAssumeSection } from '../session-tags/session-tags.js';
 import { DEFAULT_SETTINGS, type Settings } from './defaults.js';
+import { KEY_BACKENDS, type KeyBackend } from '../keys/key-index.js';
 
 export { DEFAULT_SETTINGS, type Settings };
 
@@ -28,6 +29,9 @@ const NAMING_KEYS = Object.keys(DEFAULT_PATTERNS) as Array<keyof NamingPatterns>
  * source_identity = auto
  * tags = team=data, cost=42
  * transitive_tags = team
+ *
+ * [keys]
+ * backend = keychain
  * ```
  */
 export function parseSettings(text: string, where: string): Settings {
@@ -53,10 +57,17 @@ export function parseSettings(text: string, where: string): Settings {
   }
   const assume = data.assume;
   if (assume !== undefined && (typeof assume !== 'object' || assume === null)) throw bad(where, '[assume] is not a section');
+  let keysBackend = DEFAULT_SETTINGS.keysBackend;
+  const backend = (data.keys as Record<string, unknown> | undefined)?.backend;
+  if (backend !== undefined) {
+    if (!KEY_BACKENDS.includes(backend as KeyBackend)) throw bad(where, `[keys] backend must be one of ${KEY_BACKENDS.join(', ')}`);
+    keysBackend = backend as KeyBackend;
+  }
   return {
     naming: naming as unknown as NamingPatterns,
     refreshMarginSeconds: margin,
     assume: assume === undefined ? DEFAULT_SETTINGS.assume : parseAssumeSection(assume as Record<string, unknown>, (why) => bad(where, why)),
+    keysBackend,
   };
 }
 

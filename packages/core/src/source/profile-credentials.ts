@@ -3,14 +3,26 @@ import { AnwbisError, shown } from '../errors/errors.js';
 import { configProfileSection } from '../aws/config-section.js';
 import type { AwsCredentials } from '../aws/port.js';
 import { getSection } from '../credentials-file/ini-edit.js';
-import { configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
+import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
+import { readKeyIndex } from '../keys/key-index.js';
+import type { PassphrasePrompt } from '../keys/backend.js';
 
 /**
- * Loads the source (corp) credentials of a named profile. Plain access keys (the corp user's,
- * or a corp session's) are read here; every other profile form the AWS CLI accepts
+ * Loads the source (corp) credentials of a named profile. Keys `anwbis keys add` stored (the
+ * keychain or the key file) come first; plain access keys in the AWS files (the corp user's, or
+ * a corp session's) are read here; every other profile form the AWS CLI accepts
  * (credential_process, SSO, a role to assume, web identity, …) goes to the SDK's own resolver.
+ *
+ * @param askPassphrase asks a person for the key file's passphrase; without it only
+ *   `ANWBIS_KEYS_PASSPHRASE` opens the file.
  */
-export async function loadProfileCredentials(profile: string, where: string, env: Env = process.env): Promise<AwsCredentials> {
+export async function loadProfileCredentials(profile: string, where: string, env: Env = process.env, askPassphrase?: PassphrasePrompt): Promise<AwsCredentials> {
+  const stored = (await readKeyIndex(anwbisHome(env)))[profile];
+  if (stored) {
+    // Only here, for a profile the index names, is the keychain module (native code, D-Bus) loaded.
+    const { loadStoredKeys } = await import('../keys/store.js');
+    return loadStoredKeys(profile, stored.backend, { env, askPassphrase });
+  }
   const keys = await staticKeysOf(profile, env);
   if (keys) return keys;
   const { fromIni } = await import('@aws-sdk/credential-provider-ini');
