@@ -49,6 +49,10 @@ if ! npm ci --no-audit --no-fund --loglevel=error >"$ci_log" 2>&1; then
   else
     cat "$ci_log" >&2
     rm -f "$ci_log"
+    exit 1
+  fi
+fi
+rm -f "$ci_log"
 
 # `npx anwbis` runs the built CLI (packages/cli/dist): build it, so the checkout is usable as is.
 echo "setup: building"
@@ -59,10 +63,6 @@ if ! npm run build >"$build_log" 2>&1; then
   exit 1
 fi
 rm -f "$build_log"
-    exit 1
-  fi
-fi
-rm -f "$ci_log"
 
 # AWS's EC2 instance-metadata mock (IMDSv1/v2), for the --from_ec2_role tests (tools/src/imds).
 AEMM_MODULE='github.com/aws/amazon-ec2-metadata-mock/cmd/ec2-metadata-mock@v1.13.0'
