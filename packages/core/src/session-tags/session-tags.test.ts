@@ -1,16 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { AnwbisError } from '../errors/errors.js';
+import { thrownAnwbisError as failure } from '../testing/caught.js';
 import { NO_SESSION_TAGGING, parseSessionTag, sessionTaggingOf, withSourceIdentityOf, type SessionTagging, type SessionTaggingFlags } from './session-tags.js';
 
-function failure(run: () => unknown): AnwbisError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AnwbisError) return error;
-    throw error;
-  }
-  throw new Error('it was accepted');
-}
 
 const configured: SessionTagging = { sourceIdentity: 'auto', tags: [{ key: 'team', value: 'data' }, { key: 'cost', value: '42' }], transitiveTagKeys: ['team'] };
 
