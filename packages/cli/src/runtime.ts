@@ -197,7 +197,14 @@ export const askPassphrase: PassphrasePrompt = async (purpose) => {
  */
 export async function readKeysFromPerson(): Promise<StoredKeys> {
   if (!process.stdin.isTTY) {
-    const lines = (await readStdinText()).split(/\r?\n/).map((l) => l.trim());
+    const text = await readPipedStdin(
+      (data) => {
+        if (data.length > 4096) throw new AnwbisError('usage', 'stdin holds more than two keys would take');
+        return data.split('\n').length > 2 ? data : undefined;
+      },
+      (data) => data,
+    );
+    const lines = (text ?? '').split(/\r?\n/).map((l) => l.trim());
     const [accessKeyId = '', secretAccessKey = ''] = lines;
     if (accessKeyId === '' || secretAccessKey === '') {
       throw new AnwbisError('usage', 'stdin holds no keys: give the access key id on the first line and the secret access key on the second', {
@@ -211,49 +218,52 @@ export async function readKeysFromPerson(): Promise<StoredKeys> {
   return { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim() };
 }
 
-/** All of a piped stdin, up to 4 KiB (two keys need far less). */
-function readStdinText(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let data = '';
-    process.stdin.setEncoding('utf8');
-    process.stdin.on('data', (chunk: string) => {
-      data += chunk;
-      if (data.length > 4096) {
-        process.stdin.destroy();
-        reject(new AnwbisError('usage', 'stdin holds more than two keys would take'));
-      }
-    });
-    process.stdin.once('end', () => resolve(data));
-    process.stdin.once('error', reject);
-  });
-}
-
 /**
- * The first line of a piped stdin, or undefined when stdin is empty or nothing arrives within
- * `timeoutMs` (a stdin left open by a scheduler or ssh must not hang anwbis forever).
+ * Reads a piped stdin until `enough` makes an answer of what has come (it may throw to refuse
+ * it), or stdin ends (`atEnd` makes the answer), then lets go of stdin. Nothing within
+ * `timeoutMs` is undefined: a stdin left open by a scheduler or ssh must not hang anwbis forever.
  */
-export function readStdinLine(timeoutMs = 15_000): Promise<string | undefined> {
+function readPipedStdin<T>(enough: (data: string) => T | undefined, atEnd: (data: string) => T | undefined, timeoutMs = 15_000): Promise<T | undefined> {
   return new Promise((resolve, reject) => {
     let data = '';
-    const done = (value: string | undefined) => {
+    const done = (value: T | undefined, error?: unknown) => {
       clearTimeout(timer);
       process.stdin.removeAllListeners('data');
-      // Only one line is ever read; a paused stdin that its writer keeps open would keep
-      // anwbis running after its work is done.
+      // A paused stdin that its writer keeps open would keep anwbis running after its work is done.
       process.stdin.destroy();
-      resolve(value);
+      if (error === undefined) resolve(value);
+      else reject(error);
     };
     const timer = setTimeout(() => done(undefined), timeoutMs);
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
       data += chunk;
-      const newline = data.indexOf('\n');
-      if (newline !== -1) done(data.slice(0, newline));
-      else if (data.length > 1024) done(data);
+      try {
+        const answer = enough(data);
+        if (answer !== undefined) done(answer);
+      } catch (error) {
+        done(undefined, error);
+      }
     });
-    process.stdin.once('end', () => done(data === '' ? undefined : data));
+    process.stdin.once('end', () => done(atEnd(data)));
     process.stdin.once('error', reject);
   });
+}
+
+/**
+ * The first line of a piped stdin (an MFA code), or undefined when stdin is empty or nothing
+ * arrives within `timeoutMs`.
+ */
+export function readStdinLine(timeoutMs = 15_000): Promise<string | undefined> {
+  return readPipedStdin(
+    (data) => {
+      const newline = data.indexOf('\n');
+      if (newline !== -1) return data.slice(0, newline);
+      return data.length > 1024 ? data : undefined;
+    },
+    (data) => (data === '' ? undefined : data),
+    timeoutMs,
+  );
 }
 
 export interface RuntimeOptions {
