@@ -12,7 +12,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnwbisError, assume, configFilePath, removeKeysEverywhere, type AssumeRequest, type TemporaryCredentials } from '@anwbis/core';
+import { AnwbisError, assume, configFilePath, removeKeysEverywhere, systemClock, type AssumeRequest, type TemporaryCredentials } from '@anwbis/core';
 import {
   CredentialsUnavailable,
   DaemonClient,
@@ -196,7 +196,7 @@ export async function serveCredentials(
 ): Promise<ServedCredentials> {
   const limits = watchLimits(options.durationSeconds, undefined);
   const corpProfile = await corpProfileFor(options.corpProfile, process.env);
-  const sessionProfile = await requireCorpSession(corpProfile, process.env);
+  const sessionProfile = await requireCorpSession(corpProfile, { env: process.env, clock: systemClock });
   // A config file that cannot be copied safely fails before anything is written.
   const config = await configCopy(process.env);
   let client: DaemonClient | undefined;

@@ -9,11 +9,13 @@ import {
   chooseSourceProfile,
   credentialsFilePath,
   loadSettings,
-  readValidWrittenProfile,
+  readValidSession,
+  sessionCommand,
   sessionProfileName,
   shown,
   targetRequestOf,
   type AssumeRequest,
+  type Clock,
   type Env,
 } from '@anwbis/core';
 import { DaemonClient, MAX_CHAINED_DURATION_SECONDS, type WatchSpec } from '@anwbis/daemon';
@@ -35,14 +37,13 @@ export async function corpProfileFor(flag: string | undefined, env: Env): Promis
  * The still-valid corp session of `corpProfile`, or an error naming the command that starts
  * one: the daemon never asks for an MFA code.
  */
-export async function requireCorpSession(corpProfile: string, env: Env): Promise<string> {
-  const home = anwbisHome(env);
+export async function requireCorpSession(corpProfile: string, deps: { env: Env; clock: Clock }): Promise<string> {
+  const home = anwbisHome(deps.env);
   const profile = sessionProfileName(corpProfile, (await loadSettings(home)).naming);
-  const valid = await readValidWrittenProfile(new StateStore(home), credentialsFilePath(env), profile, { kind: 'session', now: new Date(), marginSeconds: 60 });
+  const valid = await readValidSession(new StateStore(home), credentialsFilePath(deps.env), profile, deps.clock);
   if (!valid) {
-    const start = corpProfile === 'default' ? 'anwbis session' : `anwbis session --profile ${corpProfile}`;
     throw new AnwbisError('config', `there is no valid corp session ${profile} for the daemon to refresh from`, {
-      next: `start one with \`${start}\` (one MFA code), then run this again`,
+      next: `start one with \`${sessionCommand(corpProfile)}\` (one MFA code), then run this again`,
     });
   }
   return profile;

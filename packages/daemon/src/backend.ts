@@ -14,6 +14,7 @@ import {
   createSdkPort,
   credentialsFilePath,
   fromInstanceMetadata,
+  isSessionValid,
   listDelegatedRoles,
   loadProfileCredentials,
   loadSettings,
@@ -199,8 +200,8 @@ export function coreBackend(env: Env): DaemonBackend {
     session,
     async refresh(watch, options = {}) {
       const corp = await session(watch.sourceProfile);
-      if (corp.expiresAt === undefined || corp.expiresAt.getTime() <= Date.now()) {
-        throw new RefreshFailure('session-expired', `the corp session ${corp.profile} ${corp.expiresAt ? 'has expired' : 'does not exist'}`);
+      if (corp.expiresAt === undefined || !isSessionValid(corp.expiresAt, deps.clock)) {
+        throw new RefreshFailure('session-expired', `the corp session ${corp.profile} ${corp.expiresAt ? `is no longer valid (it ends at ${corp.expiresAt.toISOString()})` : 'does not exist'}`);
       }
       try {
         const within = options.timeoutMs === undefined ? deps : { ...deps, createAws: portsWithin(options.timeoutMs) };

@@ -11,6 +11,7 @@ import {
   listDelegatedRoles,
   loadSettings,
   openConsole,
+  readValidSession,
   readValidWrittenProfile,
   roleStatuses,
   RoleHistory,
@@ -142,11 +143,7 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     // A corp session given as the profile is used as it is; its corp profile is the daemon's source.
     const given = await store.readProfile(source);
     if (given?.kind === 'session') return { profile: source, corpProfile: given.sourceProfile, valid: true };
-    const written = await readValidWrittenProfile(store, credentialsFilePath(deps.env), profile, {
-      kind: 'session',
-      now: deps.clock.now(),
-      marginSeconds: settings.refreshMarginSeconds,
-    }).catch(() => undefined);
+    const written = await readValidSession(store, credentialsFilePath(deps.env), profile, deps.clock).catch(() => undefined);
     return { profile, corpProfile: source, valid: written !== undefined };
   };
   /** Refuses a role outside the naming patterns before any code is asked for. */

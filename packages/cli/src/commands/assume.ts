@@ -86,7 +86,7 @@ export default class Assume extends AnwbisCommand {
     if (handover && watching && limits) {
       try {
         const corpProfile = await handover.corpProfileFor(sourceProfile, runtime.env);
-        await handover.requireCorpSession(corpProfile, runtime.env);
+        await handover.requireCorpSession(corpProfile, runtime);
         await handover.handOver(watching, { ...request, ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}) }, result.profile, corpProfile, limits);
         runtime.say.ok(`The daemon keeps ${result.profile} fresh`);
       } finally {

@@ -32,8 +32,8 @@ before it expires for as long as the corp session lasts (or until --until).`;
     const client = await connectDaemon('anwbis watch');
     try {
       const corpProfile = await corpProfileFor(flags.profile, process.env);
-      const sessionProfile = await requireCorpSession(corpProfile, process.env);
       const deps = cliRuntime({ verbose: flags.verbose });
+      const sessionProfile = await requireCorpSession(corpProfile, deps);
       const result = await assume(
         {
           ...request,

@@ -10,6 +10,20 @@ export function isFresh(expiration: Date, now: Date, marginSeconds: number): boo
   return expiration.getTime() - now.getTime() > marginSeconds * 1000;
 }
 
+/**
+ * How long before its end a corp session stops counting as valid, wherever anwbis asks (reuse,
+ * source, role listing, the daemon, the picker): the AWS SDKs treat credentials as expired 5
+ * minutes before their end, so a session with less left is about to be refused by the tools it
+ * is handed to. Not the `[cache]` margin: what is made from a session (AssumeRole with session
+ * credentials, capped by AWS at one hour) lasts as long whatever the session has left.
+ */
+export const SESSION_MARGIN_SECONDS = 300;
+
+/** Whether a corp session ending at `expiration` is still valid: more than {@link SESSION_MARGIN_SECONDS} left by `clock`. */
+export function isSessionValid(expiration: Date, clock: Clock): boolean {
+  return isFresh(expiration, clock.now(), SESSION_MARGIN_SECONDS);
+}
+
 /** `1h 05m`, `12m`, `45s`, or `expired`: time left until `expiration`. */
 export function describeRemaining(expiration: Date, now: Date): string {
   const seconds = Math.floor((expiration.getTime() - now.getTime()) / 1000);

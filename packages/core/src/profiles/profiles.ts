@@ -2,7 +2,7 @@ import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edi
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
-import { isFresh } from '../expiry/expiry.js';
+import { isFresh, isSessionValid, type Clock } from '../expiry/expiry.js';
 
 /** The config-file section name of a profile: `default`, else `profile <name>`. */
 export function configSectionName(profile: string): string {
@@ -60,17 +60,30 @@ export async function assertEditable(...files: string[]): Promise<void> {
  * `marginSeconds` and still stand in the credentials file as written; undefined otherwise.
  * Throws when the credentials file cannot be parsed.
  */
-export async function readValidWrittenProfile(
+export function readValidWrittenProfile(
   store: StateStore,
   credentialsFile: string,
   profile: string,
   options: { kind?: ProfileRecord['kind']; now: Date; marginSeconds: number },
 ): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
+  return readWrittenProfile(store, credentialsFile, profile, (record) =>
+    (options.kind === undefined || record.kind === options.kind) && isFresh(new Date(record.expiration), options.now, options.marginSeconds),
+  );
+}
+
+/**
+ * The corp session `profile` anwbis wrote while it is valid ({@link isSessionValid}) and still
+ * stands in the credentials file as written; undefined otherwise. Throws when the credentials
+ * file cannot be parsed.
+ */
+export function readValidSession(store: StateStore, credentialsFile: string, profile: string, clock: Clock): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
+  return readWrittenProfile(store, credentialsFile, profile, (record) => record.kind === 'session' && isSessionValid(new Date(record.expiration), clock));
+}
+
+async function readWrittenProfile(store: StateStore, credentialsFile: string, profile: string, usable: (record: ProfileRecord) => boolean): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
   const record = await store.readProfile(profile);
-  if (!record || (options.kind !== undefined && record.kind !== options.kind)) return undefined;
-  const expiration = new Date(record.expiration);
-  if (!isFresh(expiration, options.now, options.marginSeconds)) return undefined;
+  if (!record || !usable(record)) return undefined;
   const stored = await readCredentialsProfile(credentialsFile, profile);
   if (!stored?.sessionToken || stored.accessKeyId !== record.accessKeyId) return undefined;
-  return { record, credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration } };
+  return { record, credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration: new Date(record.expiration) } };
 }

@@ -41,7 +41,7 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: FlowD
     const sourceProfile = request.fromEc2Role ? '' : await chooseSourceProfile(request.sourceProfile, deps.env, store, deps.events);
     const session = request.fromEc2Role
       ? undefined
-      : await findValidSession(sourceProfile, { store, env: deps.env, now: deps.clock.now(), marginSeconds: settings.refreshMarginSeconds, patterns: settings.naming });
+      : await findValidSession(sourceProfile, { store, env: deps.env, clock: deps.clock, patterns: settings.naming });
     const canAskForMfa = deps.mfa.flag !== undefined || deps.mfa.process !== undefined || deps.mfa.prompter.interactive;
     if (!session && !request.noMfa && !request.fromEc2Role && !canAskForMfa) {
       throw new AnwbisError('mfa', `no valid corp session for ${sourceProfile} and no terminal to ask for an MFA code`, {

@@ -35,13 +35,7 @@ export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps
     });
   }
   const corp = corpProfileOf(record.sourceProfile, settings.naming);
-  const session = await findValidSession(record.sourceProfile, {
-    store,
-    env: deps.env,
-    now: deps.clock.now(),
-    marginSeconds: settings.refreshMarginSeconds,
-    patterns: settings.naming,
-  });
+  const session = await findValidSession(record.sourceProfile, { store, env: deps.env, clock: deps.clock, patterns: settings.naming });
   if (!session) {
     throw new AnwbisError('mfa', `no valid corp session for ${corp}: ${profile} cannot be refreshed without an MFA code`, {
       next: `run \`${sessionCommand(corp)}\` (one MFA code)`,

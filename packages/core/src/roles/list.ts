@@ -9,7 +9,7 @@ import type { Clock } from '../expiry/expiry.js';
 import { parseCallerArn } from '../identity/identity.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { anwbisHome, credentialsFilePath, type Env } from '../paths/paths.js';
-import { readValidWrittenProfile } from '../profiles/profiles.js';
+import { readValidSession } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { readRoleList, roleListPath, writeRoleList, ROLE_LIST_MAX_AGE_MS } from './cache.js';
 import type { DelegatedRole } from './delegated-role.js';
@@ -76,14 +76,14 @@ export async function listDelegatedRoles(request: RoleListRequest, deps: RoleLis
   const session =
     sessionProfile === sourceProfile
       ? undefined
-      : await readValidWrittenProfile(store, credentialsFile, sessionProfile, { kind: 'session', now, marginSeconds: 60 }).catch(() => undefined);
+      : await readValidSession(store, credentialsFile, sessionProfile, deps.clock).catch(() => undefined);
   let readWith = sourceProfile;
   let credentials: AwsCredentials;
   if (session) {
     readWith = sessionProfile;
     credentials = session.credentials;
   } else {
-    await assertSessionUsable(sourceProfile, store, now);
+    await assertSessionUsable(sourceProfile, store, deps.clock);
     credentials = await deps.loadSourceCredentials(sourceProfile, displayPath(credentialsFile));
   }
   request.onSource?.(readWith);

@@ -7,7 +7,7 @@ import { chooseMfaSerial, requireMfaSerial } from '../mfa/device.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
-import { assertEditable, readValidWrittenProfile } from '../profiles/profiles.js';
+import { assertEditable, readValidSession } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseSourceProfile, loadProfileSource } from '../source/source.js';
 import { whoAmI } from '../steps/identity.js';
@@ -68,11 +68,7 @@ export async function corpSession(request: SessionRequest, deps: SessionDeps): P
   if (profile === sourceProfile) throw new AnwbisError('usage', `${profile} is already a corp session; give the profile with your long-term keys`);
 
   if (!request.refresh) {
-    const written = await readValidWrittenProfile(store, files.credentialsFile, profile, {
-      kind: 'session',
-      now: deps.clock.now(),
-      marginSeconds: settings.refreshMarginSeconds,
-    }).catch(() => undefined);
+    const written = await readValidSession(store, files.credentialsFile, profile, deps.clock).catch(() => undefined);
     if (written) {
       events({ type: 'reused', kind: 'session', profile, expiration: written.credentials.expiration });
       return { profile, credentials: written.credentials, region: written.record.region, reused: true };

@@ -2,12 +2,12 @@ import { AnwbisError } from '../errors/errors.js';
 import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { StateStore } from '../cache/state-store.js';
 import { credentialsFilePath, type Env } from '../paths/paths.js';
-import { describeRemaining, type Clock } from '../expiry/expiry.js';
+import { describeRemaining, isSessionValid, type Clock } from '../expiry/expiry.js';
 import type { EventSink } from '../events/events.js';
 import type { InstanceRole } from '../imds/imds.js';
 import { displayPath } from '../credentials-file/aws-file.js';
 import { corpProfileOf, sessionProfileName, type NamingPatterns } from '../naming/patterns.js';
-import { readValidWrittenProfile } from '../profiles/profiles.js';
+import { readValidSession } from '../profiles/profiles.js';
 
 /** Where the source credentials of an assume come from. */
 export type Source =
@@ -40,7 +40,7 @@ export async function loadProfileSource(
   store: StateStore,
   deps: Pick<SourceDeps, 'env' | 'loadSourceCredentials'> & { readonly clock: Clock },
 ): Promise<Source> {
-  await assertSessionUsable(profile, store, deps.clock.now());
+  await assertSessionUsable(profile, store, deps.clock);
   const credentials = await deps.loadSourceCredentials(profile, displayPath(credentialsFilePath(deps.env)));
   return { kind: 'profile', profile, credentials };
 }
@@ -51,15 +51,17 @@ export function sessionCommand(corpProfile: string): string {
 }
 
 /**
- * Fails with what to run when the source profile is a corp session anwbis wrote and it has
- * expired, instead of letting AWS answer with an opaque ExpiredToken.
+ * Fails with what to run when the source profile is a corp session anwbis wrote that is no
+ * longer valid ({@link isSessionValid}), instead of letting AWS answer with an opaque ExpiredToken.
  */
-export async function assertSessionUsable(profile: string, store: StateStore, now: Date): Promise<void> {
+export async function assertSessionUsable(profile: string, store: StateStore, clock: Clock): Promise<void> {
   const record = await store.readProfile(profile);
   if (record?.kind !== 'session') return;
   const expiration = new Date(record.expiration);
-  if (expiration.getTime() > now.getTime()) return;
-  throw new AnwbisError('config', `the corp session ${profile} expired at ${expiration.toISOString()} (${describeRemaining(expiration, now)})`, {
+  if (isSessionValid(expiration, clock)) return;
+  const left = describeRemaining(expiration, clock.now());
+  const ended = left === 'expired' ? `expired at ${expiration.toISOString()} (${left})` : `ends at ${expiration.toISOString()} (${left} left), too close to its end to use`;
+  throw new AnwbisError('config', `the corp session ${profile} ${ended}`, {
     next: `start a new one with \`${sessionCommand(record.sourceProfile)}\` (one MFA code), then run this again`,
   });
 }
@@ -81,20 +83,16 @@ export async function chooseSourceProfile(flag: string | undefined, env: Env, st
 }
 
 /**
- * The valid corp session anwbis wrote for a source profile (the source itself when it is one),
- * with the credentials the credentials file holds for it, or undefined when there is none with
- * more than `marginSeconds` left.
+ * The valid corp session ({@link isSessionValid}) anwbis wrote for a source profile (the source
+ * itself when it is one), with the credentials the credentials file holds for it, or undefined
+ * when there is none.
  */
 export async function findValidSession(
   sourceProfile: string,
-  options: { store: StateStore; env: Env; now: Date; marginSeconds: number; patterns: NamingPatterns },
+  options: { store: StateStore; env: Env; clock: Clock; patterns: NamingPatterns },
 ): Promise<{ profile: string; expiration: Date; credentials: TemporaryCredentials } | undefined> {
   const own = await options.store.readProfile(sourceProfile);
   const name = own?.kind === 'session' ? sourceProfile : sessionProfileName(corpProfileOf(sourceProfile, options.patterns), options.patterns);
-  const written = await readValidWrittenProfile(options.store, credentialsFilePath(options.env), name, {
-    kind: 'session',
-    now: options.now,
-    marginSeconds: options.marginSeconds,
-  }).catch(() => undefined);
+  const written = await readValidSession(options.store, credentialsFilePath(options.env), name, options.clock).catch(() => undefined);
   return written ? { profile: name, expiration: written.credentials.expiration, credentials: written.credentials } : undefined;
 }
