@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import {
   AnwbisError,
-  AwsCallError,
+  AWS_FAILURES,
+  awsFailureBehind,
   StateStore,
   anwbisHome,
   configFilePath,
@@ -28,6 +29,7 @@ import {
   silentEvents,
   systemClock,
   type AwsCredentials,
+  type AwsFailureRemedy,
   type AwsPort,
   type Env,
   type TargetRequest,
@@ -107,24 +109,22 @@ export interface DaemonBackend {
   roles(request: { sourceProfile?: string; refresh?: boolean }): Promise<RoleListing>;
 }
 
-const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Network', 'TimeoutError', 'ServiceUnavailable', 'InternalFailure']);
-const SESSION_GONE = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'RequestExpired']);
-const DENIED = new Set(['AccessDenied', 'AccessDeniedException']);
+/** What the scheduler does about an AWS failure, by what helps (core's table of AWS failures). */
+const REASON_BY_REMEDY: Readonly<Record<AwsFailureRemedy, FailureReason | undefined>> = {
+  'new-credentials': 'session-expired',
+  wait: 'throttled',
+  permission: 'denied',
+  none: undefined,
+};
 
 /** Sorts a failure of core's assume into what the scheduler does about it. */
 export function classifyFailure(error: unknown): RefreshFailure {
   if (error instanceof RefreshFailure) return error;
-  let code: string | undefined;
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e instanceof AwsCallError) {
-      code = e.code;
-      break;
-    }
-  }
+  const kind = awsFailureBehind(error);
   const message = error instanceof Error ? error.message : String(error);
-  if (code !== undefined && SESSION_GONE.has(code)) return new RefreshFailure('session-expired', message);
-  if (code !== undefined && TRANSIENT.has(code)) return new RefreshFailure('throttled', message);
-  if ((code !== undefined && DENIED.has(code)) || (error instanceof AnwbisError && error.kind === 'denied')) return new RefreshFailure('denied', message);
+  const reason = kind === undefined ? undefined : REASON_BY_REMEDY[AWS_FAILURES[kind].remedy];
+  if (reason !== undefined) return new RefreshFailure(reason, message);
+  if (error instanceof AnwbisError && error.kind === 'denied') return new RefreshFailure('denied', message);
   // Core found no valid corp session (or one too close to its end): only a person can start one.
   if (error instanceof AnwbisError && error.kind === 'mfa') return new RefreshFailure('session-expired', message);
   return new RefreshFailure('other', message);

@@ -113,6 +113,30 @@ describe('assume (service, with fakes)', () => {
     expect(result.roleArn).toBe(moved);
   });
 
+  // AWS's JSON-protocol services spell a denial AccessDeniedException; the AssumeRole step knew
+  // only AccessDenied, so such a denial neither sent a remembered role back to discovery nor
+  // got the AssumeRole explanation.
+  it.each(['AccessDenied', 'AccessDeniedException'])('takes %s for a denial: a remembered role is looked up again, and the error names the role', async (code) => {
+    const moved = 'arn:aws:iam::333333333333:role/dev-datalab-delegated-admin';
+    const aws = fakeAws();
+    await assume(request, deps(aws.port, { flag: '123456' }));
+    const base = aws.port.assumeRole;
+    aws.port.getGroupPolicy = async () => policy(moved);
+    aws.port.assumeRole = async (input) => {
+      if (input.roleArn === ROLE_ARN) throw new AwsCallError('sts:AssumeRole', code, 'not authorized to perform sts:AssumeRole');
+      return base(input);
+    };
+    expect((await assume({ ...request, refresh: true }, deps(aws.port, { flag: '123456' }))).roleArn).toBe(moved);
+    aws.port.assumeRole = async () => {
+      throw new AwsCallError('sts:AssumeRole', code, 'not authorized to perform sts:AssumeRole');
+    };
+    await expect(assume({ ...request, refresh: true, noMfa: true }, deps(aws.port))).rejects.toMatchObject({
+      kind: 'denied',
+      message: `AWS denied assuming ${moved}: not authorized to perform sts:AssumeRole`,
+      next: 'check that the role exists and trusts the corp account, and that your group allows it',
+    });
+  });
+
   it('without --nomfa, refuses a user with no MFA device before any AssumeRole', async () => {
     const aws = fakeAws({ listMfaDevices: async () => [] });
     await expect(assume(request, deps(aws.port, { flag: '123456' }))).rejects.toMatchObject({ kind: 'mfa', message: 'no MFA device is registered for alice' });

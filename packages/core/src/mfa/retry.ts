@@ -1,12 +1,12 @@
-import { AnwbisError } from '../errors/errors.js';
 import { AwsCallError } from '../aws/port.js';
+import { awsFailureKind, mfaRejectedError } from '../errors/explain-aws.js';
 import { obtainMfaCode, type MfaSources } from './code.js';
 
 const MFA_ATTEMPTS = 3;
 
-/** Whether AWS refused a call because of the MFA code. */
-export function isMfaRejection(error: unknown): boolean {
-  return error instanceof AwsCallError && error.code === 'AccessDenied' && /MultiFactorAuthentication|MFA|one time pass code/i.test(error.message);
+/** Whether AWS refused a call that sent an MFA code because of the code. */
+export function isMfaRejection(error: unknown): error is AwsCallError {
+  return awsFailureKind(error, { mfaCodeSent: true }) === 'mfa-rejected';
 }
 
 /**
@@ -24,7 +24,7 @@ export async function withMfaCode<T>(mfa: MfaSources, call: (code: string) => Pr
         onRejected();
         continue;
       }
-      throw new AnwbisError('mfa', 'AWS rejected the MFA code', { next: 'wait for the next code of your MFA device and run again', cause: err });
+      throw mfaRejectedError(err);
     }
   }
 }

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AwsCallError } from '../aws/port.js';
 import { AnwbisError, type ErrorKind } from '../errors/errors.js';
+import { awsFailureKind } from '../errors/explain-aws.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
 
 /** A failure noted by a lock's holder (nothing secret: the message names the endpoint). */
@@ -25,7 +25,7 @@ function notePath(home: string, name: string): string {
 /** Whether `error` says AWS could not be reached: every caller would only wait as long again. */
 export function isUnreachable(error: unknown): error is AnwbisError {
   const cause = error instanceof AnwbisError ? error.cause : undefined;
-  return cause instanceof AwsCallError && (cause.code === 'Network' || cause.code === 'TimeoutError');
+  return awsFailureKind(cause) === 'unreachable';
 }
 
 /** Notes, while still holding the lock `name`, that making the credentials for `requestKey` failed with `error`. */

@@ -1,5 +1,6 @@
 import { AnwbisError } from '../errors/errors.js';
-import { AwsCallError, type TemporaryCredentials } from '../aws/port.js';
+import type { TemporaryCredentials } from '../aws/port.js';
+import { AWS_FAILURES, awsFailureBehind } from '../errors/explain-aws.js';
 import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings } from '../settings/settings.js';
@@ -67,14 +68,16 @@ export type RefreshFailure = 'needs-mfa' | 'denied' | 'throttled' | 'unavailable
  * AWS denied the role, AWS throttled, AWS could not be reached, or anything else.
  */
 export function refreshFailure(error: unknown): RefreshFailure {
-  const aws = error instanceof AwsCallError ? error : error instanceof Error && error.cause instanceof AwsCallError ? error.cause : undefined;
-  if (aws) {
-    if (['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'RequestExpired', 'UnrecognizedClientException'].includes(aws.code)) return 'needs-mfa';
-    if (['AccessDenied', 'AccessDeniedException'].includes(aws.code)) return 'denied';
-    if (['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(aws.code)) return 'throttled';
-    if (['Network', 'TimeoutError'].includes(aws.code) || (aws.status !== undefined && aws.status >= 500)) return 'unavailable';
-    return 'error';
+  const kind = awsFailureBehind(error);
+  if (kind === undefined) return error instanceof AnwbisError && error.kind === 'mfa' ? 'needs-mfa' : 'error';
+  switch (AWS_FAILURES[kind].remedy) {
+    case 'new-credentials':
+      return 'needs-mfa';
+    case 'permission':
+      return 'denied';
+    case 'wait':
+      return kind === 'throttled' ? 'throttled' : 'unavailable';
+    case 'none':
+      return 'error';
   }
-  if (error instanceof AnwbisError && error.kind === 'mfa') return 'needs-mfa';
-  return 'error';
 }

@@ -1,6 +1,6 @@
 import { AnwbisError } from '../errors/errors.js';
-import { AwsCallError, type AwsPort } from '../aws/port.js';
-import { explainAwsError } from '../errors/explain-aws.js';
+import type { AwsPort } from '../aws/port.js';
+import { awsFailureKind, explainAwsError } from '../errors/explain-aws.js';
 import type { NamingPatterns } from '../naming/patterns.js';
 import { renderPattern } from '../naming/patterns.js';
 import { parsePattern } from '../naming/parse.js';
@@ -45,8 +45,8 @@ export interface Discovered {
  */
 export const DISCOVERY_CONCURRENCY = 32;
 
-const isMissing = (err: unknown) => err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException');
-const isDenied = (err: unknown) => err instanceof AwsCallError && (err.code === 'AccessDenied' || err.code === 'AccessDeniedException');
+const isMissing = (err: unknown) => awsFailureKind(err) === 'missing';
+const isDenied = (err: unknown) => awsFailureKind(err) === 'denied';
 
 function deniedPermission(err: unknown, permission: string, resource: string): AnwbisError {
   if (!isDenied(err)) return explainAwsError(err, `${permission} on ${resource}`);

@@ -1,6 +1,6 @@
 import { AnwbisError } from '../errors/errors.js';
 import { AwsCallError, type AwsPort, type TemporaryCredentials } from '../aws/port.js';
-import { explainAwsError } from '../errors/explain-aws.js';
+import { awsFailureKind, explainAwsError } from '../errors/explain-aws.js';
 import type { EventSink } from '../events/events.js';
 import type { MfaSources } from '../mfa/code.js';
 import { withMfaCode } from '../mfa/retry.js';
@@ -51,7 +51,7 @@ export function assumeRoleStep(aws: AwsPort, step: AssumeRoleStep, events: Event
  * @param tagging what was sent of source identity and session tags: a denial may be about them.
  */
 export function explainAssumeError(err: unknown, roleArn: string, externalId: string | undefined, tagging: SessionTagging = NO_SESSION_TAGGING): AnwbisError {
-  if (err instanceof AwsCallError && err.code === 'AccessDenied') {
+  if (err instanceof AwsCallError && awsFailureKind(err) === 'denied') {
     const externalHint = externalId ? ' (check the external id given with -ext)' : '';
     return new AnwbisError('denied', `AWS denied assuming ${roleArn}${externalHint}: ${err.message}`, {
       next: hasSessionTagging(tagging) ? taggingDeniedNext(tagging) : 'check that the role exists and trusts the corp account, and that your group allows it',
@@ -88,5 +88,5 @@ function taggingDeniedNext(t: SessionTagging): string {
 
 /** Whether AWS denied an AssumeRole outright (a remembered role may be stale). */
 export function isAccessDenied(err: unknown): boolean {
-  return err instanceof AwsCallError && err.code === 'AccessDenied';
+  return awsFailureKind(err) === 'denied';
 }

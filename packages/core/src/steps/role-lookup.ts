@@ -1,7 +1,7 @@
 import { AnwbisError } from '../errors/errors.js';
 import { AwsCallError, type AwsPort } from '../aws/port.js';
 import { discoveryKey, type DiscoveryRecord, type StateStore } from '../cache/state-store.js';
-import { explainAwsError } from '../errors/explain-aws.js';
+import { awsFailureKind, explainAwsError } from '../errors/explain-aws.js';
 import type { EventSink } from '../events/events.js';
 import { chooseMfaSerial } from '../mfa/device.js';
 import type { Target } from '../naming/patterns.js';
@@ -78,7 +78,7 @@ export async function discoverRole(aws: AwsPort, request: RoleLookupRequest, eve
 }
 
 function explainPolicyError(err: unknown, target: Target, owner: { kind: 'group' | 'role'; name: string }): AnwbisError {
-  const missing = err instanceof AwsCallError && (err.code === 'NoSuchEntity' || err.code === 'NoSuchEntityException');
+  const missing = err instanceof AwsCallError && awsFailureKind(err) === 'missing';
   if (missing && owner.kind === 'role') {
     return new AnwbisError('denied', `instance role ${owner.name} has no inline policy ${target.policyName}`, {
       next: 'add a Delegated_Roles policy to the instance role, or name its policy with --iam_policy',
