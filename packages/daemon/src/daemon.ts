@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:net';
 import { rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { watch as watchFiles, type FSWatcher } from 'chokidar';
-import { AnwbisError, anwbisHome, ensurePrivateDir, withNamedLock, type Env } from '@anwbis/core';
+import { AnwbisError, anwbisHome, ensurePrivateDir, LOCK_NAMES, withNamedLock, type Env } from '@anwbis/core';
 import { coreBackend, type DaemonBackend } from './backend.js';
 import { CredentialGrants } from './credential-grants.js';
 import { loadDaemonSettings } from './daemon-settings.js';
@@ -425,7 +425,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));
-  await withNamedLock(home, 'daemon-socket', async () => {
+  await withNamedLock(home, LOCK_NAMES.daemonSocket, async () => {
     if (options.listenFd !== undefined) {
       await writeToken(socketPath, token);
       await new Promise<void>((resolve, reject) => net.once('error', reject).listen({ fd: options.listenFd }, resolve));

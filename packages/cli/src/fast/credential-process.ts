@@ -10,7 +10,9 @@ import {
   handOverLock,
   holderFailureSince,
   isFresh,
+  LOCK_NAMES,
   LockTimeoutError,
+  NAMED_LOCK_WAIT_MS,
   namedLockPath,
   releaseHandedOverLocks,
   type HeldLock,
@@ -44,7 +46,7 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
     if (made !== undefined) return answer(made);
   }
   // A holder (the daemon too) that found AWS unreachable after this caller came: its error.
-  const failed = () => holderFailureSince(home, `credentials-${profile}`, key, waitingSince);
+  const failed = () => holderFailureSince(home, LOCK_NAMES.credentials(profile), key, waitingSince);
   return waitForTheHolder(home, profile, hit, failed);
 }
 
@@ -55,7 +57,7 @@ export async function fastCredentialProcess(args: readonly string[]): Promise<bo
  * anything and answers from the cache the holder wrote, as a cache hit costs.
  */
 async function waitForTheHolder(home: string, profile: string, hit: () => string | undefined, failed: () => HolderFailure | undefined): Promise<boolean> {
-  const name = `credentials-${profile}`;
+  const name = LOCK_NAMES.credentials(profile);
   const lockPath = namedLockPath(home, name);
   try {
     await ensurePrivateDir(join(home, 'locks'));
@@ -75,8 +77,8 @@ async function waitForTheHolder(home: string, profile: string, hit: () => string
 }
 
 async function waitLoop(lockPath: string, name: string, hit: () => string | undefined, failed: () => HolderFailure | undefined, wakeUp: LockDirWatcher): Promise<boolean> {
-  // As long as the full command would wait for a holder (withNamedLock's default).
-  const deadline = Date.now() + 120_000;
+  // As long as the full command would wait for a holder.
+  const deadline = Date.now() + NAMED_LOCK_WAIT_MS;
   for (;;) {
     // The cache first: when the holder is done, each of the other callers answers from what it
     // wrote without taking the lock in turn (each take and release woke all the others).

@@ -7,7 +7,7 @@ import { readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import { getSection, setSection } from '../credentials-file/ini-edit.js';
 import { displayPath } from '../fs/display.js';
 import { parseCallerArn } from '../identity/identity.js';
-import { withNamedLock } from '../locks/lock.js';
+import { LOCK_NAMES, withNamedLock } from '../locks/lock.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings } from '../settings/settings.js';
@@ -26,7 +26,6 @@ export interface KeysDeps extends KeyStoreDeps {
 }
 
 const KEY_LINES = ['aws_access_key_id', 'aws_secret_access_key'] as const;
-const KEYS_LOCK = 'keys';
 
 async function chosenProfile(flag: string | undefined, deps: Pick<KeysDeps, 'env'>): Promise<string> {
   if (flag !== undefined) assertValidName('profile', flag);
@@ -79,7 +78,7 @@ export async function addKeys(request: AddKeysRequest, deps: KeysDeps): Promise<
     });
 
   const store = openBackend(backend, deps);
-  await withNamedLock(home, KEYS_LOCK, async () => {
+  await withNamedLock(home, LOCK_NAMES.keys, async () => {
     const index = await readKeyIndex(home);
     const previous = index[profile];
     await store.set(profile, secret);
@@ -126,7 +125,7 @@ export async function listKeys(deps: Pick<KeysDeps, 'env'>): Promise<StoredKeysE
 export async function removeKeys(request: { profile?: string | undefined }, deps: KeyStoreDeps): Promise<{ profile: string; where: string }> {
   const home = anwbisHome(deps.env);
   const profile = await chosenProfile(request.profile, deps);
-  return withNamedLock(home, KEYS_LOCK, async () => {
+  return withNamedLock(home, LOCK_NAMES.keys, async () => {
     const index = await readKeyIndex(home);
     const entry = index[profile];
     if (!entry) throw notStored(profile);
@@ -161,7 +160,7 @@ export async function rotateKeys(request: { profile?: string | undefined; region
   const home = anwbisHome(deps.env);
   const profile = await chosenProfile(request.profile, deps);
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  return withNamedLock(home, KEYS_LOCK, async () => {
+  return withNamedLock(home, LOCK_NAMES.keys, async () => {
     const entry = (await readKeyIndex(home))[profile];
     if (!entry) throw notStored(profile);
     const store = openBackend(entry.backend, deps);

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { AnwbisError } from '../errors/errors.js';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { startCoreScript, writeCoreScript } from '../testing/core-child.js';
-import { acquireLock, handOverLock, LockLostError, LockTimeoutError, namedLockPath, releaseHandedOverLocks, takeOverReason, withLock, withNamedLock, type TakeOverFacts } from './lock.js';
+import { acquireLock, LockLostError, LockTimeoutError, namedLockPath, takeOverReason, withLock, withNamedLock, type TakeOverFacts } from './lock.js';
+import { handOverLock, releaseHandedOverLocks, takeHandedOverLock } from './handover.js';
 
 const LOCK_MODULE = new URL('./lock.ts', import.meta.url);
 
@@ -219,18 +220,21 @@ describe('a lock handed over within the process', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('is run under by the next withNamedLock of the same name, which releases it, instead of waiting behind itself', async () => {
+  it('is run under by the withNamedLock of the same name it is given to, which releases it, instead of waiting behind itself', async () => {
     const lock = await acquireLock(namedLockPath(home, 'credentials-x'), { waitMs: 0 });
     handOverLock(lock);
-    const ran = await withNamedLock(home, 'credentials-x', async (held) => held === lock, { waitMs: 200 });
+    const held = takeHandedOverLock(namedLockPath(home, 'credentials-x'));
+    const ran = await withNamedLock(home, 'credentials-x', async (running) => running === lock, { waitMs: 200, held });
     expect(ran).toBe(true);
     expect(await readdir(join(home, 'locks'))).toEqual([]);
   });
 
-  it('is not given to a lock of another name, and is released when nobody took it', async () => {
+  it('is not taken by a lock of another name, and is released when nobody took it', async () => {
     handOverLock(await acquireLock(namedLockPath(home, 'credentials-x'), { waitMs: 0 }));
-    expect(await withNamedLock(home, 'credentials-y', async () => 'other', { waitMs: 200 })).toBe('other');
-    await expect(withNamedLock(home, 'credentials-x', async () => 'twice', { waitMs: 0 })).resolves.toBe('twice');
+    const held = takeHandedOverLock(namedLockPath(home, 'credentials-y'));
+    expect(held).toBeUndefined();
+    expect(await withNamedLock(home, 'credentials-y', async () => 'other', { waitMs: 200, held })).toBe('other');
+    await expect(withNamedLock(home, 'credentials-x', async () => 'twice', { waitMs: 0, held: takeHandedOverLock(namedLockPath(home, 'credentials-x')) })).resolves.toBe('twice');
     handOverLock(await acquireLock(namedLockPath(home, 'credentials-z'), { waitMs: 0 }));
     await releaseHandedOverLocks();
     expect(await readdir(join(home, 'locks'))).toEqual([]);

@@ -443,35 +443,26 @@ export function namedLockPath(home: string, name: string): string {
   return join(home, 'locks', encodeURIComponent(name));
 }
 
-// Held locks handed from one part of this process to another, by path. On globalThis, not in
-// this module: the credential-process fast path is a separate bundle with its own copy of it.
-const HANDED_OVER = Symbol.for('anwbis.handedOverLocks');
-function handedOver(): Map<string, HeldLock> {
-  const slot = globalThis as { [HANDED_OVER]?: Map<string, HeldLock> };
-  return (slot[HANDED_OVER] ??= new Map());
-}
-
 /**
- * Passes a lock this process holds to the next {@link withNamedLock} of the same path in this
- * process, which runs under it and releases it, instead of waiting for it behind itself. The
- * credential-process fast path takes the lock before the full command has loaded, so that
- * concurrent callers wait for one STS call from the start.
+ * How long a caller waits for another process's named lock: long enough for the holder to ask a
+ * person for an MFA code. The credential-process fast path waits as long.
  */
-export function handOverLock(lock: HeldLock): void {
-  handedOver().set(lock.path, lock);
-}
+export const NAMED_LOCK_WAIT_MS = 120_000;
 
-/** Releases the locks handed over that nobody took (the command ended before it got there). */
-export async function releaseHandedOverLocks(): Promise<void> {
-  const locks = handedOver();
-  const held = [...locks.values()];
-  locks.clear();
-  await Promise.all(held.map((lock) => lock.release().catch(() => undefined)));
-}
+/** The names of the locks under `<home>/locks`, for every process and bundle that takes them. */
+export const LOCK_NAMES = {
+  /** Credentials of a delegated profile being made (credential-process, exec): one STS call for all callers. */
+  credentials: (profile: string) => `credentials-${profile}`,
+  /** The corp key store. */
+  keys: 'keys',
+  /** The daemon's socket and token, while a daemon binds them. */
+  daemonSocket: 'daemon-socket',
+} as const;
 
 /**
  * Runs `fn` holding a cross-process lock named `name` under `<home>/locks`. Waiters wait up
- * to `waitMs` (default 120 s: long enough for the holder to ask a person for an MFA code).
+ * to `waitMs` (default {@link NAMED_LOCK_WAIT_MS}). `held`: this lock, already taken for the
+ * caller (see handover.ts): run under and released instead of waited for behind itself.
  *
  * @throws {@link LockTimeoutError} or {@link LockLostError} as {@link withLock};
  *   an {@link AnwbisError} of kind `file` when the lock directory cannot be written.
@@ -480,16 +471,17 @@ export async function withNamedLock<T>(
   home: string,
   name: string,
   fn: (lock: HeldLock) => Promise<T>,
-  options: { waitMs?: number; staleMs?: number } = {},
+  options: { waitMs?: number; staleMs?: number; held?: HeldLock | undefined } = {},
 ): Promise<T> {
   const dir = join(home, 'locks');
   const lockPath = namedLockPath(home, name);
-  const given = handedOver().get(lockPath);
-  if (given !== undefined && !given.lost) {
-    handedOver().delete(lockPath);
-    return runHolding(given, fn);
+  const held = options.held;
+  if (held?.path === lockPath) {
+    if (!held.lost) return runHolding(held, fn);
+    // Taken over by another process since: only its heartbeat is left to stop.
+    await held.release().catch(() => undefined);
   }
-  const lockOptions: LockOptions = { waitMs: options.waitMs ?? 120_000, ...(options.staleMs === undefined ? {} : { staleMs: options.staleMs }), label: name };
+  const lockOptions: LockOptions = { waitMs: options.waitMs ?? NAMED_LOCK_WAIT_MS, ...(options.staleMs === undefined ? {} : { staleMs: options.staleMs }), label: name };
   let lock: HeldLock;
   try {
     await ensurePrivateDir(dir);

@@ -2,7 +2,8 @@ import { AnwbisError } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
 import type { CachedCredentials } from '../cache/state-store.js';
 import { isFresh } from '../expiry/expiry.js';
-import { withNamedLock } from '../locks/lock.js';
+import { takeHandedOverLock } from '../locks/handover.js';
+import { LOCK_NAMES, namedLockPath, withNamedLock } from '../locks/lock.js';
 import { chooseSourceProfile, findValidSession, sessionCommand } from '../source/source.js';
 import { saveState } from '../steps/profile-writer.js';
 import { obtainRoleCredentials, rememberLookup } from '../assume/obtain.js';
@@ -30,7 +31,9 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: FlowD
   const hit = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
   if (hit) return fromRecord(hit, true);
 
-  const lockName = `credentials-${target.profileName}`;
+  const lockName = LOCK_NAMES.credentials(target.profileName);
+  // The credential-process fast path may have taken it already, for this process.
+  const held = takeHandedOverLock(namedLockPath(home, lockName));
   return withNamedLock(home, lockName, async () => {
     // Whoever held the lock before may have just fetched them, or found AWS unreachable.
     const fresh = request.refresh ? undefined : await cachedFor(prepared, deps.clock.now());
@@ -70,7 +73,7 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: FlowD
     await saveState(() => store.writeCredentials(record), `the credentials could not be cached under ${home}`, deps.events);
     await rememberLookup(store, obtained.lookup, deps.events);
     return fromRecord(record, false);
-  });
+  }, { held });
 }
 
 async function cachedFor(prepared: PreparedRequest, now: Date): Promise<CachedCredentials | undefined> {
