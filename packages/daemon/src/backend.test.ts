@@ -21,6 +21,18 @@ describe('classifyFailure', () => {
   ])('%s -> %s', (error, reason) => {
     expect(classifyFailure(error).reason).toBe(reason);
   });
+
+  // The daemon kept its own lists of codes: credentials AWS did not recognise were 'other' here
+  // and needs-mfa in core's refresh, and a server error without a known code was 'other'.
+  it.each([
+    ['UnrecognizedClientException', undefined, 'session-expired'],
+    ['SignatureDoesNotMatch', undefined, 'session-expired'],
+    ['AccessDeniedException', undefined, 'denied'],
+    ['BadGateway', 502, 'throttled'],
+    ['NoSuchEntity', 404, 'other'],
+  ] as const)('%s (HTTP %s) -> %s, as core\'s table of AWS failures says', (code, status, reason) => {
+    expect(classifyFailure(new AnwbisError('aws', 'failed', { cause: new AwsCallError('AssumeRole', code, 'x', status) })).reason).toBe(reason);
+  });
 });
 
 describe('reusedPorts', () => {
