@@ -1,5 +1,5 @@
 import { AnwbisError } from '../errors/errors.js';
-import { AwsCallError, type TemporaryCredentials } from '../aws/port.js';
+import type { TemporaryCredentials } from '../aws/port.js';
 import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings } from '../settings/settings.js';
@@ -63,24 +63,4 @@ export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps
   const { version: _v, accessKeyId: _k, expiration: _e, ...kept } = record;
   await writeProfile(files, store, { credentials, record: { ...kept, durationSeconds } }, deps.events);
   return { profile, credentials, session: session.profile };
-}
-
-/** Why a refresh failed, as a scheduler decides on it. */
-export type RefreshFailure = 'needs-mfa' | 'denied' | 'throttled' | 'unavailable' | 'error';
-
-/**
- * Classifies a refresh failure: the corp session is gone or rejected (only a person can help),
- * AWS denied the role, AWS throttled, AWS could not be reached, or anything else.
- */
-export function refreshFailure(error: unknown): RefreshFailure {
-  const aws = error instanceof AwsCallError ? error : error instanceof Error && error.cause instanceof AwsCallError ? error.cause : undefined;
-  if (aws) {
-    if (['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'RequestExpired', 'UnrecognizedClientException'].includes(aws.code)) return 'needs-mfa';
-    if (['AccessDenied', 'AccessDeniedException'].includes(aws.code)) return 'denied';
-    if (['Throttling', 'ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(aws.code)) return 'throttled';
-    if (['Network', 'TimeoutError'].includes(aws.code) || (aws.status !== undefined && aws.status >= 500)) return 'unavailable';
-    return 'error';
-  }
-  if (error instanceof AnwbisError && error.kind === 'mfa') return 'needs-mfa';
-  return 'error';
 }
