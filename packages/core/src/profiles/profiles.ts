@@ -1,4 +1,4 @@
-import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
+import { getSection, keyInEachSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
@@ -40,6 +40,15 @@ export async function readCredentialsProfile(file: string, profile: string): Pro
     secretAccessKey: section.aws_secret_access_key,
     ...(section.aws_session_token ? { sessionToken: section.aws_session_token } : {}),
   };
+}
+
+/**
+ * The access key id each section of the credentials file holds, by profile, from one read;
+ * undefined when the file holds no section at all (missing, empty, or between an editor's
+ * truncate and write). Throws when the file cannot be parsed.
+ */
+export async function readAccessKeyIds(file: string): Promise<Map<string, string> | undefined> {
+  return keyInEachSection(await readAwsFile(file), 'aws_access_key_id');
 }
 
 /**

@@ -1,6 +1,5 @@
 import { AnwbisError } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
-import { AWS_FAILURES, awsFailureBehind } from '../errors/explain-aws.js';
 import { StateStore } from '../cache/state-store.js';
 import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
 import { loadSettings } from '../settings/settings.js';
@@ -58,26 +57,4 @@ export async function refreshWrittenProfile(profile: string, deps: Omit<FlowDeps
   const { version: _v, accessKeyId: _k, expiration: _e, ...kept } = record;
   await writeProfile(files, store, { credentials, record: { ...kept, durationSeconds } }, deps.events);
   return { profile, credentials, session: session.profile };
-}
-
-/** Why a refresh failed, as a scheduler decides on it. */
-export type RefreshFailure = 'needs-mfa' | 'denied' | 'throttled' | 'unavailable' | 'error';
-
-/**
- * Classifies a refresh failure: the corp session is gone or rejected (only a person can help),
- * AWS denied the role, AWS throttled, AWS could not be reached, or anything else.
- */
-export function refreshFailure(error: unknown): RefreshFailure {
-  const kind = awsFailureBehind(error);
-  if (kind === undefined) return error instanceof AnwbisError && error.kind === 'mfa' ? 'needs-mfa' : 'error';
-  switch (AWS_FAILURES[kind].remedy) {
-    case 'new-credentials':
-      return 'needs-mfa';
-    case 'permission':
-      return 'denied';
-    case 'wait':
-      return kind === 'throttled' ? 'throttled' : 'unavailable';
-    case 'none':
-      return 'error';
-  }
 }

@@ -1,3 +1,0 @@
-export * from './code.js';
-export * from './retry.js';
-export * from './device.js';
