@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { credentialVariables, formatShellExports, getSection, isFresh } from '@anwbis/core/fast';
+import { credentialVariables, formatShellExports, getSection, precheckMfaSources, readProfileRecordSync, standingProfile } from '@anwbis/core/fast';
 import { writeOut } from './out.js';
 import { fastRequest } from './request.js';
+
+/** Read but not needed to reuse: an MFA code or command is only needed when nothing can be reused. */
+const REUSE_FLAGS = ['stdout', 'nomfa', 'mfa-code', 'mfa-process'] as const;
 
 /**
  * `anwbis -p … -e … -r …` (or `assume`, `--stdout`) when the profile anwbis wrote for this same
@@ -13,34 +15,28 @@ import { fastRequest } from './request.js';
  * false with nothing printed, and the full command decides.
  */
 export async function fastAssume(args: readonly string[]): Promise<boolean> {
-  // An MFA code or command is only needed when nothing can be reused.
-  const request = await fastRequest('assume', args, { switches: ['--stdout'], ignored: ['mfa-code', 'mfa-process'] });
+  const request = await fastRequest('assume', args, REUSE_FLAGS);
   if (!request) return false;
-  const { home, profile, key, settings, credentialsFile } = request;
-  let record: { version?: unknown; kind?: unknown; requestKey?: unknown; accessKeyId?: unknown; expiration?: unknown; region?: unknown };
-  let text: string;
+  const { home, profile, key, settings, credentialsFile, flags } = request;
   try {
-    record = JSON.parse(readFileSync(join(home, 'profiles', `${encodeURIComponent(profile)}.json`), 'utf8'));
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(credentialsFile));
+    // As the full command: a code given is checked before anything is reused.
+    if (!flags.nomfa) precheckMfaSources({ flag: flags['mfa-code'] });
   } catch {
     return false;
   }
-  if (record.version !== 1 || record.kind !== 'assume' || record.requestKey !== key) return false;
-  if (typeof record.expiration !== 'string' || typeof record.region !== 'string' || typeof record.accessKeyId !== 'string') return false;
-  const expiration = new Date(record.expiration);
-  if (Number.isNaN(expiration.getTime()) || !isFresh(expiration, new Date(), settings.refreshMarginSeconds)) return false;
+  const record = readProfileRecordSync(home, profile);
+  if (record?.kind !== 'assume' || record.requestKey !== key) return false;
   let section: Record<string, string> | undefined;
   try {
-    section = getSection(text, profile);
+    section = getSection(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(credentialsFile)), profile);
   } catch {
-    // Unparseable: the full command says where.
+    // Unreadable or unparseable: the full command says where.
     return false;
   }
-  const accessKeyId = section?.aws_access_key_id;
-  const secretAccessKey = section?.aws_secret_access_key;
-  const sessionToken = section?.aws_session_token;
-  if (!accessKeyId || !secretAccessKey || !sessionToken || accessKeyId !== record.accessKeyId) return false;
+  const standing = standingProfile(record, section, { kind: 'assume', now: new Date(), marginSeconds: settings.refreshMarginSeconds });
+  if (!standing) return false;
+  const { expiration } = standing.credentials;
   process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${expiration.toISOString()}\n`);
-  if (request.switches.has('--stdout')) writeOut(formatShellExports(credentialVariables({ accessKeyId, secretAccessKey, sessionToken, expiration }, record.region)));
+  if (flags.stdout) writeOut(formatShellExports(credentialVariables(standing.credentials, record.region)));
   return true;
 }

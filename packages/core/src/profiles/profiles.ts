@@ -1,8 +1,8 @@
 import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
-import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
+import type { AwsCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
-import { isFresh } from '../expiry/expiry.js';
+import { isReusableRecord, standingProfile, type StandingProfile } from '../cache/answer.js';
 
 /** The config-file section name of a profile: `default`, else `profile <name>`. */
 export function configSectionName(profile: string): string {
@@ -65,12 +65,9 @@ export async function readValidWrittenProfile(
   credentialsFile: string,
   profile: string,
   options: { kind?: ProfileRecord['kind']; now: Date; marginSeconds: number },
-): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
+): Promise<StandingProfile | undefined> {
   const record = await store.readProfile(profile);
-  if (!record || (options.kind !== undefined && record.kind !== options.kind)) return undefined;
-  const expiration = new Date(record.expiration);
-  if (!isFresh(expiration, options.now, options.marginSeconds)) return undefined;
-  const stored = await readCredentialsProfile(credentialsFile, profile);
-  if (!stored?.sessionToken || stored.accessKeyId !== record.accessKeyId) return undefined;
-  return { record, credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration } };
+  // The credentials file only when the record could be reused: it may be large.
+  if (!isReusableRecord(record, options)) return undefined;
+  return standingProfile(record, getSection(await readAwsFile(credentialsFile), profile), options);
 }
