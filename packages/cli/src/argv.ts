@@ -50,6 +50,7 @@ export const FLAG_SPELLINGS = {
   stdout: { type: 'boolean' },
   json: { type: 'boolean' },
   'session-name': { type: 'string' },
+  'get-session': { type: 'boolean' },
 } as const satisfies Readonly<Record<string, FlagSpelling>>;
 
 export type FlagName = keyof typeof FLAG_SPELLINGS;

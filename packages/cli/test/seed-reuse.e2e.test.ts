@@ -21,9 +21,15 @@ const world = emulatorWorld(() =>
 
 const anwbis = (line: string) => runAnwbis(line.split(' '), { env: world.sandbox.env });
 
-/** The README's line, what runs first to write its profile, and the profile it reuses. */
-const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly before: readonly string[]; readonly profile: string }> = [
+/** The README's line, what runs first to write its profile, and what it says it reuses. */
+const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly before: readonly string[]; readonly profile: string; readonly session?: string }> = [
   { line: '-p datalab -e dev -r admin', before: ['-p datalab -e dev -r admin --mfa-code 123456'], profile: 'datalab-dev-admin' },
+  {
+    line: '--profile corp -p datalab -e dev -r admin --get_session',
+    before: ['--profile corp -p datalab -e dev -r admin --get_session --mfa-code 123456'],
+    profile: 'datalab-dev-admin',
+    session: 'corp-session-corp',
+  },
   {
     line: '--profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a',
     before: ['--profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-code 123456'],
@@ -37,7 +43,7 @@ const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly before: reado
 ];
 
 describe('the original README lines that reuse a profile', () => {
-  it.each(SEED_REUSES)('anwbis $line: on the fast path, in the full command’s words, no AWS call, no file changed', async ({ line, before, profile }) => {
+  it.each(SEED_REUSES)('anwbis $line: on the fast path, in the full command’s words, no AWS call, no file changed', async ({ line, before, profile, session }) => {
     const keys = world.seeded.users[USER]!;
     world.sandbox.write('credentials', `${world.sandbox.read('credentials')}\n[corp]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`);
     for (const first of before) expectOk(await anwbis(first));
@@ -48,13 +54,14 @@ describe('the original README lines that reuse a profile', () => {
       await world.moto.startRecording();
       const fast = await run(process.execPath, ['--import', hook, ANWBIS_BIN, ...line.split(' ')], { env: world.sandbox.env });
       expect(fast).toMatchObject({ code: 0, stdout: '' });
-      expect(fast.stderr).toMatch(new RegExp(`^\\[ OK \\] Reusing profile ${profile}: still valid until \\S+Z\\n$`));
+      const sessionLine = session ? `\\[ OK \\] Reusing corp session ${session}: valid until \\S+Z\\n` : '';
+      expect(fast.stderr).toMatch(new RegExp(`^${sessionLine}\\[ OK \\] Reusing profile ${profile}: still valid until \\S+Z\\n$`));
       // The small bundle alone: not the command's (dist/fast/bundle/), let alone oclif's entry.
       expect(loaded().join('')).not.toMatch(/@aws-sdk|@smithy|@oclif|zod|entry\.js|dist\/fast\/bundle\//);
       // -v is not a fast-path flag: the full command, whose words the fast path repeats.
       const full = await anwbis(`${line} -v`);
       expectOk(full);
-      expect(full.stderr).toContain(fast.stderr);
+      for (const said of fast.stderr.trimEnd().split('\n')) expect(full.stderr).toContain(said);
       expect(await world.moto.recording()).toEqual([]);
       expect(snapshot(world.sandbox)).toEqual(files);
     } finally {

@@ -18,7 +18,7 @@ import { median, positiveInt } from './stats.js';
  */
 
 /** The original README's command lines that reuse a still-valid profile, and the request each is. */
-const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly request: AssumeRequest }> = [
+const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly request: AssumeRequest; readonly session?: string }> = [
   { line: '-p datalab -e dev -r admin', request: { target: { project: 'datalab', env: 'dev', role: 'admin' } } },
   {
     line: '--profile corp -p datalab -e dev -r contractor -c acme -ext acme-7f3a',
@@ -27,6 +27,12 @@ const SEED_REUSES: ReadonlyArray<{ readonly line: string; readonly request: Assu
   {
     line: '--profile corp-session-default -p datalab -e dev -r devops --nomfa',
     request: { target: { project: 'datalab', env: 'dev', role: 'devops' }, sourceProfile: 'corp-session-default', noMfa: true },
+  },
+  {
+    // The corp session is reused too, and the role assumed from it.
+    line: '--profile corp -p datalab -e dev -r developer --get_session',
+    request: { target: { project: 'datalab', env: 'dev', role: 'developer' }, sourceProfile: 'corp-session-corp', noMfa: true },
+    session: 'corp-session-corp',
   },
 ];
 
@@ -54,7 +60,15 @@ function seedState(home: string, env: NodeJS.ProcessEnv, expiration: string): vo
   const sections = ['[default]\naws_access_key_id = AKIABENCH\naws_secret_access_key = secret\n', '[corp]\naws_access_key_id = AKIABENCH\naws_secret_access_key = secret\n'];
   mkdirSync(join(home, 'profiles'), { recursive: true, mode: 0o700 });
   mkdirSync(join(home, 'credentials'), { recursive: true, mode: 0o700 });
-  for (const { request } of SEED_REUSES) {
+  for (const { request, session } of SEED_REUSES) {
+    if (session) {
+      sections.push(`[${session}]\naws_access_key_id = ASIASESSION\naws_secret_access_key = secret\naws_session_token = token\n`);
+      writeFileSync(
+        join(home, 'profiles', `${session}.json`),
+        JSON.stringify({ version: 1, profile: session, kind: 'session', accessKeyId: 'ASIASESSION', expiration, region: 'eu-west-1', sourceProfile: 'corp' }),
+        { mode: 0o600 },
+      );
+    }
     const { target, key } = resolveRequest(request, DEFAULT_SETTINGS, env);
     const profile = target.profileName;
     sections.push(`[${profile}]\naws_access_key_id = ASIABENCH\naws_secret_access_key = secret\naws_session_token = token\n`);

@@ -37,6 +37,7 @@ export default class Assume extends AnwbisCommand {
     stdout: Flags.boolean({ ...spelled('stdout'), description: 'print export lines for the credentials on stdout', default: false }),
     'session-name': Flags.string({ ...spelled('session-name'), description: 'RoleSessionName (default: your corp user name, or the EC2 instance id)' }),
     'get-session': Flags.boolean({
+      ...spelled('get-session'),
       description: 'first start (or reuse) an 8-hour corp session corp-session-<profile> with your MFA code, then assume the role with it (also --get_session)',
       default: false,
     }),

@@ -1,42 +1,92 @@
 import { readFileSync } from 'node:fs';
-import { credentialVariables, formatShellExports, getSection, precheckMfaSources, readProfileRecordSync, standingProfile } from '@anwbis/core/fast';
+import {
+  credentialsFilePath,
+  credentialVariables,
+  formatShellExports,
+  getSection,
+  precheckMfaSources,
+  readProfileRecordSync,
+  sessionProfileName,
+  standingProfile,
+  type Settings,
+  type StandingProfile,
+} from '@anwbis/core/fast';
 import { writeOut } from './out.js';
 import { fastRequest } from './request.js';
 
 /** Read but not needed to reuse: an MFA code or command is only needed when nothing can be reused. */
-const REUSE_FLAGS = ['stdout', 'nomfa', 'mfa-code', 'mfa-process'] as const;
+const REUSE_FLAGS = ['stdout', 'nomfa', 'mfa-code', 'mfa-process', 'get-session'] as const;
 
 /**
- * `anwbis -p … -e … -r …` (or `assume`, `--stdout`) when the profile anwbis wrote for this same
- * request is still valid and still stands in the credentials file as written: prints the
- * full command's "Reusing profile" line without loading oclif, zod or the AWS SDK. Decides
- * exactly as the full command's reuse does (kind, request key, expiry less the margin, the
- * section's key id and session token); anything else, and any flag not parsed here, returns
- * false with nothing printed, and the full command decides.
+ * `anwbis -p … -e … -r …` (or `assume`, `--stdout`, `--get_session`) when the profile anwbis
+ * wrote for this same request is still valid and still stands in the credentials file as
+ * written (with `--get_session`, the corp session too): prints the full command's "Reusing"
+ * lines without loading oclif, zod or the AWS SDK. Decides with core's own checks (request key,
+ * cache/answer.ts); anything else, and any flag not read here, returns false with nothing
+ * printed, and the full command decides.
  */
 export async function fastAssume(args: readonly string[]): Promise<boolean> {
-  const request = await fastRequest('assume', args, REUSE_FLAGS);
+  let credentialsText: string | undefined;
+  const sectionOf = (file: string, profile: string) => getSection((credentialsText ??= decodeStrict(readFileSync(file))), profile);
+  let session: StandingProfile | undefined;
+  const now = new Date();
+  const request = await fastRequest('assume', args, REUSE_FLAGS, (asked, flags, { home, settings }) => {
+    if (!flags['get-session']) return asked;
+    session = reusableSession(flags.profile, home, settings, now, sectionOf);
+    // Then the role is assumed from the session, as the full command does.
+    return session && { ...asked, sourceProfile: session.record.profile, noMfa: true };
+  });
   if (!request) return false;
   const { home, profile, key, settings, credentialsFile, flags } = request;
   try {
-    // As the full command: a code given is checked before anything is reused.
-    if (!flags.nomfa) precheckMfaSources({ flag: flags['mfa-code'] });
+    // As the full command: a code given is checked before anything is reused (for the corp session, always).
+    if (!flags.nomfa || flags['get-session']) precheckMfaSources({ flag: flags['mfa-code'] });
   } catch {
     return false;
   }
   const record = readProfileRecordSync(home, profile);
   if (record?.kind !== 'assume' || record.requestKey !== key) return false;
-  let section: Record<string, string> | undefined;
+  let standing: StandingProfile | undefined;
   try {
-    section = getSection(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(credentialsFile)), profile);
+    standing = standingProfile(record, sectionOf(credentialsFile, profile), { kind: 'assume', now, marginSeconds: settings.refreshMarginSeconds });
   } catch {
     // Unreadable or unparseable: the full command says where.
     return false;
   }
-  const standing = standingProfile(record, section, { kind: 'assume', now: new Date(), marginSeconds: settings.refreshMarginSeconds });
   if (!standing) return false;
-  const { expiration } = standing.credentials;
-  process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${expiration.toISOString()}\n`);
+  if (session) process.stderr.write(`[ OK ] Reusing corp session ${session.record.profile}: valid until ${session.credentials.expiration.toISOString()}\n`);
+  process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${standing.credentials.expiration.toISOString()}\n`);
   if (flags.stdout) writeOut(formatShellExports(credentialVariables(standing.credentials, record.region)));
   return true;
+}
+
+/**
+ * `--get_session`'s corp session when the full command would reuse it: `corp-session-<profile>`
+ * of `--profile` (else `default`; an `AWS_PROFILE` is left to the full command, which decides
+ * whether it can be a source), written by anwbis and still standing.
+ */
+function reusableSession(
+  flag: string | undefined,
+  home: string,
+  settings: Settings,
+  now: Date,
+  sectionOf: (file: string, profile: string) => Record<string, string> | undefined,
+): StandingProfile | undefined {
+  if (!flag && process.env.AWS_PROFILE) return undefined;
+  const source = flag || 'default';
+  try {
+    const name = sessionProfileName(source, settings.naming);
+    if (name === source) return undefined;
+    return standingProfile(readProfileRecordSync(home, name), sectionOf(credentialsFilePath(process.env), name), {
+      kind: 'session',
+      now,
+      marginSeconds: settings.refreshMarginSeconds,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeStrict(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
 }

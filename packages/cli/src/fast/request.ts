@@ -8,6 +8,7 @@ import {
   settingsFilePath,
   targetRequestOf,
   validateAssumeRequest,
+  type AssumeRequest,
   type Settings,
 } from '@anwbis/core/fast';
 import { FLAG_GROUPS, type FlagName } from '../argv.js';
@@ -17,6 +18,7 @@ import { readFlags, type FlagValues } from './simple-args.js';
 
 /** The flags that name a request the fast paths can answer: the role, its overrides, the source. */
 export const REQUEST_FLAGS = [...FLAG_GROUPS.target, 'target', 'profile', 'region'] as const;
+type RequestFlag = (typeof REQUEST_FLAGS)[number];
 
 /** A request the fast paths can answer: the same identity the full command computes. */
 export interface FastRequest<N extends FlagName> {
@@ -37,15 +39,22 @@ export interface FastRequest<N extends FlagName> {
  * reuses or caches anything); undefined whenever the full command must decide (another flag,
  * a name that does not resolve, a settings file that does not load).
  */
-export async function fastRequest<N extends FlagName>(command: string, args: readonly string[], more: readonly N[] = []): Promise<FastRequest<N | (typeof REQUEST_FLAGS)[number]> | undefined> {
-  const flags = readFlags(command, args, [...REQUEST_FLAGS, ...more]);
+export async function fastRequest<N extends FlagName>(
+  command: string,
+  args: readonly string[],
+  more: readonly N[] = [],
+  /** What the command makes of the request before it is resolved (its source, say); undefined: the full command decides. */
+  adjust: (request: AssumeRequest, flags: FlagValues<N | RequestFlag>, context: { home: string; settings: Settings }) => AssumeRequest | undefined = (request) => request,
+): Promise<FastRequest<N | RequestFlag> | undefined> {
+  const flags = readFlags<N | RequestFlag>(command, args, [...REQUEST_FLAGS, ...more]);
   if (!flags) return undefined;
   const env = process.env;
   const home = anwbisHome(env);
   const settings = existsSync(settingsFilePath(home)) ? await loadSettingsLazily(home).catch(() => undefined) : DEFAULT_SETTINGS;
   if (!settings) return undefined;
   try {
-    const request = requestFromFlags(flags);
+    const request = adjust(requestFromFlags(flags), flags, { home, settings });
+    if (!request) return undefined;
     validateAssumeRequest(request);
     const { target, files, key } = resolveRequest(request, settings, env);
     const sourceProfile = request.sourceProfile || env.AWS_PROFILE || 'default';
