@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AnwbisError, anwbisHome, ensurePrivateDir } from '@anwbis/core';
+import { AnwbisError, anwbisHome, ensurePrivateDir, logsDir } from '@anwbis/core';
 import { daemonLaunch, DaemonClient, DaemonNotRunning, tightenPrivateDir } from '@anwbis/daemon';
 import { selfProgram } from './self.js';
 
@@ -32,7 +32,7 @@ export async function ensureDaemonRunning(client: string): Promise<DaemonRunning
   tightenPrivateDir(home);
   const running = await answering(client);
   if (running) return { ...running, started: false };
-  const logs = join(home, 'logs');
+  const logs = logsDir(home);
   mkdirSync(logs, { recursive: true, mode: 0o700 });
   const stderrFile = join(logs, 'daemon.stderr');
   const err = openSync(stderrFile, 'w', 0o600);

@@ -1,4 +1,5 @@
-import { AnwbisError, type AssumeRequest, type SessionTaggingFlags, type TargetSpec } from '@anwbis/core';
+// core/fast: the fast paths build their requests here too, without loading the rest of core.
+import { AnwbisError, type AssumeRequest, type SessionTaggingFlags, type TargetSpec } from '@anwbis/core/fast';
 
 /** `--source-identity`, `--tag` and `--transitive-tag` as parsed. */
 export interface SessionTagFlagValues {

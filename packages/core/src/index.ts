@@ -13,7 +13,9 @@ export { cellWidth, fitCells, padCells } from './output/cells.js';
 
 // Environment: paths, settings, clock, files, locks, processes
 export { anwbisHome, configFilePath, credentialsFilePath, type Env } from './paths/paths.js';
-export { loadSettings } from './settings/settings.js';
+export { loadDaemonSettings, loadSettings } from './settings/settings.js';
+export { DEFAULT_SETTINGS } from './settings/defaults.js';
+export { daemonWatchesPath, logsDir } from './cache/layout.js';
 export { type Clock, isSessionValid, systemClock } from './expiry/expiry.js';
 export { ensurePrivateDir, writeFileAtomic } from './fs/atomic-write.js';
 export { LOCK_NAMES, withNamedLock } from './locks/lock.js';
@@ -43,7 +45,8 @@ export { SESSION_DURATION } from './steps/session-token.js';
 export { corpSession } from './session/session.js';
 
 // Assuming a delegated role; credentials made for a program
-export { type AssumeRequest, type FlowDeps, prepareRequest, targetOf, targetRequestOf, type TargetSpec } from './assume/request.js';
+export { type AssumeRequest, resolveRequest, targetOf, targetRequestOf, type TargetSpec } from './assume/resolve.js';
+export { type FlowDeps, prepareRequest } from './assume/request.js';
 export { assume, type AssumeResult } from './assume/assume.js';
 export { type SessionTaggingFlags, sessionTaggingOf } from './session-tags/session-tags.js';
 export { StateStore } from './cache/state-store.js';

@@ -3,9 +3,8 @@
  * wall-clock tick, the watch list kept on disk, the AWS files watched, the socket served.
  */
 import { dirname, join } from 'node:path';
-import { anwbisHome, ensurePrivateDir, type Env } from '@anwbis/core';
+import { anwbisHome, ensurePrivateDir, loadDaemonSettings, logsDir, type Env } from '@anwbis/core';
 import { coreBackend, type DaemonBackend } from './backend.js';
-import { loadDaemonSettings } from './daemon-settings.js';
 import { DaemonEvents } from './events.js';
 import { listenOnSocket } from './listen.js';
 import { fileLog, type DaemonLog } from './log.js';
@@ -61,7 +60,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   assertSocketPathFits(socketPath);
   assertPrivateDir(dirname(socketPath), true);
   const now = options.now ?? (() => new Date());
-  const log = options.log ?? fileLog(join(home, 'logs', 'daemon.log'));
+  const log = options.log ?? fileLog(join(logsDir(home), 'daemon.log'));
   const backend = options.backend ?? coreBackend(env);
   const events = new DaemonEvents(log, options.notifier ?? (settings.notifications ? desktopNotifier() : undefined));
   const emit = events.emit;

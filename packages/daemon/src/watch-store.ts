@@ -1,7 +1,7 @@
 import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ensurePrivateDir, writeFileAtomic } from '@anwbis/core';
+import { daemonWatchesPath, ensurePrivateDir, writeFileAtomic } from '@anwbis/core';
 import { watchSpecSchema, type WatchSpec } from './watch-spec.js';
 
 const fileSchema = z.object({ version: z.literal(1), watches: z.array(watchSpecSchema) }).strict();
@@ -14,7 +14,7 @@ export class WatchStore {
   readonly path: string;
 
   constructor(private readonly home: string) {
-    this.path = join(home, 'daemon', 'watches.json');
+    this.path = daemonWatchesPath(home);
   }
 
   /**

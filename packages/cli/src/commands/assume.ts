@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { spelled } from '../argv.js';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
 import { openConsoleAndReport } from '../console-open.js';
@@ -31,11 +32,12 @@ export default class Assume extends AnwbisCommand {
     ...sourceFlags,
     ...sessionTagFlags,
     ...consoleFlags,
-    duration: Flags.integer({ description: 'session length in seconds (900-43200)', default: 3600 }),
-    refresh: Flags.boolean({ description: 'get new credentials even if the profile is still valid', default: false }),
-    stdout: Flags.boolean({ description: 'print export lines for the credentials on stdout', default: false }),
-    'session-name': Flags.string({ description: 'RoleSessionName (default: your corp user name, or the EC2 instance id)' }),
+    duration: Flags.integer({ ...spelled('duration'), description: 'session length in seconds (900-43200)', default: 3600 }),
+    refresh: Flags.boolean({ ...spelled('refresh'), description: 'get new credentials even if the profile is still valid', default: false }),
+    stdout: Flags.boolean({ ...spelled('stdout'), description: 'print export lines for the credentials on stdout', default: false }),
+    'session-name': Flags.string({ ...spelled('session-name'), description: 'RoleSessionName (default: your corp user name, or the EC2 instance id)' }),
     'get-session': Flags.boolean({
+      ...spelled('get-session'),
       description: 'first start (or reuse) an 8-hour corp session corp-session-<profile> with your MFA code, then assume the role with it (also --get_session)',
       default: false,
     }),

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { spelled } from '../argv.js';
 import { AnwbisCommand } from '../base.js';
 import { showRoles } from '../roles-listing.js';
 
@@ -13,11 +14,11 @@ usable corp profile, 4 AWS denied a read or no group grants a role, 6 other AWS 
   static override examples = ['anwbis roles', 'anwbis roles --profile corp --json', 'anwbis roles --refresh'];
 
   static override flags = {
-    profile: Flags.string({ char: 'P', description: 'corp source profile (default: $AWS_PROFILE, else default)' }),
-    region: Flags.string({ description: 'AWS region for the calls' }),
-    json: Flags.boolean({ description: 'print one JSON array on stdout', default: false }),
-    refresh: Flags.boolean({ description: 'read the groups from AWS even if the list is less than an hour old', default: false }),
-    verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
+    profile: Flags.string({ ...spelled('profile'), description: 'corp source profile (default: $AWS_PROFILE, else default)' }),
+    region: Flags.string({ ...spelled('region'), description: 'AWS region for the calls' }),
+    json: Flags.boolean({ ...spelled('json'), description: 'print one JSON array on stdout', default: false }),
+    refresh: Flags.boolean({ ...spelled('refresh'), description: 'read the groups from AWS even if the list is less than an hour old', default: false }),
+    verbose: Flags.boolean({ ...spelled('verbose'), description: 'show each AWS call and its duration (secrets redacted)', default: false }),
   };
 
   async run(): Promise<void> {

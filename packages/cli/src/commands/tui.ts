@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { spelled } from '../argv.js';
 import { AnwbisCommand } from '../base.js';
 import { consoleFlags, sessionTagFlags } from '../flags.js';
 import { visitPicker } from '../picker-visit.js';
@@ -18,14 +19,14 @@ With --stdout or --json, Enter assumes, leaves the picker and prints the credent
   static override examples = ['anwbis tui', 'anwbis tui --profile corp', 'eval "$(anwbis tui --stdout)"'];
 
   static override flags = {
-    profile: Flags.string({ char: 'P', description: 'corp source profile (default: $AWS_PROFILE, else default)' }),
-    region: Flags.string({ description: 'AWS region for the calls and the written profiles' }),
-    'mfa-code': Flags.string({ description: 'the six-digit MFA code for the corp session (else asked in the picker)' }),
-    'mfa-process': Flags.string({ description: 'command whose output is the MFA code (run without a shell)' }),
-    'mfa-serial': Flags.string({ description: 'MFA device ARN (default: your first virtual device)' }),
-    duration: Flags.integer({ description: 'role session length in seconds (900-43200)', default: 3600 }),
-    stdout: Flags.boolean({ description: 'after Enter, leave and print export lines for the credentials on stdout', default: false, exclusive: ['json'] }),
-    json: Flags.boolean({ description: 'after Enter, leave and print the credentials as one JSON object on stdout', default: false }),
+    profile: Flags.string({ ...spelled('profile'), description: 'corp source profile (default: $AWS_PROFILE, else default)' }),
+    region: Flags.string({ ...spelled('region'), description: 'AWS region for the calls and the written profiles' }),
+    'mfa-code': Flags.string({ ...spelled('mfa-code'), description: 'the six-digit MFA code for the corp session (else asked in the picker)' }),
+    'mfa-process': Flags.string({ ...spelled('mfa-process'), description: 'command whose output is the MFA code (run without a shell)' }),
+    'mfa-serial': Flags.string({ ...spelled('mfa-serial'), description: 'MFA device ARN (default: your first virtual device)' }),
+    duration: Flags.integer({ ...spelled('duration'), description: 'role session length in seconds (900-43200)', default: 3600 }),
+    stdout: Flags.boolean({ ...spelled('stdout'), description: 'after Enter, leave and print export lines for the credentials on stdout', default: false, exclusive: ['json'] }),
+    json: Flags.boolean({ ...spelled('json'), description: 'after Enter, leave and print the credentials as one JSON object on stdout', default: false }),
     ...sessionTagFlags,
     ...consoleFlags,
   };

@@ -7,18 +7,14 @@
 import { assume, credentialVariables, formatShellExports } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, simpleArgs, TARGET_OPTIONS } from './simple-args.js';
+import { exitStatusOf } from './exit-status.js';
+import { readFlags, TARGET_AND_SOURCE } from './simple-args.js';
 
-const OPTIONS = {
-  ...TARGET_OPTIONS,
-  refresh: { type: 'boolean' },
-  stdout: { type: 'boolean' },
-  'session-name': { type: 'string' },
-} as const;
+const FLAGS = [...TARGET_AND_SOURCE, 'refresh', 'stdout', 'session-name'] as const;
 
 /** The flags of `anwbis assume ARGS` when read as oclif would and -p, -e and -r are all there; else undefined. */
 export function assumeFlagsOf(args: readonly string[]) {
-  const flags = simpleArgs('assume', args, OPTIONS);
+  const flags = readFlags('assume', args, FLAGS);
   // oclif's own message names a missing required flag.
   if (!flags?.project || !flags.env || !flags.role) return undefined;
   // The command's defaults, for the flags this reader takes and for those it declines.

@@ -1,46 +1,92 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { credentialVariables, formatShellExports, getSection, isFresh } from '@anwbis/core/fast';
+import {
+  credentialsFilePath,
+  credentialVariables,
+  formatShellExports,
+  getSection,
+  precheckMfaSources,
+  readProfileRecordSync,
+  sessionProfileName,
+  standingProfile,
+  type Settings,
+  type StandingProfile,
+} from '@anwbis/core/fast';
 import { writeOut } from './out.js';
 import { fastRequest } from './request.js';
 
+/** Read but not needed to reuse: an MFA code or command is only needed when nothing can be reused. */
+const REUSE_FLAGS = ['stdout', 'nomfa', 'mfa-code', 'mfa-process', 'get-session'] as const;
+
 /**
- * `anwbis -p … -e … -r …` (or `assume`, `--stdout`) when the profile anwbis wrote for this same
- * request is still valid and still stands in the credentials file as written: prints the
- * full command's "Reusing profile" line without loading oclif, zod or the AWS SDK. Decides
- * exactly as the full command's reuse does (kind, request key, expiry less the margin, the
- * section's key id and session token); anything else, and any flag not parsed here, returns
- * false with nothing printed, and the full command decides.
+ * `anwbis -p … -e … -r …` (or `assume`, `--stdout`, `--get_session`) when the profile anwbis
+ * wrote for this same request is still valid and still stands in the credentials file as
+ * written (with `--get_session`, the corp session too): prints the full command's "Reusing"
+ * lines without loading oclif, zod or the AWS SDK. Decides with core's own checks (request key,
+ * cache/answer.ts); anything else, and any flag not read here, returns false with nothing
+ * printed, and the full command decides.
  */
 export async function fastAssume(args: readonly string[]): Promise<boolean> {
-  // An MFA code or command is only needed when nothing can be reused.
-  const request = await fastRequest('assume', args, { switches: ['--stdout'], ignored: ['mfa-code', 'mfa-process'] });
+  let credentialsText: string | undefined;
+  const sectionOf = (file: string, profile: string) => getSection((credentialsText ??= decodeStrict(readFileSync(file))), profile);
+  let session: StandingProfile | undefined;
+  const now = new Date();
+  const request = await fastRequest('assume', args, REUSE_FLAGS, (asked, flags, { home, settings }) => {
+    if (!flags['get-session']) return asked;
+    session = reusableSession(flags.profile, home, settings, now, sectionOf);
+    // Then the role is assumed from the session, as the full command does.
+    return session && { ...asked, sourceProfile: session.record.profile, noMfa: true };
+  });
   if (!request) return false;
-  const { home, profile, key, settings, credentialsFile } = request;
-  let record: { version?: unknown; kind?: unknown; requestKey?: unknown; accessKeyId?: unknown; expiration?: unknown; region?: unknown };
-  let text: string;
+  const { home, profile, key, settings, credentialsFile, flags } = request;
   try {
-    record = JSON.parse(readFileSync(join(home, 'profiles', `${encodeURIComponent(profile)}.json`), 'utf8'));
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(readFileSync(credentialsFile));
+    // As the full command: a code given is checked before anything is reused (for the corp session, always).
+    if (!flags.nomfa || flags['get-session']) precheckMfaSources({ flag: flags['mfa-code'] });
   } catch {
     return false;
   }
-  if (record.version !== 1 || record.kind !== 'assume' || record.requestKey !== key) return false;
-  if (typeof record.expiration !== 'string' || typeof record.region !== 'string' || typeof record.accessKeyId !== 'string') return false;
-  const expiration = new Date(record.expiration);
-  if (Number.isNaN(expiration.getTime()) || !isFresh(expiration, new Date(), settings.refreshMarginSeconds)) return false;
-  let section: Record<string, string> | undefined;
+  const record = readProfileRecordSync(home, profile);
+  if (record?.kind !== 'assume' || record.requestKey !== key) return false;
+  let standing: StandingProfile | undefined;
   try {
-    section = getSection(text, profile);
+    standing = standingProfile(record, sectionOf(credentialsFile, profile), { kind: 'assume', now, marginSeconds: settings.refreshMarginSeconds });
   } catch {
-    // Unparseable: the full command says where.
+    // Unreadable or unparseable: the full command says where.
     return false;
   }
-  const accessKeyId = section?.aws_access_key_id;
-  const secretAccessKey = section?.aws_secret_access_key;
-  const sessionToken = section?.aws_session_token;
-  if (!accessKeyId || !secretAccessKey || !sessionToken || accessKeyId !== record.accessKeyId) return false;
-  process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${expiration.toISOString()}\n`);
-  if (request.switches.has('--stdout')) writeOut(formatShellExports(credentialVariables({ accessKeyId, secretAccessKey, sessionToken, expiration }, record.region)));
+  if (!standing) return false;
+  if (session) process.stderr.write(`[ OK ] Reusing corp session ${session.record.profile}: valid until ${session.credentials.expiration.toISOString()}\n`);
+  process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${standing.credentials.expiration.toISOString()}\n`);
+  if (flags.stdout) writeOut(formatShellExports(credentialVariables(standing.credentials, record.region)));
   return true;
+}
+
+/**
+ * `--get_session`'s corp session when the full command would reuse it: `corp-session-<profile>`
+ * of `--profile` (else `default`; an `AWS_PROFILE` is left to the full command, which decides
+ * whether it can be a source), written by anwbis and still standing.
+ */
+function reusableSession(
+  flag: string | undefined,
+  home: string,
+  settings: Settings,
+  now: Date,
+  sectionOf: (file: string, profile: string) => Record<string, string> | undefined,
+): StandingProfile | undefined {
+  if (!flag && process.env.AWS_PROFILE) return undefined;
+  const source = flag || 'default';
+  try {
+    const name = sessionProfileName(source, settings.naming);
+    if (name === source) return undefined;
+    return standingProfile(readProfileRecordSync(home, name), sectionOf(credentialsFilePath(process.env), name), {
+      kind: 'session',
+      now,
+      marginSeconds: settings.refreshMarginSeconds,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeStrict(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Parser, type Command } from '@oclif/core';
 import { splitCommandLine } from '@anwbis/core';
-import { normalizeArgv } from '../argv.js';
+import { FLAG_SPELLINGS, normalizeArgv, type FlagSpelling } from '../argv.js';
 import Roles from '../commands/roles.js';
 import Tui from '../commands/tui.js';
 import Assume from '../commands/assume.js';
@@ -57,6 +57,8 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     'credential-process -p datalab -e dev -r admin',
     'credential-process --target datalab-dev-admin -P corp --region us-west-2 --externalid x --account 333333333333',
     'credential-process -p datalab -e dev -r admin --mfa-code 123456 --nomfa -v --iam_delegated_role d',
+    'credential-process --external-id x -p datalab -e dev -r admin',
+    'assume --profile corp-session-default -p datalab -e dev -r devops --nomfa',
     'exec -p datalab -e dev -r admin',
     'exec --target datalab-dev-admin -P corp --region us-west-2 -v',
     'exec -p datalab -e dev -r contractor -c acme -ext acme-7f3a --mfa-process "pass otp" --iam_master_group g',
@@ -89,7 +91,6 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['assume -p datalab -e dev -r admin -b firefox', 'the console'],
     ['assume -p datalab -e dev -r admin --get_session', 'a corp session first'],
     ['assume -p datalab -e dev -r admin --duration 900', 'an integer flag'],
-    ['credential-process --external-id x -p datalab -e dev -r admin', 'an alias'],
     ['credential-process -p datalab -e dev -r admin --refresh', 'an unknown flag'],
     ['exec -p datalab -e dev -r admin --server', 'the credential server'],
     ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server'],
@@ -100,5 +101,25 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();
+  });
+});
+
+describe('the flags of the commands with a fast path', () => {
+  // oclif's definitions are built from argv.ts's table (flags.ts, the commands); a flag defined
+  // there without it would be read one way by oclif and another by the fast readers.
+  it.each(Object.keys(FAST))('%s spells every flag of the table as the table does', (id) => {
+    const spellings: Readonly<Record<string, FlagSpelling>> = FLAG_SPELLINGS;
+    for (const [name, flag] of Object.entries(FAST[id]!.command.flags ?? {})) {
+      const spelling = spellings[name];
+      if (!spelling) continue;
+      const { char, aliases, multiple, type } = flag as { char?: string; aliases?: string[]; multiple?: boolean; type: string };
+      expect({ name, char, aliases: aliases ?? [], multiple: multiple ?? false, boolean: type === 'boolean' }).toEqual({
+        name,
+        char: spelling.char,
+        aliases: [...(spelling.aliases ?? [])],
+        multiple: spelling.multiple ?? false,
+        boolean: spelling.type === 'boolean',
+      });
+    }
   });
 });

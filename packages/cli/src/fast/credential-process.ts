@@ -1,19 +1,19 @@
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { watch, type FSWatcher } from 'node:fs';
 import {
   acquireLock,
   credentialProcessJson,
-  credentialsCachePath,
   ensurePrivateDir,
   errorLines,
   EXIT_CODES,
   handOverLock,
   holderFailureSince,
-  isFresh,
+  freshCachedCredentials,
   LOCK_NAMES,
   LockTimeoutError,
+  locksDir,
   NAMED_LOCK_WAIT_MS,
   namedLockPath,
+  readCachedCredentialsSync,
   releaseHandedOverLocks,
   type HeldLock,
   type HolderFailure,
@@ -60,7 +60,7 @@ async function waitForTheHolder(home: string, profile: string, hit: () => string
   const name = LOCK_NAMES.credentials(profile);
   const lockPath = namedLockPath(home, name);
   try {
-    await ensurePrivateDir(join(home, 'locks'));
+    await ensurePrivateDir(locksDir(home));
   } catch {
     // The full command explains what is wrong with the directory.
     return false;
@@ -68,7 +68,7 @@ async function waitForTheHolder(home: string, profile: string, hit: () => string
   // Woken when the holder removes its lock rather than polling: 31 callers polling every few
   // ms cost more CPU than the holder's whole run, and on 2 cores that slows the holder. The
   // timeout still looks now and then, for a holder that died or a file system without events.
-  const wakeUp = lockDirWatcher(join(home, 'locks'));
+  const wakeUp = lockDirWatcher(locksDir(home));
   try {
     return await waitLoop(lockPath, name, hit, failed, wakeUp);
   } finally {
@@ -153,20 +153,10 @@ function lockDirWatcher(dir: string): LockDirWatcher {
 
 /** The credential_process JSON of the cached entry made for this request, while it is fresh. */
 function cachedAnswer(home: string, profile: string, key: string, marginSeconds: number): string | undefined {
-  let record: { version?: unknown; requestKey?: unknown; accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown };
-  try {
-    // Synchronous: one small file, and nothing else to overlap with.
-    record = JSON.parse(readFileSync(credentialsCachePath(home, profile), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const record = freshCachedCredentials(readCachedCredentialsSync(home, profile), key, { now: new Date(), marginSeconds });
+  if (!record) return undefined;
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
-  if (record.version !== 1 || record.requestKey !== key) return undefined;
-  if (typeof accessKeyId !== 'string' || typeof secretAccessKey !== 'string' || typeof sessionToken !== 'string' || typeof expiration !== 'string') return undefined;
-  if (!accessKeyId || !secretAccessKey || !sessionToken) return undefined;
-  const expires = new Date(expiration);
-  if (Number.isNaN(expires.getTime()) || !isFresh(expires, new Date(), marginSeconds)) return undefined;
-  return credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: expires });
+  return credentialProcessJson({ accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) });
 }
 
 function answer(line: string): true {

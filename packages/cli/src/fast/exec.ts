@@ -8,7 +8,8 @@ import { provideRoleCredentials } from '@anwbis/core';
 import { execEnv, runChild } from '../exec-child.js';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, targetOrNameFlagsOf } from './simple-args.js';
+import { exitStatusOf } from './exit-status.js';
+import { targetOrNameFlagsOf } from './simple-args.js';
 
 /** The flags of `anwbis exec ARGS -- …` (ARGS: those before `--`) when read as oclif would; else undefined. */
 export function execFlagsOf(args: readonly string[]) {

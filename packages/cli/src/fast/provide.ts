@@ -7,7 +7,8 @@
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
 import { requestFromFlags } from '../target.js';
-import { exitStatusOf, targetOrNameFlagsOf } from './simple-args.js';
+import { exitStatusOf } from './exit-status.js';
+import { targetOrNameFlagsOf } from './simple-args.js';
 
 /** The flags of `anwbis credential-process ARGS` when read as oclif would; else undefined. */
 export const credentialProcessFlagsOf = (args: readonly string[]) => targetOrNameFlagsOf('credential-process', args);

@@ -3,19 +3,14 @@
  * from the bin, since a cached listing should cost little more than starting Node.
  */
 import { showRoles, type RolesRequest } from '../roles-listing.js';
-import { exitStatusOf, simpleArgs } from './simple-args.js';
+import { exitStatusOf } from './exit-status.js';
+import { readFlags } from './simple-args.js';
 
-const OPTIONS = {
-  profile: { type: 'string', short: 'P' },
-  region: { type: 'string' },
-  json: { type: 'boolean' },
-  refresh: { type: 'boolean' },
-  verbose: { type: 'boolean', short: 'v' },
-} as const;
+const FLAGS = ['profile', 'region', 'json', 'refresh', 'verbose'] as const;
 
 /** The request of `anwbis roles ARGS` when the fast path reads it as oclif would; else undefined. */
 export function rolesRequestOf(args: readonly string[]): RolesRequest | undefined {
-  const values = simpleArgs('roles', args, OPTIONS);
+  const values = readFlags('roles', args, FLAGS);
   if (!values) return undefined;
   return { profile: values.profile, region: values.region, json: values.json ?? false, refresh: values.refresh ?? false, verbose: values.verbose ?? false };
 }

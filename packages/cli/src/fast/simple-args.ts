@@ -1,77 +1,69 @@
 import { parseArgs } from 'node:util';
-import { normalizeArgv } from '../argv.js';
-import { renderError } from '../render.js';
+import { FLAG_GROUPS, FLAG_SPELLINGS, normalizeArgv, type FlagName, type FlagSpelling } from '../argv.js';
 
-type Options = Readonly<Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string; readonly multiple?: boolean }>>;
-type Values<O extends Options> = { [K in keyof O]?: O[K]['type'] extends 'string' ? (O[K] extends { readonly multiple: true } ? string[] : string) : boolean };
+type Spelling<N extends FlagName> = (typeof FLAG_SPELLINGS)[N];
+type ValueOf<S> = S extends { readonly type: 'boolean' } ? boolean : S extends { readonly multiple: true } ? string[] : S extends { readonly type: 'integer' } ? number : string;
 
-/** The session tag flags (flags.ts's sessionTagFlags): repeatable, one value each, as oclif reads them. */
-export const SESSION_TAG_OPTIONS = {
-  'source-identity': { type: 'string' },
-  tag: { type: 'string', multiple: true },
-  'transitive-tag': { type: 'string', multiple: true },
-} as const;
+/** The flags read, by name, typed as oclif types them. */
+export type FlagValues<N extends FlagName> = { [K in N]?: ValueOf<Spelling<K>> };
 
-/** The target and source flags of `assume` and `credential-process` (flags.ts), for {@link simpleArgs}. */
-export const TARGET_OPTIONS = {
-  project: { type: 'string', short: 'p' },
-  env: { type: 'string', short: 'e' },
-  role: { type: 'string', short: 'r' },
-  contractor: { type: 'string', short: 'c' },
-  externalid: { type: 'string' },
-  'iam-master-group': { type: 'string' },
-  'iam-policy': { type: 'string' },
-  'iam-delegated-role': { type: 'string' },
-  account: { type: 'string' },
-  profile: { type: 'string', short: 'P' },
-  region: { type: 'string' },
-  nomfa: { type: 'boolean' },
-  'mfa-code': { type: 'string' },
-  'mfa-process': { type: 'string' },
-  'mfa-serial': { type: 'string' },
-  verbose: { type: 'boolean', short: 'v' },
-  ...SESSION_TAG_OPTIONS,
-} as const;
+/** The target and source flags of `assume` and `credential-process` (flags.ts's targetFlags, sourceFlags, sessionTagFlags). */
+export const TARGET_AND_SOURCE = [...FLAG_GROUPS.target, ...FLAG_GROUPS.source, ...FLAG_GROUPS.sessionTags] as const;
 
 /**
  * The flags of a command that takes the target and source flags and `--target` (flags.ts's
  * targetOrNameFlags and sourceFlags: `credential-process`, and `exec` before its `--`), with the
- * command's defaults; undefined as for {@link simpleArgs}.
+ * command's defaults; undefined as for {@link readFlags}.
  */
 export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
-  const flags = simpleArgs(command, args, { ...TARGET_OPTIONS, target: { type: 'string' } } as const);
+  const flags = readFlags(command, args, [...TARGET_AND_SOURCE, 'target']);
   return flags && { ...flags, nomfa: flags.nomfa ?? false, verbose: flags.verbose ?? false };
 }
 
 /**
- * A command's arguments read with Node's own parser, when they are only the given flags, each at
- * most once (a `multiple` one any number of times); undefined for anything else (--help, an unknown or repeated flag, an argument, a
- * value that looks like a flag), which the full CLI then parses, with oclif's messages. The
- * original tool's spellings are rewritten first, as for every command.
+ * A command's arguments read as oclif reads them, with the spellings of argv.ts's table (the
+ * one oclif's definitions are built from), when they are only the flags `names`, each at most
+ * once (a `multiple` one any number of times); undefined for anything else (--help, an unknown
+ * or repeated flag, an argument, a value that looks like a flag, an integer that is none),
+ * which the full CLI then parses, with oclif's messages. The original tool's spellings are
+ * rewritten first, as for every command.
  */
-export function simpleArgs<O extends Options>(command: string, args: readonly string[], options: O): Values<O> | undefined {
+export function readFlags<N extends FlagName>(command: string, args: readonly string[], names: readonly N[]): FlagValues<N> | undefined {
   const normalized = normalizeArgv([command, ...args]);
   if (normalized[0] !== command) return undefined;
-  try {
-    const { values, tokens } = parseArgs({ args: normalized.slice(1), options: options as never, strict: true, allowPositionals: false, tokens: true });
-    const seen = new Set<string>();
-    for (const token of tokens) {
-      if (token.kind !== 'option') return undefined;
-      if (seen.has(token.name) && !options[token.name]?.multiple) return undefined;
-      seen.add(token.name);
+  // Node's parser knows no aliases: each is an option of its own, read back under its flag's name.
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  const nameOf = new Map<string, N>();
+  for (const name of names) {
+    const spelling: FlagSpelling = FLAG_SPELLINGS[name];
+    const option = { type: spelling.type === 'boolean' ? 'boolean' : 'string', ...(spelling.multiple ? { multiple: true } : {}) } as const;
+    options[name] = { ...option, ...(spelling.char ? { short: spelling.char } : {}) };
+    nameOf.set(name, name);
+    for (const alias of spelling.aliases ?? []) {
+      options[alias] = option;
+      nameOf.set(alias, name);
     }
-    return values as Values<O>;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: normalized.slice(1), options, strict: true, allowPositionals: false, tokens: true });
   } catch {
     return undefined;
   }
-}
-
-/** Runs a command's work as the entry point would: its exit status, its error on stderr. */
-export async function exitStatusOf(work: () => Promise<void>): Promise<number> {
-  try {
-    await work();
-    return 0;
-  } catch (error) {
-    return renderError(error);
+  const spellings: Readonly<Record<FlagName, FlagSpelling>> = FLAG_SPELLINGS;
+  const seen = new Set<N>();
+  for (const token of parsed.tokens ?? []) {
+    if (token.kind !== 'option') return undefined;
+    const name = nameOf.get(token.name)!;
+    if (seen.has(name) && !spellings[name].multiple) return undefined;
+    seen.add(name);
   }
+  const values: Record<string, unknown> = {};
+  for (const [option, value] of Object.entries(parsed.values)) {
+    const name = nameOf.get(option)!;
+    if (spellings[name].type !== 'integer') values[name] = value;
+    else if (typeof value === 'string' && /^-?\d+$/.test(value)) values[name] = Number(value);
+    else return undefined;
+  }
+  return values as FlagValues<N>;
 }

@@ -4,31 +4,18 @@
  */
 import { BROWSER_CHOICES } from '@anwbis/core';
 import { visitPicker, type PickerRequest } from '../picker-visit.js';
-import { exitStatusOf, SESSION_TAG_OPTIONS, simpleArgs } from './simple-args.js';
+import { FLAG_GROUPS } from '../argv.js';
+import { exitStatusOf } from './exit-status.js';
+import { readFlags } from './simple-args.js';
 
-const OPTIONS = {
-  profile: { type: 'string', short: 'P' },
-  region: { type: 'string' },
-  'mfa-code': { type: 'string' },
-  'mfa-process': { type: 'string' },
-  'mfa-serial': { type: 'string' },
-  duration: { type: 'string' },
-  stdout: { type: 'boolean' },
-  json: { type: 'boolean' },
-  browser: { type: 'string', short: 'b' },
-  'browser-command': { type: 'string' },
-  destination: { type: 'string' },
-  isolate: { type: 'boolean' },
-  ...SESSION_TAG_OPTIONS,
-} as const;
+const FLAGS = ['profile', 'region', 'mfa-code', 'mfa-process', 'mfa-serial', 'duration', 'stdout', 'json', ...FLAG_GROUPS.console, ...FLAG_GROUPS.sessionTags] as const;
 
 /** The request of `anwbis tui ARGS` when the fast path reads it as oclif would; else undefined. */
 export function pickerRequestOf(args: readonly string[]): PickerRequest | undefined {
-  const values = simpleArgs('tui', args, OPTIONS);
+  const values = readFlags('tui', args, FLAGS);
   if (!values) return undefined;
   // What oclif refuses (with its message) is left to oclif.
-  const duration = values.duration === undefined ? 3600 : /^-?\d+$/.test(values.duration) ? Number(values.duration) : undefined;
-  if (duration === undefined || (values.stdout && values.json)) return undefined;
+  if (values.stdout && values.json) return undefined;
   if (values.browser !== undefined && !(BROWSER_CHOICES as readonly string[]).includes(values.browser)) return undefined;
   return {
     profile: values.profile,
@@ -36,7 +23,7 @@ export function pickerRequestOf(args: readonly string[]): PickerRequest | undefi
     'mfa-code': values['mfa-code'],
     'mfa-process': values['mfa-process'],
     'mfa-serial': values['mfa-serial'],
-    duration,
+    duration: values.duration ?? 3600,
     stdout: values.stdout ?? false,
     json: values.json ?? false,
     browser: values.browser,

@@ -7,7 +7,8 @@ import { allowPolicy, FAKE_WORLD, fakeAws } from '../testing/fake-aws.js';
 import { AnwbisError } from '../errors/errors.js';
 import type { Prompter } from '../mfa/code.js';
 import { assume } from './assume.js';
-import type { AssumeRequest, FlowDeps as AssumeDeps } from './request.js';
+import type { FlowDeps as AssumeDeps } from './request.js';
+import type { AssumeRequest } from './resolve.js';
 import { silentEvents } from '../events/events.js';
 
 const ROLE_ARN = FAKE_WORLD.roleArn;

@@ -5,7 +5,8 @@ import { chooseSourceProfile } from '../source/source.js';
 import { writeProfile } from '../steps/profile-writer.js';
 import { taggingRecord } from '../session-tags/session-tags.js';
 import { obtainRoleCredentials, rememberLookup } from './obtain.js';
-import { prepareRequest, type AssumeRequest, type FlowDeps, type PreparedRequest } from './request.js';
+import { prepareRequest, type FlowDeps, type PreparedRequest } from './request.js';
+import type { AssumeRequest } from './resolve.js';
 
 /** What an assume produced. */
 export interface AssumeResult {

@@ -4,12 +4,14 @@ import type { StateStore } from '../cache/state-store.js';
 import type { EventSink } from '../events/events.js';
 import { requireMfaSerial } from '../mfa/device.js';
 import { toRoleSessionName } from '../naming/validate.js';
-import { EC2_SOURCE, loadInstanceSource, loadProfileSource } from '../source/source.js';
+import { EC2_SOURCE } from '../cache/request-key.js';
+import { loadInstanceSource, loadProfileSource } from '../source/source.js';
 import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../steps/assume-role.js';
 import { saveState } from '../steps/profile-writer.js';
 import { withSourceIdentityOf, type SessionTagging } from '../session-tags/session-tags.js';
 import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../steps/role-lookup.js';
-import type { AssumeRequest, FlowDeps, PreparedRequest } from './request.js';
+import type { FlowDeps, PreparedRequest } from './request.js';
+import type { AssumeRequest } from './resolve.js';
 
 /** Credentials for a delegated role, with everything needed to write, cache or refresh them. */
 export interface ObtainedRole {

@@ -1,41 +1,12 @@
-import { AnwbisError, shown } from '../errors/errors.js';
-import { askedRegion, requestKey } from '../cache/request-key.js';
 import { StateStore } from '../cache/state-store.js';
 import type { Clock } from '../expiry/expiry.js';
 import type { EventSink } from '../events/events.js';
 import type { AwsCredentials, AwsPort } from '../aws/port.js';
 import { precheckMfaSources, type MfaSources } from '../mfa/code.js';
-import { corpProfileOf, resolveTarget, type NamingPatterns, type Target, type TargetRequest } from '../naming/patterns.js';
-import { splitTargetName } from '../naming/target-name.js';
-import { assertValidName } from '../naming/validate.js';
-import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.js';
+import { anwbisHome } from '../paths/paths.js';
 import { loadSettings, type Settings } from '../settings/settings.js';
-import { sessionTaggingOf, type SessionTagging, type SessionTaggingFlags } from '../session-tags/session-tags.js';
-import { EC2_SOURCE, type SourceDeps } from '../source/source.js';
-import { ASSUME_ROLE_DURATION } from '../steps/assume-role.js';
-import type { ProfileFiles } from '../steps/profile-writer.js';
-
-/** Which delegated role: `-p/-e/-r` (with the overrides), or `--target` naming its profile. */
-export type TargetSpec = TargetRequest | (Omit<TargetRequest, 'project' | 'env' | 'role'> & { readonly name: string });
-
-/** One request for a delegated role's credentials, as the flags describe it. */
-export interface AssumeRequest {
-  readonly target: TargetSpec;
-  /** `--profile`: the corp source profile; else `AWS_PROFILE`, else `default`. */
-  readonly sourceProfile?: string;
-  readonly region?: string;
-  readonly durationSeconds?: number;
-  readonly refresh?: boolean;
-  readonly noMfa?: boolean;
-  readonly mfaSerial?: string;
-  readonly externalId?: string;
-  readonly account?: string;
-  readonly sessionName?: string;
-  /** Take the source credentials from the EC2 instance role (implies no MFA). */
-  readonly fromEc2Role?: boolean;
-  /** `--source-identity`, `--tag`, `--transitive-tag` as typed; `[assume]` in the settings fills in. */
-  readonly tagging?: SessionTaggingFlags;
-}
+import type { SourceDeps } from '../source/source.js';
+import { resolveRequest, validateAssumeRequest, type AssumeRequest, type ResolvedRequest } from './resolve.js';
 
 /** The effects a credential flow needs, wired once by each app. */
 export interface FlowDeps extends SourceDeps {
@@ -46,64 +17,10 @@ export interface FlowDeps extends SourceDeps {
 }
 
 /** A request checked and resolved into names, with where its results go. */
-export interface PreparedRequest {
+export interface PreparedRequest extends ResolvedRequest {
   readonly home: string;
   readonly settings: Settings;
   readonly store: StateStore;
-  readonly target: Target;
-  readonly files: ProfileFiles;
-  /** The request's fingerprint: what reused and cached credentials must have been made for. */
-  readonly key: string;
-  /** The flags over `[assume]`; the source identity may still be `auto`. */
-  readonly tagging: SessionTagging;
-}
-
-/** `-p/-e/-r` with the overrides: `--target` read back with the profile pattern in force. */
-export function targetRequestOf(spec: TargetSpec, patterns: NamingPatterns): TargetRequest {
-  if (!('name' in spec)) return spec;
-  const { name, ...overrides } = spec;
-  return { ...overrides, ...splitTargetName(name, patterns.profile) };
-}
-
-/** Resolves `-p/-e/-r` or `--target` into names with the naming patterns in force. */
-export function targetOf(spec: TargetSpec, patterns: NamingPatterns): Target {
-  const parts = targetRequestOf(spec, patterns);
-  if (parts.role === 'contractor' && spec.contractor === undefined) {
-    throw new AnwbisError('usage', '-r contractor needs -c NAME', { next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID' });
-  }
-  if (spec.contractor !== undefined && parts.role !== 'contractor') throw new AnwbisError('usage', '-c/--contractor goes with -r contractor');
-  return resolveTarget(parts, patterns);
-}
-
-/** Checks everything the user typed that needs no settings, before any file is read or AWS is called. */
-export function validateAssumeRequest(request: AssumeRequest): void {
-  const t = request.target;
-  if ('name' in t) assertValidName('profile', t.name);
-  else {
-    assertValidName('project', t.project);
-    assertValidName('environment', t.env);
-    assertValidName('role', t.role);
-  }
-  if (t.contractor !== undefined) assertValidName('contractor', t.contractor);
-  if (t.profileName !== undefined) assertValidName('profile', t.profileName);
-  if (t.groupName !== undefined) assertValidName('group', t.groupName);
-  if (t.policyName !== undefined) assertValidName('policy', t.policyName);
-  if (t.delegatedRoleName !== undefined) assertValidName('delegated role', t.delegatedRoleName);
-  if (request.sourceProfile !== undefined) assertValidName('profile', request.sourceProfile);
-  if (request.sessionName !== undefined) assertValidName('session name', request.sessionName);
-  const d = request.durationSeconds;
-  if (d !== undefined && (!Number.isInteger(d) || d < ASSUME_ROLE_DURATION.min || d > ASSUME_ROLE_DURATION.max)) {
-    throw new AnwbisError('usage', `--duration ${d} is outside what STS allows for AssumeRole: ${ASSUME_ROLE_DURATION.min} to ${ASSUME_ROLE_DURATION.max} seconds`);
-  }
-  if (request.externalId !== undefined && !/^[\w+=,.@:/-]{2,1224}$/.test(request.externalId)) {
-    throw new AnwbisError('usage', `invalid external id ${shown(request.externalId)}: 2 to 1224 of letters, digits and + = , . @ : / - _`);
-  }
-  if (request.account !== undefined && !/^\d{12}$/.test(request.account)) {
-    throw new AnwbisError('usage', `invalid account ${shown(request.account)}: an AWS account id is 12 digits`);
-  }
-  if (request.mfaSerial !== undefined && !/^[\w+=/:,.@-]{9,256}$/.test(request.mfaSerial)) {
-    throw new AnwbisError('usage', `invalid MFA serial ${shown(request.mfaSerial)}`);
-  }
 }
 
 /**
@@ -115,21 +32,5 @@ export async function prepareRequest(request: AssumeRequest, deps: Pick<FlowDeps
   if (!request.noMfa && !request.fromEc2Role) precheckMfaSources(deps.mfa);
   const home = anwbisHome(deps.env);
   const settings = await loadSettings(home);
-  const target = targetOf(request.target, settings.naming);
-  const tagging = sessionTaggingOf(request.tagging ?? {}, settings.assume);
-  if (request.target.contractor !== undefined && request.externalId === undefined) {
-    throw new AnwbisError('usage', '-r contractor needs -ext EXTERNAL_ID', { next: 'anwbis -p PROJECT -e ENV -r contractor -c NAME -ext EXTERNAL_ID' });
-  }
-  const files = { credentialsFile: credentialsFilePath(deps.env), configFile: configFilePath(deps.env) };
-  const askedSource = request.fromEc2Role ? EC2_SOURCE : corpProfileOf(request.sourceProfile || deps.env.AWS_PROFILE || 'default', settings.naming);
-  const key = requestKey({
-    target,
-    source: askedSource,
-    region: askedRegion(request.region, deps.env),
-    externalId: request.externalId,
-    account: request.account,
-    credentialsFile: files.credentialsFile,
-    tagging,
-  });
-  return { home, settings, store: new StateStore(home), target, files, key, tagging };
+  return { home, settings, store: new StateStore(home), ...resolveRequest(request, settings, deps.env) };
 }

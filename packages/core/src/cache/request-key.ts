@@ -1,6 +1,9 @@
 import type { Target } from '../naming/patterns.js';
 import { hasSessionTagging, type SessionTagging } from '../session-tags/session-tags.js';
 
+/** The source profile name used for EC2 instance-role credentials in state, messages and request keys. */
+export const EC2_SOURCE = 'ec2-instance-role';
+
 /** Everything that decides which credentials a request must get, as the person asked for them. */
 export interface RequestKeyParts {
   readonly target: Pick<Target, 'profileName' | 'groupName' | 'policyName' | 'roleName'>;

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { profileRecordsDir, roleListsDir } from '../cache/layout.js';
 import { isErrno } from '../fs/errno.js';
 import { isValidName } from '../naming/validate.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
@@ -69,7 +70,7 @@ function fromProfileRecords(records: unknown[]): RoleCandidate[] {
  */
 export async function completionRoles(env: Env): Promise<RoleCandidate[]> {
   const home = anwbisHome(env);
-  const [lists, records] = await Promise.all([jsonFiles(join(home, 'roles')), jsonFiles(join(home, 'profiles'))]);
+  const [lists, records] = await Promise.all([jsonFiles(roleListsDir(home)), jsonFiles(profileRecordsDir(home))]);
   const seen = new Set<string>();
   return [...fromRoleLists(lists), ...fromProfileRecords(records)].filter((r) => {
     const key = `${r.project}\0${r.env}\0${r.role}`;

@@ -20,6 +20,7 @@ import { errnoCode, isErrno } from '../fs/errno.js';
 import { displayPath } from '../fs/display.js';
 import { ensurePrivateDir, inheritedOwner } from '../fs/atomic-write.js';
 import { explainFsError } from '../fs/explain.js';
+import { locksDir } from '../cache/layout.js';
 
 /** Tuning for {@link acquireLock}; every lock uses the same stale time unless a test says otherwise. */
 export interface LockOptions {
@@ -440,7 +441,7 @@ async function runHolding<T>(lock: HeldLock, fn: (lock: HeldLock) => Promise<T>)
 
 /** The path of the lock named `name` under `<home>/locks`. */
 export function namedLockPath(home: string, name: string): string {
-  return join(home, 'locks', encodeURIComponent(name));
+  return join(locksDir(home), encodeURIComponent(name));
 }
 
 /**
@@ -473,7 +474,7 @@ export async function withNamedLock<T>(
   fn: (lock: HeldLock) => Promise<T>,
   options: { waitMs?: number; staleMs?: number; held?: HeldLock | undefined } = {},
 ): Promise<T> {
-  const dir = join(home, 'locks');
+  const dir = locksDir(home);
   const lockPath = namedLockPath(home, name);
   const held = options.held;
   if (held?.path === lockPath) {

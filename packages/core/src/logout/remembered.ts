@@ -1,12 +1,12 @@
 import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { discoveryDir, roleListsDir } from '../cache/layout.js';
 import { anwbisHome, type Env } from '../paths/paths.js';
 
 /**
  * What anwbis remembers about the corp account apart from profiles, under `ANWBIS_HOME`: role
  * lookups (`discovery/`), and role lists with the picker's history (`roles/`, `used.json` in it).
  */
-const REMEMBERED = ['discovery', 'roles'] as const;
+const REMEMBERED = [discoveryDir, roleListsDir] as const;
 
 /**
  * Removes what anwbis remembers about the corp account's roles (`logout --all`), which no
@@ -16,8 +16,8 @@ const REMEMBERED = ['discovery', 'roles'] as const;
 export async function forgetRemembered(env: Env): Promise<boolean> {
   const home = anwbisHome(env);
   let found = false;
-  for (const dir of REMEMBERED) {
-    const path = join(home, dir);
+  for (const dirOf of REMEMBERED) {
+    const path = dirOf(home);
     if (await stat(path).then(() => true, () => false)) found = true;
     await rm(path, { recursive: true, force: true });
   }

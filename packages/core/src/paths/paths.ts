@@ -25,8 +25,3 @@ export function anwbisHome(env: Env): string {
   const state = env.XDG_STATE_HOME ? expandHome(env.XDG_STATE_HOME, env) : expandHome('~/.local/state', env);
   return resolve(state, 'anwbis');
 }
-
-/** The credential_process cache file of a profile under `ANWBIS_HOME` (it holds secrets: 0600). */
-export function credentialsCachePath(home: string, profile: string): string {
-  return join(home, 'credentials', `${encodeURIComponent(profile)}.json`);
-}

@@ -1,8 +1,9 @@
 import { getSection, keyInEachSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
-import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
+import type { AwsCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
-import { isFresh, isSessionValid, type Clock } from '../expiry/expiry.js';
+import { SESSION_MARGIN_SECONDS, type Clock } from '../expiry/expiry.js';
+import { isReusableRecord, standingProfile, type StandingProfile } from '../cache/answer.js';
 
 /** The config-file section name of a profile: `default`, else `profile <name>`. */
 export function configSectionName(profile: string): string {
@@ -69,30 +70,26 @@ export async function assertEditable(...files: string[]): Promise<void> {
  * `marginSeconds` and still stand in the credentials file as written; undefined otherwise.
  * Throws when the credentials file cannot be parsed.
  */
-export function readValidWrittenProfile(
+export async function readValidWrittenProfile(
   store: StateStore,
   credentialsFile: string,
   profile: string,
   options: { kind?: ProfileRecord['kind']; now: Date; marginSeconds: number },
-): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
-  return readWrittenProfile(store, credentialsFile, profile, (record) =>
-    (options.kind === undefined || record.kind === options.kind) && isFresh(new Date(record.expiration), options.now, options.marginSeconds),
-  );
+): Promise<StandingProfile | undefined> {
+  const record = await store.readProfile(profile);
+  // The credentials file only when the record could be reused: it may be large.
+  if (!isReusableRecord(record, options)) return undefined;
+  return standingProfile(record, getSection(await readAwsFile(credentialsFile), profile), options);
 }
 
 /**
- * The corp session `profile` anwbis wrote while it is valid ({@link isSessionValid}) and still
- * stands in the credentials file as written; undefined otherwise. Throws when the credentials
- * file cannot be parsed.
+ * The corp session `profile` anwbis wrote while it is valid ({@link isSessionValid}: more than
+ * {@link SESSION_MARGIN_SECONDS} left) and still stands in the credentials file as written;
+ * undefined otherwise. Throws when the credentials file cannot be parsed.
  */
-export function readValidSession(store: StateStore, credentialsFile: string, profile: string, clock: Clock): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
-  return readWrittenProfile(store, credentialsFile, profile, (record) => record.kind === 'session' && isSessionValid(new Date(record.expiration), clock));
-}
-
-async function readWrittenProfile(store: StateStore, credentialsFile: string, profile: string, usable: (record: ProfileRecord) => boolean): Promise<{ record: ProfileRecord; credentials: TemporaryCredentials } | undefined> {
+export async function readValidSession(store: StateStore, credentialsFile: string, profile: string, clock: Clock): Promise<StandingProfile | undefined> {
+  const options = { kind: 'session' as const, now: clock.now(), marginSeconds: SESSION_MARGIN_SECONDS };
   const record = await store.readProfile(profile);
-  if (!record || !usable(record)) return undefined;
-  const stored = await readCredentialsProfile(credentialsFile, profile);
-  if (!stored?.sessionToken || stored.accessKeyId !== record.accessKeyId) return undefined;
-  return { record, credentials: { accessKeyId: stored.accessKeyId, secretAccessKey: stored.secretAccessKey, sessionToken: stored.sessionToken, expiration: new Date(record.expiration) } };
+  if (!isReusableRecord(record, options)) return undefined;
+  return standingProfile(record, getSection(await readAwsFile(credentialsFile), profile), options);
 }

@@ -4,7 +4,8 @@ import { resolveRegion } from '../aws/region.js';
 import type { Env } from '../paths/paths.js';
 import { assertEditable, readValidWrittenProfile, writeConfigProfile } from '../profiles/profiles.js';
 import { chooseSourceProfile } from '../source/source.js';
-import { prepareRequest, type AssumeRequest } from '../assume/request.js';
+import { prepareRequest } from '../assume/request.js';
+import type { AssumeRequest } from '../assume/resolve.js';
 import type { MfaSources } from '../mfa/code.js';
 
 /**

@@ -6,20 +6,16 @@
  * the holder failed gets the holder's error instead; one that comes later tries again itself.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AnwbisError, type ErrorKind } from '../errors/errors.js';
 import { awsFailureKind } from '../errors/explain-aws.js';
 import { writeFileAtomic } from '../fs/atomic-write.js';
+import { failureNotePath } from '../cache/layout.js';
 
 /** A failure noted by a lock's holder (nothing secret: the message names the endpoint). */
 export interface HolderFailure {
   readonly kind: ErrorKind;
   readonly message: string;
   readonly next?: string | undefined;
-}
-
-function notePath(home: string, name: string): string {
-  return join(home, 'failures', `${encodeURIComponent(name)}.json`);
 }
 
 /** Whether `error` says AWS could not be reached: every caller would only wait as long again. */
@@ -31,7 +27,7 @@ export function isUnreachable(error: unknown): error is AnwbisError {
 /** Notes, while still holding the lock `name`, that making the credentials for `requestKey` failed with `error`. */
 export async function noteHolderFailure(home: string, name: string, requestKey: string, error: AnwbisError): Promise<void> {
   const note = { version: 1, requestKey, at: Date.now(), kind: error.kind, message: error.message, ...(error.next ? { next: error.next } : {}) };
-  await writeFileAtomic(notePath(home, name), `${JSON.stringify(note)}\n`);
+  await writeFileAtomic(failureNotePath(home, name), `${JSON.stringify(note)}\n`);
 }
 
 /**
@@ -41,7 +37,7 @@ export async function noteHolderFailure(home: string, name: string, requestKey: 
 export function holderFailureSince(home: string, name: string, requestKey: string, sinceMs: number): HolderFailure | undefined {
   let note: { version?: unknown; requestKey?: unknown; at?: unknown; kind?: unknown; message?: unknown; next?: unknown };
   try {
-    note = JSON.parse(readFileSync(notePath(home, name), 'utf8'));
+    note = JSON.parse(readFileSync(failureNotePath(home, name), 'utf8'));
   } catch {
     return undefined;
   }

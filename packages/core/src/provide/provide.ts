@@ -1,13 +1,14 @@
 import { AnwbisError } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
 import type { CachedCredentials } from '../cache/state-store.js';
-import { isFresh } from '../expiry/expiry.js';
+import { freshCachedCredentials } from '../cache/answer.js';
 import { takeHandedOverLock } from '../locks/handover.js';
 import { LOCK_NAMES, namedLockPath, withNamedLock } from '../locks/lock.js';
 import { chooseSourceProfile, findValidSession, sessionCommand } from '../source/source.js';
 import { saveState } from '../steps/profile-writer.js';
 import { obtainRoleCredentials, rememberLookup } from '../assume/obtain.js';
-import { prepareRequest, type AssumeRequest, type FlowDeps, type PreparedRequest } from '../assume/request.js';
+import { prepareRequest, type FlowDeps, type PreparedRequest } from '../assume/request.js';
+import type { AssumeRequest } from '../assume/resolve.js';
 import { holderFailureSince, isUnreachable, noteHolderFailure } from './holder-failure.js';
 
 /** Role credentials ready to hand to a program. */
@@ -78,8 +79,7 @@ export async function provideRoleCredentials(request: AssumeRequest, deps: FlowD
 
 async function cachedFor(prepared: PreparedRequest, now: Date): Promise<CachedCredentials | undefined> {
   const record = await prepared.store.readCredentials(prepared.target.profileName);
-  if (!record || record.requestKey !== prepared.key) return undefined;
-  return isFresh(new Date(record.expiration), now, prepared.settings.refreshMarginSeconds) ? record : undefined;
+  return freshCachedCredentials(record, prepared.key, { now, marginSeconds: prepared.settings.refreshMarginSeconds });
 }
 
 function fromRecord(record: CachedCredentials, fromCache: boolean): ProvidedCredentials {

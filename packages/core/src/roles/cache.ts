@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { roleListsDir } from '../cache/layout.js';
 import { discoveryKey } from '../cache/state-store.js';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
 import type { NamingPatterns } from '../naming/patterns.js';
@@ -53,7 +54,7 @@ export function roleListRecordOf(value: unknown): RoleListRecord | undefined {
  * read back under other patterns would name other profiles.
  */
 export function roleListPath(home: string, sourceProfile: string, patterns: NamingPatterns): string {
-  return join(home, 'roles', `${discoveryKey([sourceProfile, JSON.stringify(patterns)])}.json`);
+  return join(roleListsDir(home), `${discoveryKey([sourceProfile, JSON.stringify(patterns)])}.json`);
 }
 
 /** The cached list, or undefined when there is none or it is not what anwbis writes (a miss, never a crash). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod/mini';
 import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
+import { roleHistoryPath } from '../cache/layout.js';
 
 /** How often and how lately a role was picked. */
 export interface RoleUse {
@@ -36,7 +37,7 @@ export class RoleHistory {
   private readonly path: string;
 
   constructor(home: string) {
-    this.path = join(home, 'roles', 'used.json');
+    this.path = roleHistoryPath(home);
   }
 
   /** The uses recorded; a missing or invalid file is no history. */

@@ -1,5 +1,5 @@
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { credentialsCacheDir, profileRecordsDir } from '../cache/layout.js';
 import { StateStore } from '../cache/state-store.js';
 import { readAwsFile } from '../credentials-file/aws-file.js';
 import { getSection } from '../credentials-file/ini-edit.js';
@@ -25,8 +25,8 @@ const NOT_ASSUMED: RoleStatus = { state: 'not-assumed', expiresAt: null };
  * directory listings.
  */
 export async function roleStatuses(roles: readonly DelegatedRole[], home: string, credentialsFile: string, now: Date): Promise<Map<string, RoleStatus>> {
-  const listing = async (dir: string) => new Set(await readdir(join(home, dir)).catch(() => [] as string[]));
-  const [recorded, cached] = await Promise.all([listing('profiles'), listing('credentials')]);
+  const listing = async (dir: string) => new Set(await readdir(dir).catch(() => [] as string[]));
+  const [recorded, cached] = await Promise.all([listing(profileRecordsDir(home)), listing(credentialsCacheDir(home))]);
   const store = new StateStore(home);
   let credentialsText: string | undefined;
   const standing = async (profile: string): Promise<Date | undefined> => {

@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { AnwbisError } from '../errors/errors.js';
 import { DEFAULT_PATTERNS } from '../naming/patterns.js';
 import { NO_SESSION_TAGGING } from '../session-tags/session-tags.js';
-import { DEFAULT_SETTINGS, parseSettings, type Settings } from './settings.js';
+import { DEFAULT_SETTINGS, parseDaemonSettings, parseSettings, type Settings } from './settings.js';
 
 const WHERE = '/home/alice/.local/state/anwbis/config';
 const lines = (...text: string[]): string => text.map((line) => `${line}\n`).join('');
@@ -91,5 +91,28 @@ describe('parseSettings', () => {
     expect(error.kind).toBe('config');
     expect(error.message).toBe(`${WHERE}: ${why}`);
     expect(error.next).toBe('fix the settings file (see "Configuration" in the README)');
+  });
+});
+
+describe('parseDaemonSettings', () => {
+  it.each([
+    ['', { refreshBeforeSeconds: undefined, notifications: true }],
+    ['[naming]\nprofile = {project}-{env}-{role}\n', { refreshBeforeSeconds: undefined, notifications: true }],
+    ['[daemon]\nrefresh_before_seconds = 600\nnotifications = false\n', { refreshBeforeSeconds: 600, notifications: false }],
+  ])('%j', (text, expected) => {
+    expect(parseDaemonSettings(text, 'config')).toEqual(expected);
+  });
+
+  it.each([
+    ['[daemon]\nrefresh_before_seconds = soon\n', /refresh_before_seconds must be a whole number/],
+    ['[daemon]\nrefresh_before_seconds = 0\n', /from 1 to 43200/],
+    ['[daemon]\nnotifications = maybe\n', /notifications must be true or false/],
+    ['[daemon]\nrefresh = 1\n', /unknown key "refresh"/],
+  ])('refuses %j', (text, message) => {
+    expect(() => parseDaemonSettings(text, 'config')).toThrow(message);
+  });
+
+  it('a mistake in [daemon] stops no other command', () => {
+    expect(parseSettings('[daemon]\nrefresh = 1\n', WHERE)).toEqual(DEFAULT_SETTINGS);
   });
 });

@@ -21,9 +21,6 @@ export interface SourceDeps {
   readonly instanceMetadata: (env: Env) => Promise<InstanceRole>;
 }
 
-/** The source profile name used for EC2 instance-role credentials in state and messages. */
-export const EC2_SOURCE = 'ec2-instance-role';
-
 /** The EC2 instance role's credentials, from instance metadata (IMDSv2). */
 export async function loadInstanceSource(deps: Pick<SourceDeps, 'env' | 'instanceMetadata'> & { readonly events: EventSink }): Promise<Source> {
   const instance = await deps.instanceMetadata(deps.env);

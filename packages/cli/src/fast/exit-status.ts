@@ -1,0 +1,11 @@
+import { renderError } from '../render.js';
+
+/** Runs a command's work as the entry point would: its exit status, its error on stderr. */
+export async function exitStatusOf(work: () => Promise<void>): Promise<number> {
+  try {
+    await work();
+    return 0;
+  } catch (error) {
+    return renderError(error);
+  }
+}
