@@ -164,6 +164,27 @@ echo "config=$AWS_CONFIG_FILE"`);
     expectRefused(await anwbis(['env', '--unset']), EXIT.usage, /this shell is not served by anwbis env --server/);
   });
 
+  it('fish: the lines for --shell fish serve the AWS CLI, and --unset\'s end it', async () => {
+    await session();
+    await daemonStart();
+    const res = await run(
+      'fish',
+      [
+        '-c',
+        `"$NODE" "$ANWBIS" env --server ${ADMIN} --shell fish | source
+"$AWS" --endpoint-url "$AWS_ENDPOINT_URL" sts get-caller-identity --query Account --output text
+"$NODE" "$ANWBIS" env --unset --shell fish | source
+echo "uri=$AWS_CONTAINER_CREDENTIALS_FULL_URI"`,
+      ],
+      { env: { ...env, AWS_PROFILE: 'default' } },
+    );
+    expect(res.stderr).toMatch(/end it sooner with: anwbis env --unset --shell fish \| source\n$/);
+    const listener = listenerPidIn(res.stderr);
+    listeners.add(listener);
+    expect({ code: res.code, stdout: res.stdout }).toEqual({ code: 0, stdout: `${DEV}\nuri=\n` });
+    await waitFor('the listener to end', () => !processRunning(listener));
+  });
+
   it('serving a shell again ends the listener before', async () => {
     await session();
     await daemonStart();
