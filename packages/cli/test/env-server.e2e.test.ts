@@ -2,7 +2,6 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processRunning } from '@anwbis/core';
 import { ANWBIS_BIN, awsCli, conventionScenario, run, runAnwbis } from '@anwbis/tools/emulator';

@@ -89,7 +89,8 @@ describe('the container-credentials endpoint', () => {
       const own = endable.grant('datalab-dev-admin');
       const other = endable.grant('datalab-pro-admin');
       const path = '/credentials/datalab-dev-admin';
-      for (const headers of [{}, { authorization: other.token }, { authorization: own.token, host: 'attacker.example:80' }]) {
+      const refused: Array<Record<string, string>> = [{}, { authorization: other.token }, { authorization: own.token, host: 'attacker.example:80' }];
+      for (const headers of refused) {
         expect((await get(endable.port, path, headers, 'DELETE')).status).toBe(403);
       }
       expect(ended).toBe(0);
