@@ -39,7 +39,7 @@ end when it exits, or at once with --unset, whose lines undo the others.`;
       default: false,
       exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa', 'unset'],
     }),
-    pid: Flags.integer({ description: 'with --server: the pid of the shell to serve (default: the process that ran anwbis; e.g. --pid $$ from a wrapper script)', min: 2, dependsOn: ['server'] }),
+    pid: Flags.integer({ description: 'with --server: the pid of the shell to serve (default: the process that ran anwbis; give --pid $$ when that is a wrapper such as a script or npx)', min: 2, dependsOn: ['server'] }),
     duration: Flags.integer({ description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
     unset: Flags.boolean({ description: 'print the lines that undo --server in this shell, and end its listener', default: false }),
   };
