@@ -31,7 +31,7 @@ import { connectDaemon, corpProfileFor, requireCorpSession, watchLimits, watchSp
 const CLIENT = 'anwbis exec --server';
 
 /** Variables through which a program could get credentials other than the endpoint's. */
-const OTHER_CREDENTIALS = [
+export const OTHER_CREDENTIALS = [
   ...PROFILE_AND_KEY_VARIABLES,
   'AWS_CREDENTIAL_EXPIRATION',
   'AWS_ROLE_ARN',
@@ -92,7 +92,7 @@ export function serverChildEnv(parent: NodeJS.ProcessEnv, endpoint: Endpoint, re
 }
 
 /** A copy of the config file without {@link CONFIG_CREDENTIAL_KEYS}, in a private directory; `remove` deletes it. */
-async function configCopy(env: NodeJS.ProcessEnv): Promise<{ path: string; remove: () => Promise<void> }> {
+export async function configCopy(env: NodeJS.ProcessEnv): Promise<{ path: string; remove: () => Promise<void> }> {
   const source = configFilePath(env);
   const text = await readFile(source, 'utf8').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
@@ -113,17 +113,32 @@ async function configCopy(env: NodeJS.ProcessEnv): Promise<{ path: string; remov
   return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Holds a grant of `spec` on `client`'s connection; a daemon too old to grant says how to restart it. */
+export async function holdOn(client: DaemonClient, spec: WatchSpec): Promise<void> {
+  await client.holdCredentials(spec).catch((err: unknown) => {
+    // JSON-RPC's "method not found": a daemon started by an older anwbis.
+    if (err instanceof DaemonRequestError && err.code === -32601) {
+      throw new AnwbisError('config', 'the running daemon is from an older anwbis and cannot serve credentials', {
+        next: 'restart it with `anwbis daemon stop` and `anwbis daemon start`, then run this again',
+      });
+    }
+    throw err;
+  });
+}
+
 /**
  * The grant this process holds on the daemon, for the endpoint's answers: held again on a new
  * connection when the daemon has gone away and another answers.
  */
-class HeldGrant {
+export class HeldGrant {
   private connection: Promise<DaemonClient> | undefined;
   private ended = false;
 
+  /** `client`: this program's name in the daemon's hello. */
   constructor(
     private readonly spec: WatchSpec,
     first: DaemonClient,
+    private readonly client: string,
   ) {
     this.adopt(Promise.resolve(first));
   }
@@ -137,11 +152,11 @@ class HeldGrant {
   }
 
   private connect(): Promise<DaemonClient> {
-    if (this.ended) return Promise.reject(new CredentialsUnavailable('the command has ended'));
+    if (this.ended) return Promise.reject(new CredentialsUnavailable('the grant has ended'));
     if (!this.connection) {
       this.adopt(
         (async () => {
-          const client = await DaemonClient.connect(process.env, { client: CLIENT, timeoutMs: 10_000 });
+          const client = await DaemonClient.connect(process.env, { client: this.client, timeoutMs: 10_000 });
           try {
             await client.holdCredentials(this.spec);
           } catch (err) {
@@ -211,16 +226,8 @@ export async function serveCredentials(
       cliRuntime({ verbose: options.verbose, quiet: true }),
     );
     const spec = await watchSpecFor(withName, written.profile, corpProfile, limits);
-    await client.holdCredentials(spec).catch((err: unknown) => {
-      // JSON-RPC's "method not found": a daemon started by an older anwbis.
-      if (err instanceof DaemonRequestError && err.code === -32601) {
-        throw new AnwbisError('config', 'the running daemon is from an older anwbis and cannot serve credentials', {
-          next: 'restart it with `anwbis daemon stop` and `anwbis daemon start`, then run this again',
-        });
-      }
-      throw err;
-    });
-    const held = (grant = new HeldGrant(spec, client));
+    await holdOn(client, spec);
+    const held = (grant = new HeldGrant(spec, client, CLIENT));
     server = await startCredentialServer(() => held.fetch());
     const endpoint = server.grant(written.profile);
     const env = serverChildEnv(process.env, { url: endpoint.uri, token: endpoint.token, profile: written.profile }, written.region, config.path);

@@ -238,7 +238,7 @@ const readEnvironment = (pid: number) =>
     expect(await readEnvironment(grant.pid)).toBe('EACCES');
 
     const refused = await anwbis(['daemon', 'stop']);
-    expectRefused(refused, EXIT.usage, /1 program runs with credentials the daemon \(pid \d+\) keeps fresh \(anwbis exec --server\): it was not stopped/);
+    expectRefused(refused, EXIT.usage, /1 program runs with credentials the daemon \(pid \d+\) keeps fresh \(anwbis exec --server, anwbis env --server\): it was not stopped/);
     expect(refused.stderr).toContain('anwbis daemon stop --force');
     expect((await get(grant.url, auth)).status).toBe(200);
 
@@ -335,7 +335,7 @@ describe('anwbis exec --server and its environment', () => {
       }
       const status = await anwbis(['daemon', 'status']);
       expectOk(status);
-      expect(status.stdout).toContain('200 programs run with credentials it keeps fresh (anwbis exec --server)');
+      expect(status.stdout).toContain('200 programs run with credentials it keeps fresh (anwbis exec --server, anwbis env --server)');
       const cli = await anwbis(['exec', '--server', ...ADMIN, '--', 'aws', 'sts', 'get-caller-identity', '--output', 'json']);
       expectOk(cli);
       expect(JSON.parse(cli.stdout).Arn).toContain(':assumed-role/dev-datalab-delegated-admin/');

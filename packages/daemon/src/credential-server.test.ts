@@ -77,6 +77,31 @@ describe('the container-credentials endpoint', () => {
     expect(server.grants).toBe(0);
   });
 
+  it('a DELETE is refused (405) unless the server was started with onEnd', async () => {
+    const grant = server.grant('datalab-dev-admin');
+    expect((await get(server.port, '/credentials/datalab-dev-admin', { authorization: grant.token }, 'DELETE')).status).toBe(405);
+  });
+
+  it('with onEnd, only a DELETE with the path\'s own token ends it (anwbis env --unset)', async () => {
+    let ended = 0;
+    const endable = await startCredentialServer(async (profile) => credentialsOf(profile, 1), { onEnd: () => ended++ });
+    try {
+      const own = endable.grant('datalab-dev-admin');
+      const other = endable.grant('datalab-pro-admin');
+      const path = '/credentials/datalab-dev-admin';
+      const refused: Array<Record<string, string>> = [{}, { authorization: other.token }, { authorization: own.token, host: 'attacker.example:80' }];
+      for (const headers of refused) {
+        expect((await get(endable.port, path, headers, 'DELETE')).status).toBe(403);
+      }
+      expect(ended).toBe(0);
+      const res = await get(endable.port, path, { authorization: own.token }, 'DELETE');
+      expect({ status: res.status, body: res.body }).toEqual({ status: 204, body: '' });
+      expect(ended).toBe(1);
+    } finally {
+      await endable.close();
+    }
+  });
+
   it('answers an error the SDK reports when the credentials cannot be had', async () => {
     failing.add('datalab-dev-admin');
     const grant = server.grant('datalab-dev-admin');

@@ -52,8 +52,10 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
  * missing or other profile's token gets 403 and no hint), and a `Host` of exactly this address
  * and port, so a web page cannot reach it through DNS rebinding. Each answer is read from
  * `source` at request time: a refresh the daemon made is what the next SDK call gets.
+ * With `onEnd`, a DELETE of the same path with the same token is answered 204 and calls it:
+ * `anwbis env --unset` ends a shell's endpoint with the token only that shell holds.
  */
-export async function startCredentialServer(source: CredentialSource): Promise<CredentialServer> {
+export async function startCredentialServer(source: CredentialSource, options: { onEnd?: () => void } = {}): Promise<CredentialServer> {
   const grants = new Map<string, { profile: string; digest: Buffer }>();
   let port = 0;
 
@@ -64,7 +66,8 @@ export async function startCredentialServer(source: CredentialSource): Promise<C
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.headers.host !== `127.0.0.1:${port}`) return refuse(res, 403);
-    if (req.method !== 'GET') return refuse(res, 405);
+    const ending = req.method === 'DELETE' && options.onEnd !== undefined;
+    if (req.method !== 'GET' && !ending) return refuse(res, 405);
     const url = req.url ?? '';
     if (!url.startsWith(PATH_PREFIX) || url.includes('?')) return refuse(res, 404);
     const header = req.headers.authorization;
@@ -81,6 +84,10 @@ export async function startCredentialServer(source: CredentialSource): Promise<C
       return refuse(res, 404);
     }
     if (profile === undefined || profile !== asked) return refuse(res, 403);
+    if (ending) {
+      res.writeHead(204, { 'cache-control': 'no-store' }).end();
+      return options.onEnd!();
+    }
     try {
       const c = await source(profile);
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

@@ -151,6 +151,14 @@ describe('formatShellExports', () => {
     expect(formatShellExports([['A', 'x']], shell)).toBe(expected);
   });
 
+  it.each<[Shell, string]>([
+    ['bash', "export A='x'\nunset B\nunset C\n"],
+    ['fish', "set -gx A 'x';\nset -e B;\nset -e C;\n"],
+    ['powershell', "$Env:A = 'x'\nRemove-Item Env:B -ErrorAction SilentlyContinue\nRemove-Item Env:C -ErrorAction SilentlyContinue\n"],
+  ])('%s lines unset the variables they are given instead of AWS_PROFILE', (shell, expected) => {
+    expect(formatShellExports([['A', 'x']], shell, ['B', 'C'])).toBe(expected);
+  });
+
   it('refuses an unknown shell', () => {
     const error = thrownAnwbisError(() => formatShellExports([['A', 'x']], 'tcsh' as Shell));
     expect(error).toBeInstanceOf(AnwbisError);

@@ -29,11 +29,15 @@ function quote(shell: Shell, value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+function unsetLine(shell: Shell, name: string): string {
+  return shell === 'fish' ? `set -e ${name};` : shell === 'powershell' ? `Remove-Item Env:${name} -ErrorAction SilentlyContinue` : `unset ${name}`;
+}
+
 /**
- * Lines that set the variables in a shell, and unset `AWS_PROFILE` so it cannot point the
- * tools elsewhere. Values are quoted for that shell, whatever they contain.
+ * Lines that set the variables in a shell, and unset `unset` (by default `AWS_PROFILE`, so it
+ * cannot point the tools elsewhere). Values are quoted for that shell, whatever they contain.
  */
-export function formatShellExports(vars: ReadonlyArray<readonly [string, string]>, shell: Shell = 'bash'): string {
+export function formatShellExports(vars: ReadonlyArray<readonly [string, string]>, shell: Shell = 'bash', unset: readonly string[] = ['AWS_PROFILE']): string {
   if (!SHELLS.includes(shell)) throw new AnwbisError('usage', `unknown shell ${shown(shell)}: use ${SHELLS.join(', ')}`);
   const lines = vars.map(([name, value]) => {
     switch (shell) {
@@ -45,6 +49,5 @@ export function formatShellExports(vars: ReadonlyArray<readonly [string, string]
         return `export ${name}=${quote(shell, value)}`;
     }
   });
-  const unset = shell === 'fish' ? 'set -e AWS_PROFILE;' : shell === 'powershell' ? 'Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue' : 'unset AWS_PROFILE';
-  return `${[...lines, unset].join('\n')}\n`;
+  return `${[...lines, ...unset.map((name) => unsetLine(shell, name))].join('\n')}\n`;
 }

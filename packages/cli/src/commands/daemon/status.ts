@@ -27,7 +27,7 @@ export default class DaemonStatus extends AnwbisCommand {
 function table(status: StatusResult): string {
   const lines = [`daemon ${status.version}, pid ${status.pid}, ${status.socket}`];
   lines.push(status.session ? `corp session ${status.session.profile}: ${status.session.state}${status.session.expiresAt ? ` until ${status.session.expiresAt}` : ''}` : 'no corp session in use');
-  if (status.grants > 0) lines.push(`${status.grants === 1 ? '1 program runs' : `${status.grants} programs run`} with credentials it keeps fresh (anwbis exec --server)`);
+  if (status.grants > 0) lines.push(`${status.grants === 1 ? '1 program runs' : `${status.grants} programs run`} with credentials it keeps fresh (anwbis exec --server, anwbis env --server)`);
   if (status.profiles.length === 0) lines.push('no watched profiles (anwbis watch -p … -e … -r …)');
   const width = Math.max(7, ...status.profiles.map((p) => p.profile.length));
   if (status.profiles.length > 0) lines.push(`${'PROFILE'.padEnd(width)}  ${'STATE'.padEnd(10)}  EXPIRES                   LAST ERROR`);

@@ -9,11 +9,11 @@ import { stderrSay } from '../../runtime.js';
 export default class DaemonStop extends AnwbisCommand {
   static override summary = 'Stop the daemon and remove its socket';
   static override description = `Waits until the daemon's process has exited. Refuses while programs run with credentials the
-daemon keeps fresh (anwbis exec --server), unless --force: they would get an error for every
-call until a daemon runs again.`;
+daemon keeps fresh (anwbis exec --server, and shells served by anwbis env --server), unless
+--force: they would get an error for every call until a daemon runs again.`;
   static override examples = ['anwbis daemon stop', 'anwbis daemon stop --force'];
   static override flags = {
-    force: Flags.boolean({ description: 'stop even while programs run with its credentials (anwbis exec --server)', default: false }),
+    force: Flags.boolean({ description: 'stop even while programs run with its credentials (anwbis exec --server, anwbis env --server)', default: false }),
     timeout: Flags.integer({ description: 'how many seconds to wait for the process to exit', default: 30, min: 1 }),
   };
 
@@ -38,7 +38,7 @@ call until a daemon runs again.`;
       pid = status.pid;
       if (status.grants > 0 && !flags.force) {
         const programs = status.grants === 1 ? '1 program runs' : `${status.grants} programs run`;
-        throw new AnwbisError('usage', `${programs} with credentials the daemon (pid ${pid}) keeps fresh (anwbis exec --server): it was not stopped`, {
+        throw new AnwbisError('usage', `${programs} with credentials the daemon (pid ${pid}) keeps fresh (anwbis exec --server, anwbis env --server): it was not stopped`, {
           next: 'let them end first, or stop it anyway with `anwbis daemon stop --force` (their calls then fail until a daemon runs again)',
         });
       }
