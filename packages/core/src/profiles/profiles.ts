@@ -1,4 +1,4 @@
-import { getSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
+import { getSection, iniError, setSection } from '../credentials-file/ini-edit.js';
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials, TemporaryCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
@@ -50,8 +50,8 @@ export async function readCredentialsProfile(file: string, profile: string): Pro
 export async function assertEditable(...files: string[]): Promise<void> {
   for (const file of files) {
     await assertAwsFileWritable(file);
-    const parsed = parseAwsIni(await readAwsFile(file));
-    if (!parsed.ok) throw parsed.error.inFile(displayPath(file));
+    const error = iniError(await readAwsFile(file));
+    if (error) throw error.inFile(displayPath(file));
   }
 }
 
