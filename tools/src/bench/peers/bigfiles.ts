@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { median, positiveInt } from '../stats.js';
-import { bigAwsFiles, surround } from './big-aws-files.js';
+import { bigAwsFiles, surround } from '../../emulator/index.js';
 import { ensurePeers } from './build.js';
 import { anwbisDriver, awsVaultDriver, grantedDriver, mustRun, type Command, type Driver } from './peers.js';
 import { startBenchWorld, type BenchWorld } from './world.js';

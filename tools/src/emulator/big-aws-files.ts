@@ -1,6 +1,6 @@
 /**
- * Large AWS shared files as organisations grow them (a 7,000-line config is reported in the
- * wild): many profiles, comment blocks, SSO sessions and profiles, role chains, nested `s3`
+ * Large AWS shared files (for bench:bigfiles and the e2e tests) as organisations grow them (a
+ * 7,000-line config is reported in the wild): many profiles, comment blocks, SSO sessions and profiles, role chains, nested `s3`
  * settings, `services` sections, CRLF-free UTF-8. Every name is prefixed so it cannot collide
  * with the profiles a benchmark or test uses.
  */
