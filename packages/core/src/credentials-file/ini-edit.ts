@@ -145,10 +145,12 @@ interface ScannedLine {
  * each line to `visit` as offsets so a reader that wants one section builds nothing for the rest.
  * The record passed to `visit` is reused: read it, do not keep it. A 20,000-line file costs one
  * pass with no per-line objects, where splitting it into line objects first cost several times more.
+ * A scan from a header's offset up to the next header's (`to`) reads that one section as the
+ * whole scan does, since a header resets every state the scan carries.
  *
  * @returns the first refusal, or undefined when the file reads as botocore reads it.
  */
-function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void): IniParseError | undefined {
+function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void, to = text.length): IniParseError | undefined {
   const sectionLines = new Map<string, number>();
   let sectionName: string | undefined;
   let keys = new Map<string, number>();
@@ -159,7 +161,7 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
   const line: ScannedLine = { kind: 'blank', start: 0, end: 0, eol: '', name: '', valueFrom: 0, valueTo: 0 };
   const fail = (index: number, reason: IniParseReason) => new IniParseError(index + 1, reason);
 
-  for (let pos = from, index = 0; pos < text.length; index++) {
+  for (let pos = from, index = 0; pos < to; index++) {
     const newline = text.indexOf('\n', pos);
     let end = newline === -1 ? text.length : newline;
     const next = newline === -1 ? text.length : newline + 1;
@@ -271,6 +273,35 @@ export function parseAwsIni(text: string): ParseIniResult {
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
 }
 
+/** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
+interface IniIndex {
+  readonly error: IniParseError | undefined;
+  /** Offsets of each section in the text: its header line's start, and the next header's (or the end). */
+  readonly sections: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
+}
+
+// One command reads the same file several times (the checks before an edit, the corp keys, the
+// region, the profile it wrote); the last texts scanned, two since the credentials file and the
+// config alternate, are not scanned again. The comparison of equal texts is a memory compare.
+const indexed: { text: string; index: IniIndex }[] = [];
+
+function indexAwsIni(text: string): IniIndex {
+  const known = indexed.find((entry) => entry.text === text);
+  if (known) return known.index;
+  const sections = new Map<string, { start: number; end: number }>();
+  let last: { start: number; end: number } | undefined;
+  const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
+    if (line.kind !== 'header') return;
+    if (last) last.end = line.start;
+    last = { start: line.start, end: text.length };
+    sections.set(line.name, last);
+  });
+  const index: IniIndex = { error, sections };
+  indexed.unshift({ text, index });
+  indexed.length = Math.min(indexed.length, 2);
+  return index;
+}
+
 /**
  * Why {@link parseAwsIni} would refuse `text`, without building its lines: the check before an
  * edit of a file that may hold many thousand.
@@ -278,7 +309,7 @@ export function parseAwsIni(text: string): ParseIniResult {
  * @returns the refusal, or undefined when the file parses.
  */
 export function iniError(text: string): IniParseError | undefined {
-  return scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, () => undefined);
+  return indexAwsIni(text).error;
 }
 
 function parseOrThrow(text: string): ParsedIni {
@@ -316,28 +347,28 @@ function findSection(ini: ParsedIni, name: string): IniSection | undefined {
  * @throws {@link IniParseError} when the file cannot be parsed.
  */
 export function getSection(text: string, name: string): Record<string, string> | undefined {
-  let found = false;
-  let inSection = false;
+  const { error, sections } = indexAwsIni(text);
+  if (error !== undefined) throw error;
+  const section = sections.get(name);
+  if (section === undefined) return undefined;
   const values = new Map<string, string[]>();
   let parts: string[] | undefined;
-  const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
-    if (line.kind === 'header') {
-      inSection = line.name === name;
-      found ||= inSection;
-    } else if (!inSection) {
-      return;
-    } else if (line.kind === 'key') {
-      parts = [text.slice(line.valueFrom, line.valueTo)];
-      values.set(line.name.toLowerCase(), parts);
-    } else if (line.kind === 'continuation') {
-      parts?.push(text.slice(line.valueFrom, line.valueTo));
-    } else if (line.kind === 'blank') {
-      // configparser keeps blank lines inside a multi-line value, then trims the end.
-      parts?.push('');
-    }
-  });
-  if (error !== undefined) throw error;
-  if (!found) return undefined;
+  scanAwsIni(
+    text,
+    section.start,
+    (line) => {
+      if (line.kind === 'key') {
+        parts = [text.slice(line.valueFrom, line.valueTo)];
+        values.set(line.name.toLowerCase(), parts);
+      } else if (line.kind === 'continuation') {
+        parts?.push(text.slice(line.valueFrom, line.valueTo));
+      } else if (line.kind === 'blank') {
+        // configparser keeps blank lines inside a multi-line value, then trims the end.
+        parts?.push('');
+      }
+    },
+    section.end,
+  );
   return Object.fromEntries([...values].map(([key, p]) => [key, pyStripEnd(p.join('\n'))]));
 }
 
