@@ -312,6 +312,24 @@ export function iniError(text: string): IniParseError | undefined {
   return indexAwsIni(text).error;
 }
 
+/**
+ * The sections whose names `keep` accepts, each from its header to the next header, byte for
+ * byte and in file order (a last section without a final line ending gets one), and nothing else.
+ *
+ * @returns undefined when the file cannot be parsed.
+ */
+export function sectionsOnly(text: string, keep: (name: string) => boolean): string | undefined {
+  const { error, sections } = indexAwsIni(text);
+  if (error !== undefined) return undefined;
+  let kept = '';
+  for (const [name, { start, end }] of sections) {
+    if (!keep(name)) continue;
+    const section = text.slice(start, end);
+    kept += section.endsWith('\n') ? section : `${section}\n`;
+  }
+  return kept;
+}
+
 function parseOrThrow(text: string): ParsedIni {
   const result = parseAwsIni(text);
   if (!result.ok) throw result.error;
