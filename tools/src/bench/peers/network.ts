@@ -103,7 +103,7 @@ export async function networkRounds(options: {
   const staticMs = med('static');
   const ms = (v: number) => `${v < 0 ? '−' : ''}${Math.abs(v).toFixed(0)} ms`;
   const traffic = (key: string) => `${med(key, 'requests')} req, ${med(key, 'connections')} conn`;
-  const cell = (key: string, minus = 0) => `${minus ? '+' : ''}${ms(med(key) - minus)} (${traffic(key)})`;
+  const cell = (key: string, minus = 0) => `${minus && med(key) >= minus ? '+' : ''}${ms(med(key) - minus)} (${traffic(key)})`;
   const bestPeer = (key: string, minus = 0) => Math.min(...peers.map((d) => med(`${d.name}.${key}`) - minus));
   const vs = (key: string, against: string, minus = 0) => {
     const best = bestPeer(against, minus);
