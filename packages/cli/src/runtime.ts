@@ -303,6 +303,6 @@ export function cliRuntime(options: RuntimeOptions): CliRuntime {
     loadSourceCredentials: (profile, where) => loadProfileCredentials(profile, where, process.env, askPassphrase),
     instanceMetadata: (env) => fromInstanceMetadata(env),
     createAws: ({ credentials, region }) =>
-      createSdkPort({ credentials, region, ...(options.verbose ? { log: (line: string) => events({ type: 'aws-call', line }) } : {}) }),
+      createSdkPort({ credentials, region, narrowSharedFiles: true, ...(options.verbose ? { log: (line: string) => events({ type: 'aws-call', line }) } : {}) }),
   };
 }

@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { AnwbisError, SERVED_SHELL_FILES, assume, configFilePath, credentialsFilePath, type AssumeRequest, type ErrorKind, type Shell } from '@anwbis/core';
+import { AnwbisError, SERVED_SHELL_FILES, assume, configFilePath, credentialsFilePath, systemClock, type AssumeRequest, type ErrorKind, type Shell } from '@anwbis/core';
 import { DaemonClient, DaemonNotRunning, startCredentialServer, watchSpecSchema, type WatchSpec } from '@anwbis/daemon';
 import { configCopy, HeldGrant, holdOn, OTHER_CREDENTIALS } from './exec-server.js';
 import { cliRuntime } from './runtime.js';
@@ -94,7 +94,7 @@ export async function serveShell(
     throw new AnwbisError('config', `anwbis env --server needs the daemon, and ${err.message.replace(/^the /, '')}`, { next: 'start it with `anwbis daemon start`, then run this again' });
   }
   const corpProfile = await corpProfileFor(options.corpProfile, process.env);
-  const sessionProfile = await requireCorpSession(corpProfile, process.env);
+  const sessionProfile = await requireCorpSession(corpProfile, { env: process.env, clock: systemClock });
   const written = await assume({ ...request, sourceProfile: sessionProfile, noMfa: true, durationSeconds: limits.durationSeconds }, cliRuntime({ verbose: options.verbose, quiet: true }));
   const spec = await watchSpecFor(request, written.profile, corpProfile, limits);
   const reply = await startListener({ spec, shell: options.shell });

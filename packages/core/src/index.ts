@@ -5,14 +5,14 @@
  */
 
 // Errors, events and what a person is shown
-export { AnwbisError, EXIT_CODES, shown } from './errors/errors.js';
+export { AnwbisError, type ErrorKind, EXIT_CODES, shown } from './errors/errors.js';
 export { jsonForTerminal, sanitizeRemoteText } from './errors/sanitize.js';
 export { type AnwbisEvent, silentEvents } from './events/events.js';
 export { errorLines } from './output/error-lines.js';
 export { cellWidth, fitCells, padCells } from './output/cells.js';
 
 // Environment: paths, settings, clock, files, locks, processes
-export { anwbisHome, configFilePath, credentialsFilePath, type Env } from './paths/paths.js';
+export { anwbisHome, configFilePath, credentialsFilePath, type Env, SERVED_SHELL_FILES } from './paths/paths.js';
 export { loadDaemonSettings, loadSettings } from './settings/settings.js';
 export { DEFAULT_SETTINGS } from './settings/defaults.js';
 export { daemonWatchesPath, logsDir } from './cache/layout.js';

@@ -1,11 +1,16 @@
-import { Agent, createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 
 /** A loopback HTTP proxy that adds a fixed latency to every request it forwards. */
 export interface DelayProxy {
   /** Base URL to point clients at (e.g. as `AWS_ENDPOINT_URL`). */
   readonly endpoint: string;
+  /** The same proxy over HTTPS (`https://127.0.0.1:PORT`), when {@link DelayProxyOptions.tls} was given. */
+  readonly tlsEndpoint?: string;
+  /** Client connections accepted so far (each charged {@link DelayProxyOptions.connectMs}). */
+  readonly connections: number;
   /** Requests received so far (counted on arrival, before the delay). */
   readonly requests: number;
   /** Every request so far, in arrival order, with when it arrived and when its answer was sent. */
@@ -46,6 +51,17 @@ export interface DelayProxyOptions {
   readonly target: string;
   /** How long each request is held before it is forwarded, in milliseconds. */
   readonly delayMs: number;
+  /**
+   * Connection set-up, charged once per client connection on top of its first request's delay
+   * (default 0): a TCP handshake and a TLS handshake as the round trips they cost to a far
+   * region. A client that keeps a connection alive pays it once; one that connects per process
+   * pays it every time.
+   */
+  readonly connectMs?: number;
+  /** How long a kept-alive client connection may sit idle before the proxy closes it (default Node's 5 s). */
+  readonly idleMs?: number;
+  /** Also listen on HTTPS with this certificate (see {@link DelayProxy.tlsEndpoint}), so a client pays a real TLS handshake. */
+  readonly tls?: { readonly key: string; readonly cert: string };
 }
 
 /**
@@ -89,7 +105,16 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
     upstream.end(body);
   };
 
-  const server = createServer((req, res) => {
+  const connectMs = options.connectMs ?? 0;
+  // When each connection's set-up is over; its requests are held from then on.
+  const readyAt = new WeakMap<Socket, number>();
+  let connections = 0;
+  const onConnection = (socket: Socket) => {
+    connections++;
+    readyAt.set(socket, performance.now() + connectMs);
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const entry: ProxiedRequest = { method: req.method ?? '', url: req.url ?? '', action: '', arrivedAt: performance.now() };
     log.push(entry);
     // The body is read while the request is held (AWS request bodies are small), then sent on
@@ -101,7 +126,8 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       req.once('error', reject);
     });
     const held = new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.delayMs);
+      const ready = readyAt.get(req.socket) ?? 0;
+      const timer = setTimeout(resolve, Math.max(0, ready - performance.now()) + options.delayMs);
       // A client that goes away while its request is held is not forwarded.
       res.once('close', () => {
         clearTimeout(timer);
@@ -115,30 +141,46 @@ export async function startDelayProxy(options: DelayProxyOptions): Promise<Delay
       },
       () => res.destroy(),
     );
-  });
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const plain = createServer(handle).on('connection', onConnection);
+  const servers: Server[] = [plain];
+  // Its requests arrive on the TLS socket, so that is the one whose set-up is recorded.
+  if (options.tls) servers.push(createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, handle).on('secureConnection', onConnection));
+  const ports: number[] = [];
+  for (const server of servers) {
+    if (options.idleMs !== undefined) server.keepAliveTimeout = options.idleMs;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
-  const { port } = server.address() as AddressInfo;
+    ports.push((server.address() as AddressInfo).port);
+  }
 
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${ports[0]}`,
+    ...(options.tls ? { tlsEndpoint: `https://127.0.0.1:${ports[1]}` } : {}),
+    get connections() {
+      return connections;
+    },
     get requests() {
       return log.length;
     },
     log,
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        agent.destroy();
-      });
+      closed ??= Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      ).then(() => agent.destroy());
       return closed;
     },
   };

@@ -6,3 +6,4 @@ export * from './processes.js';
 export * from './demo-scenario.js';
 export * from './roles-scenario.js';
 export * from './hostile-roles.js';
+export * from './big-aws-files.js';

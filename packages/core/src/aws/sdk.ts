@@ -12,6 +12,11 @@ export interface SdkPortOptions {
    * it to connect, to hear the first byte and to finish.
    */
   readonly timeoutMs?: number;
+  /**
+   * Hand the SDK only the sections of the shared files its clients can consult (see
+   * narrowSharedFilesForSdk): for a process that ends after its calls, not for the daemon.
+   */
+  readonly narrowSharedFiles?: boolean;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -38,6 +43,7 @@ export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort
   const timeoutMs = options.timeoutMs ?? 30_000;
   const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
   const common = async () => {
+    if (options.narrowSharedFiles) await (await import('./sdk-shared-files.js')).narrowSharedFilesForSdk();
     const { NodeHttpHandler } = await import('./sdk-http.js');
     return {
       region: options.region,

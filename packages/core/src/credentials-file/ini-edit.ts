@@ -67,7 +67,6 @@ export interface SetSectionOptions {
 // Python's str.isspace() set, which configparser's strip() and \s use; it differs from
 // JavaScript's \s (no U+FEFF, but U+001C–U+001F and U+0085).
 const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
-const HEADER_LINE = /^\[([^[\]]+)\]$/;
 const EDGE_SPACE = new RegExp(`^[${PY_SPACE}\\ufeff]|[${PY_SPACE}\\ufeff]$`);
 
 const BOM = '\ufeff';
@@ -101,6 +100,15 @@ function isPySpace(c: number): boolean {
   );
 }
 
+// The first `=` or `:` of a line, found natively rather than a character at a time.
+const DELIMITER = /[=:\n]/g;
+
+// isPySpace behind a test most characters of a line fail at once (printable ASCII), so a long
+// file's scan mostly skips the call.
+function mayBeSpace(c: number): boolean {
+  return (c <= 0x20 || c >= 0x85) && isPySpace(c);
+}
+
 function indentOf(s: string): number {
   let start = 0;
   while (start < s.length && isPySpace(s.charCodeAt(start))) start++;
@@ -117,28 +125,108 @@ function pyStrip(s: string): string {
   return pyStripEnd(s.slice(indentOf(s)));
 }
 
-/**
- * configparser's OPTCRE with its default delimiters (`(.*?)\s*([=:])\s*(.*)$`): the first `=`
- * or `:` splits, the key loses the spaces before it and the value those after it.
- */
-function splitOption(stripped: string): { key: string; value: string } | undefined {
-  const eq = stripped.indexOf('=');
-  const colon = stripped.indexOf(':');
-  const at = eq === -1 ? colon : colon === -1 ? eq : Math.min(eq, colon);
-  if (at === -1) return undefined;
-  const rest = stripped.slice(at + 1);
-  return { key: pyStripEnd(stripped.slice(0, at)), value: rest.slice(indentOf(rest)) };
+/** What {@link scanAwsIni} hands its visitor for each line; offsets index the whole text. */
+interface ScannedLine {
+  kind: IniLine['kind'];
+  /** The line without its ending: `text.slice(start, end)`. */
+  start: number;
+  end: number;
+  eol: Eol;
+  /** The header's name or the key as written; `''` for other lines. */
+  name: string;
+  /** The value (of a key or continuation line): `text.slice(valueFrom, valueTo)`. */
+  valueFrom: number;
+  valueTo: number;
 }
 
-function splitLines(body: string): LineText[] {
-  const lines: LineText[] = [];
-  let start = 0;
-  for (const m of body.matchAll(/\r?\n/g)) {
-    lines.push({ raw: body.slice(start, m.index), eol: m[0] === '\n' ? '\n' : '\r\n' });
-    start = m.index + m[0].length;
+/**
+ * The one reading of the format, shared by {@link parseAwsIni} and {@link getSection}: classifies
+ * every line of `text` (from `from`, past any byte order mark) and checks the whole file, handing
+ * each line to `visit` as offsets so a reader that wants one section builds nothing for the rest.
+ * The record passed to `visit` is reused: read it, do not keep it. A 20,000-line file costs one
+ * pass with no per-line objects, where splitting it into line objects first cost several times more.
+ * A scan from a header's offset up to the next header's (`to`) reads that one section as the
+ * whole scan does, since a header resets every state the scan carries.
+ *
+ * @returns the first refusal, or undefined when the file reads as botocore reads it.
+ */
+function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void, to = text.length): IniParseError | undefined {
+  const sectionLines = new Map<string, number>();
+  let sectionName: string | undefined;
+  let keys = new Map<string, number>();
+  // Indent of the last header or key line; a deeper line after a key continues its value.
+  let indentLevel = 0;
+  let inOption = false;
+  let nextCr = text.indexOf('\r', from);
+  const line: ScannedLine = { kind: 'blank', start: 0, end: 0, eol: '', name: '', valueFrom: 0, valueTo: 0 };
+  const fail = (index: number, reason: IniParseReason) => new IniParseError(index + 1, reason);
+
+  for (let pos = from, index = 0; pos < to; index++) {
+    const newline = text.indexOf('\n', pos);
+    let end = newline === -1 ? text.length : newline;
+    const next = newline === -1 ? text.length : newline + 1;
+    line.eol = newline === -1 ? '' : '\n';
+    if (newline !== -1 && end > pos && text.charCodeAt(end - 1) === 0x0d) {
+      end--;
+      line.eol = '\r\n';
+    }
+    if (nextCr !== -1 && nextCr < pos) nextCr = text.indexOf('\r', pos);
+    if (nextCr !== -1 && nextCr < end) return fail(index, { kind: 'stray-carriage-return' });
+    line.start = pos;
+    line.end = end;
+    line.name = '';
+    pos = next;
+
+    let s = line.start;
+    while (s < end && mayBeSpace(text.charCodeAt(s))) s++;
+    let e = end;
+    while (e > s && mayBeSpace(text.charCodeAt(e - 1))) e--;
+    line.valueFrom = s;
+    line.valueTo = e;
+    const first = text.charCodeAt(s);
+    if (s === e) line.kind = 'blank';
+    else if (first === 0x23 || first === 0x3b) line.kind = 'comment';
+    else if (sectionName !== undefined && inOption && s - line.start > indentLevel) line.kind = 'continuation';
+    else {
+      indentLevel = s - line.start;
+      if (first === 0x5b) {
+        // `^\[([^[\]]+)\]$` on the stripped line.
+        const name = text.slice(s + 1, e - 1);
+        if (name === '' || text.charCodeAt(e - 1) !== 0x5d || name.includes('[') || name.includes(']')) return fail(index, { kind: 'malformed-header' });
+        const firstLine = sectionLines.get(name);
+        if (firstLine !== undefined) return fail(index, { kind: 'duplicate-section', section: name, firstLine });
+        sectionLines.set(name, index + 1);
+        sectionName = name;
+        keys = new Map();
+        inOption = false;
+        line.kind = 'header';
+        line.name = name;
+      } else {
+        // configparser's OPTCRE with its default delimiters (`(.*?)\s*([=:])\s*(.*)$`): the first
+        // `=` or `:` splits, the key loses the spaces before it and the value those after it.
+        DELIMITER.lastIndex = s;
+        const at = DELIMITER.test(text) && DELIMITER.lastIndex <= e ? DELIMITER.lastIndex - 1 : e;
+        if (sectionName === undefined) return fail(index, { kind: at === e ? 'not-a-key-value-line' : 'key-before-section' });
+        if (at === e) return fail(index, { kind: 'not-a-key-value-line' });
+        let keyEnd = at;
+        while (keyEnd > s && mayBeSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+        if (keyEnd === s) return fail(index, { kind: 'empty-key' });
+        const key = text.slice(s, keyEnd);
+        const folded = key.toLowerCase();
+        const firstLine = keys.get(folded);
+        if (firstLine !== undefined) return fail(index, { kind: 'duplicate-key', section: sectionName, key: folded, firstLine });
+        keys.set(folded, index + 1);
+        inOption = true;
+        let value = at + 1;
+        while (value < e && mayBeSpace(text.charCodeAt(value))) value++;
+        line.kind = 'key';
+        line.name = key;
+        line.valueFrom = value;
+      }
+    }
+    visit(line);
   }
-  if (start < body.length) lines.push({ raw: body.slice(start), eol: '' });
-  return lines;
+  return undefined;
 }
 
 /**
@@ -151,77 +239,95 @@ function splitLines(body: string): LineText[] {
  */
 export function parseAwsIni(text: string): ParseIniResult {
   const bom = text.startsWith(BOM) ? BOM : '';
-  const physical = splitLines(text.slice(bom.length));
   const lines: IniLine[] = [];
   const sections: IniSection[] = [];
-  const sectionLines = new Map<string, number>();
-  let current: { name: string; header: number; keys: Map<string, number> } | undefined;
-  // Indent of the last header or key line; a deeper line after a key continues its value.
-  let indentLevel = 0;
-  let inOption = false;
+  let current: { name: string; header: number } | undefined;
   let crlf = 0;
   let lf = 0;
 
-  const fail = (index: number, reason: IniParseReason): ParseIniResult => ({
-    ok: false,
-    error: new IniParseError(index + 1, reason),
-  });
-
-  for (const [index, line] of physical.entries()) {
+  const error = scanAwsIni(text, bom.length, (line) => {
     if (line.eol === '\r\n') crlf++;
     else if (line.eol === '\n') lf++;
-    if (line.raw.includes('\r')) return fail(index, { kind: 'stray-carriage-return' });
-
-    const stripped = pyStrip(line.raw);
-    if (stripped === '') {
-      lines.push({ ...line, kind: 'blank' });
-      continue;
+    const raw = text.slice(line.start, line.end);
+    switch (line.kind) {
+      case 'blank':
+      case 'comment':
+        lines.push({ raw, eol: line.eol, kind: line.kind });
+        break;
+      case 'continuation':
+        lines.push({ raw, eol: line.eol, kind: 'continuation', value: text.slice(line.valueFrom, line.valueTo) });
+        break;
+      case 'header':
+        if (current !== undefined) sections.push({ name: current.name, header: current.header, end: lines.length });
+        current = { name: line.name, header: lines.length };
+        lines.push({ raw, eol: line.eol, kind: 'header', name: line.name });
+        break;
+      case 'key':
+        lines.push({ raw, eol: line.eol, kind: 'key', key: line.name, value: text.slice(line.valueFrom, line.valueTo), valueStart: line.valueFrom - line.start });
+        break;
     }
-    if (stripped.startsWith('#') || stripped.startsWith(';')) {
-      lines.push({ ...line, kind: 'comment' });
-      continue;
-    }
-
-    const indent = indentOf(line.raw);
-    if (current !== undefined && inOption && indent > indentLevel) {
-      lines.push({ ...line, kind: 'continuation', value: stripped });
-      continue;
-    }
-    indentLevel = indent;
-
-    if (stripped.startsWith('[')) {
-      const header = HEADER_LINE.exec(stripped);
-      if (header?.[1] === undefined) return fail(index, { kind: 'malformed-header' });
-      const name = header[1];
-      const firstLine = sectionLines.get(name);
-      if (firstLine !== undefined) return fail(index, { kind: 'duplicate-section', section: name, firstLine });
-      sectionLines.set(name, index + 1);
-      if (current !== undefined) sections.push({ name: current.name, header: current.header, end: lines.length });
-      current = { name, header: lines.length, keys: new Map() };
-      inOption = false;
-      lines.push({ ...line, kind: 'header', name });
-      continue;
-    }
-
-    const option = splitOption(stripped);
-    if (current === undefined) {
-      return fail(index, { kind: option === undefined ? 'not-a-key-value-line' : 'key-before-section' });
-    }
-    if (option === undefined) return fail(index, { kind: 'not-a-key-value-line' });
-    const { key, value } = option;
-    if (key === '') return fail(index, { kind: 'empty-key' });
-    const folded = key.toLowerCase();
-    const firstLine = current.keys.get(folded);
-    if (firstLine !== undefined) {
-      return fail(index, { kind: 'duplicate-key', section: current.name, key: folded, firstLine });
-    }
-    current.keys.set(folded, index + 1);
-    inOption = true;
-    lines.push({ ...line, kind: 'key', key, value, valueStart: indent + stripped.length - value.length });
-  }
+  });
+  if (error !== undefined) return { ok: false, error };
   if (current !== undefined) sections.push({ name: current.name, header: current.header, end: lines.length });
 
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
+}
+
+/** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
+interface IniIndex {
+  readonly error: IniParseError | undefined;
+  /** Offsets of each section in the text: its header line's start, and the next header's (or the end). */
+  readonly sections: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
+}
+
+// One command reads the same file several times (the checks before an edit, the corp keys, the
+// region, the profile it wrote); the last texts scanned, two since the credentials file and the
+// config alternate, are not scanned again. The comparison of equal texts is a memory compare.
+const indexed: { text: string; index: IniIndex }[] = [];
+
+function indexAwsIni(text: string): IniIndex {
+  const known = indexed.find((entry) => entry.text === text);
+  if (known) return known.index;
+  const sections = new Map<string, { start: number; end: number }>();
+  let last: { start: number; end: number } | undefined;
+  const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
+    if (line.kind !== 'header') return;
+    if (last) last.end = line.start;
+    last = { start: line.start, end: text.length };
+    sections.set(line.name, last);
+  });
+  const index: IniIndex = { error, sections };
+  indexed.unshift({ text, index });
+  indexed.length = Math.min(indexed.length, 2);
+  return index;
+}
+
+/**
+ * Why {@link parseAwsIni} would refuse `text`, without building its lines: the check before an
+ * edit of a file that may hold many thousand.
+ *
+ * @returns the refusal, or undefined when the file parses.
+ */
+export function iniError(text: string): IniParseError | undefined {
+  return indexAwsIni(text).error;
+}
+
+/**
+ * The sections whose names `keep` accepts, each from its header to the next header, byte for
+ * byte and in file order (a last section without a final line ending gets one), and nothing else.
+ *
+ * @returns undefined when the file cannot be parsed.
+ */
+export function sectionsOnly(text: string, keep: (name: string) => boolean): string | undefined {
+  const { error, sections } = indexAwsIni(text);
+  if (error !== undefined) return undefined;
+  let kept = '';
+  for (const [name, { start, end }] of sections) {
+    if (!keep(name)) continue;
+    const section = text.slice(start, end);
+    kept += section.endsWith('\n') ? section : `${section}\n`;
+  }
+  return kept;
 }
 
 function parseOrThrow(text: string): ParsedIni {
@@ -259,23 +365,28 @@ function findSection(ini: ParsedIni, name: string): IniSection | undefined {
  * @throws {@link IniParseError} when the file cannot be parsed.
  */
 export function getSection(text: string, name: string): Record<string, string> | undefined {
-  const ini = parseOrThrow(text);
-  const section = findSection(ini, name);
+  const { error, sections } = indexAwsIni(text);
+  if (error !== undefined) throw error;
+  const section = sections.get(name);
   if (section === undefined) return undefined;
-
   const values = new Map<string, string[]>();
   let parts: string[] | undefined;
-  for (const line of ini.lines.slice(section.header + 1, section.end)) {
-    if (line.kind === 'key') {
-      parts = [line.value];
-      values.set(line.key.toLowerCase(), parts);
-    } else if (line.kind === 'continuation') {
-      parts?.push(line.value);
-    } else if (line.kind === 'blank') {
-      // configparser keeps blank lines inside a multi-line value, then trims the end.
-      parts?.push('');
-    }
-  }
+  scanAwsIni(
+    text,
+    section.start,
+    (line) => {
+      if (line.kind === 'key') {
+        parts = [text.slice(line.valueFrom, line.valueTo)];
+        values.set(line.name.toLowerCase(), parts);
+      } else if (line.kind === 'continuation') {
+        parts?.push(text.slice(line.valueFrom, line.valueTo));
+      } else if (line.kind === 'blank') {
+        // configparser keeps blank lines inside a multi-line value, then trims the end.
+        parts?.push('');
+      }
+    },
+    section.end,
+  );
   return Object.fromEntries([...values].map(([key, p]) => [key, pyStripEnd(p.join('\n'))]));
 }
 

@@ -1,4 +1,4 @@
-import { getSection, keyInEachSection, parseAwsIni, setSection } from '../credentials-file/ini-edit.js';
+import { getSection, iniError, keyInEachSection, setSection } from '../credentials-file/ini-edit.js';
 import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
@@ -60,8 +60,8 @@ export async function readAccessKeyIds(file: string): Promise<Map<string, string
 export async function assertEditable(...files: string[]): Promise<void> {
   for (const file of files) {
     await assertAwsFileWritable(file);
-    const parsed = parseAwsIni(await readAwsFile(file));
-    if (!parsed.ok) throw parsed.error.inFile(displayPath(file));
+    const error = iniError(await readAwsFile(file));
+    if (error) throw error.inFile(displayPath(file));
   }
 }
 

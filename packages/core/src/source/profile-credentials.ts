@@ -26,6 +26,8 @@ export async function loadProfileCredentials(profile: string, where: string, env
   const keys = await staticKeysOf(profile, env);
   if (keys) return keys;
   const { fromIni } = await import('@aws-sdk/credential-provider-ini');
+  // Another profile's credentials (a role chain, SSO, a process) need the whole files.
+  (await import('../aws/sdk-shared-files.js')).widenSharedFilesForSdk();
   try {
     return await fromIni({ profile, ignoreCache: true })();
   } catch (err) {

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { demoScenario, seedScenario, startMoto, type MotoServer } from '../../emulator/index.js';
-import { roundTrips, startDelayProxy, type DelayProxy } from '../delay-proxy.js';
+import { roundTrips } from '../delay-proxy.js';
 import { ensurePeers, PEER_VERSIONS } from './build.js';
 import {
   addStaticProfile,
@@ -14,9 +13,9 @@ import {
   peakRssKb,
   type Command,
   type Driver,
-  type World,
 } from './peers.js';
-import { startTlsInterceptor, type TlsInterceptor } from './tls-proxy.js';
+import { startBenchWorld, type BenchWorld } from './world.js';
+import { connectMs, NETWORK_IDLE_MS, networkRounds, type NetworkModel } from './network.js';
 import { median, positiveInt } from '../stats.js';
 
 /**
@@ -28,6 +27,9 @@ import { median, positiveInt } from '../stats.js';
  * answers for the AWS hosts with a throw-away CA and forwards to the same delay proxy.
  *
  *   node tools/dist/bench/peers/main.js [--rounds 21] [--delay 100] [--concurrency 32]
+ *   node tools/dist/bench/peers/main.js --network [--rtt 50] [--tls-rtts 1] [--rounds 21]
+ *
+ * `--network` charges connection set-up too, as a user far from AWS sees it (see network.ts).
  */
 
 
@@ -49,33 +51,34 @@ class Samples {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string' }, delay: { type: 'string' }, concurrency: { type: 'string' } },
+    options: {
+      rounds: { type: 'string' },
+      delay: { type: 'string' },
+      concurrency: { type: 'string' },
+      network: { type: 'boolean' },
+      rtt: { type: 'string' },
+      'tls-rtts': { type: 'string' },
+    },
     strict: true,
   });
+  if (!values.network && (values.rtt !== undefined || values['tls-rtts'] !== undefined)) throw new Error('--rtt and --tls-rtts go with --network');
+  if (values.network && values.delay !== undefined) throw new Error('--network charges --rtt per request; --delay is for the default mode');
+  const network: NetworkModel | undefined = values.network
+    ? { rttMs: positiveInt('rtt', values.rtt, 50), tlsRtts: positiveInt('tls-rtts', values['tls-rtts'], 1) }
+    : undefined;
   const rounds = positiveInt('rounds', values.rounds, 21);
-  const delayMs = positiveInt('delay', values.delay, 100);
+  const delayMs = network ? network.rttMs : positiveInt('delay', values.delay, 100);
   const concurrency = positiveInt('concurrency', values.concurrency, 32);
   const say = (line = '') => process.stdout.write(`${line}\n`);
   const note = (line: string) => process.stderr.write(`${line}\n`);
 
   const bins = ensurePeers(note);
-  let moto: MotoServer | undefined;
-  let delay: DelayProxy | undefined;
-  let tls: TlsInterceptor | undefined;
+  let bench: BenchWorld | undefined;
   const drivers: Driver[] = [];
   try {
-    moto = await startMoto();
-    const seeded = await seedScenario(moto.endpoint, demoScenario());
-    const user = seeded.users['luis.gonzalez']!;
-    delay = await startDelayProxy({ target: moto.endpoint, delayMs });
-    tls = await startTlsInterceptor({ target: delay.endpoint });
-    const world: World = {
-      user,
-      roleArn: seeded.roleArn('222222222222', 'dev-datalab-delegated-admin'),
-      endpoint: delay.endpoint,
-      httpsProxy: tls.proxyUrl,
-      caFile: tls.caFile,
-    };
+    bench = await startBenchWorld({ delayMs, ...(network ? { connectMs: connectMs(network), idleMs: NETWORK_IDLE_MS, https: true } : {}) });
+    const { world, moto, proxy: delay } = bench;
+    const { user } = world;
     drivers.push(anwbisDriver(world));
     if (bins['aws-vault']) drivers.push(await awsVaultDriver(world, bins['aws-vault']));
     if (bins.granted) drivers.push(grantedDriver(world, bins.granted));
@@ -130,7 +133,6 @@ async function main(): Promise<void> {
       await mustRun(`${d.name} warm-up`, d.credentialProcess);
     }
 
-    note(`bench:peers: ${rounds} rounds, ${delayMs} ms per AWS request, ${concurrency} concurrent credential_process calls`);
     // A SIGINT or SIGTERM sent to this process ends the run after the round in progress and prints
     // the table of the rounds done (a bounded run on a slow machine).
     let stopAsked = false;
@@ -139,6 +141,13 @@ async function main(): Promise<void> {
       note('bench:peers: stopping after this round');
     };
     process.once('SIGINT', stop).once('SIGTERM', stop);
+    if (network) {
+      note(`bench:peers --network: ${rounds} rounds, ${network.rttMs} ms round trip, connection set-up ${connectMs(network)} ms`);
+      const lines = await networkRounds({ drivers, proxy: px, motoEndpoint: mt.endpoint, staticCli, model: network, rounds, stopAsked: () => stopAsked, note });
+      for (const line of lines) say(line);
+      return;
+    }
+    note(`bench:peers: ${rounds} rounds, ${delayMs} ms per AWS request, ${concurrency} concurrent credential_process calls`);
     const started = performance.now();
     let done = 0;
     for (let round = 0; round < rounds && !stopAsked; round++, done++) {
@@ -233,9 +242,7 @@ async function main(): Promise<void> {
     say(`- "beyond the waits" = total − round trips × ${delayMs} ms (requests in flight together count once). CPU: user + system of the ${concurrency} processes and their children.`);
     say('- anwbis / better peer: lower is better for anwbis; the remembered row compares with the peers\' cold row (they have no discovery to remember).');
   } finally {
-    await tls?.close();
-    await delay?.close();
-    await moto?.stop();
+    await bench?.close();
     for (const d of drivers) d.box.remove();
   }
 }

@@ -92,7 +92,7 @@ function statTicksMs(path: string, a: number, b: number): number {
 export interface World {
   readonly user: SeededUser;
   readonly roleArn: string;
-  /** Where anwbis sends AWS requests (`AWS_ENDPOINT_URL`): the delay proxy. */
+  /** Where anwbis sends AWS requests (`AWS_ENDPOINT_URL`): the delay proxy, over HTTPS signed by {@link caFile} when `https:`. */
   readonly endpoint: string;
   /** HTTPS_PROXY and CA for the Go tools, which reach the same delay proxy through it. */
   readonly httpsProxy: string;
@@ -113,7 +113,7 @@ function credentialProcessProfile(profile: string, command: Command): string {
 /** anwbis, as its README says: the corp profile holds the user's keys; the role ARN is looked up once and remembered. */
 export function anwbisDriver(world: World): Driver {
   const box = createSandbox({ endpoint: world.endpoint, profiles: { default: world.user } });
-  const env = cleanEnv(box.env);
+  const env = { ...cleanEnv(box.env), ...(world.endpoint.startsWith('https:') ? { NODE_EXTRA_CA_CERTS: world.caFile } : {}) };
   const node = process.execPath;
   const assume = ['-p', 'datalab', '-e', 'dev', '-r', 'admin'];
   const credentialProcess: Command = { file: node, args: [ANWBIS_BIN, 'credential-process', ...assume], env };

@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { externalDataInterceptor, getHomeDir, getProfileName } from '@smithy/shared-ini-file-loader';
+import { getSection, sectionsOnly } from '../credentials-file/ini-edit.js';
+
+// `[profile NAME]`, `[services NAME]`, `[sso-session NAME]` as the SDK reads them (optionally quoted).
+const PREFIXED = /^(profile|services|sso-session)\s+(["']?)(.+)\2$/;
+
+/** Where the SDK reads a shared file: the variable as given, else under its home directory. */
+function sdkPath(variable: string | undefined, file: string): string {
+  const path = variable || join(getHomeDir(), '.aws', file);
+  return path.startsWith('~/') ? join(getHomeDir(), path.slice(2)) : path;
+}
+
+const narrowed = new Set<string>();
+
+/**
+ * The AWS SDK parses the whole config and credentials files again for each setting a client looks
+ * up, about a dozen per client (aws-sdk-js-v3 #4564): with 20,000-line files, over a second per
+ * command. A client anwbis makes is given its credentials and region, so of those files it can only
+ * consult its profile (`AWS_PROFILE`, else `default`) and the `services` and `sso-session` sections
+ * that profile names. This hands the SDK, through its own interceptor, copies holding only those
+ * sections, cut verbatim from the files; the copies hold for the rest of the process, as the SDK's
+ * own cache of the files would. A file this parser refuses is left to the SDK whole.
+ *
+ * Only for a process that makes its clients and ends (the CLI): {@link widenSharedFilesForSdk}
+ * undoes it before anything else of the SDK reads the files for another profile.
+ */
+export async function narrowSharedFilesForSdk(): Promise<void> {
+  const env = process.env;
+  const profile = getProfileName({});
+  const configPath = sdkPath(env.AWS_CONFIG_FILE, 'config');
+  const credentialsPath = sdkPath(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials');
+  const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
+  const [config, credentials] = await Promise.all([read(configPath), read(credentialsPath)]);
+  if (config !== undefined) {
+    let own: Record<string, string> | undefined;
+    try {
+      own = { ...(profile === 'default' ? getSection(config, 'default') : undefined), ...getSection(config, `profile ${profile}`) };
+    } catch {
+      own = undefined;
+    }
+    const wanted = (name: string) => {
+      if (name === 'default') return profile === 'default';
+      const [, kind, , value] = PREFIXED.exec(name) ?? [];
+      if (kind === 'profile') return value === profile;
+      if (kind === 'services') return value === own?.services;
+      return kind === 'sso-session' && value === own?.sso_session;
+    };
+    const copy = own === undefined ? undefined : sectionsOnly(config, wanted);
+    if (copy !== undefined) {
+      externalDataInterceptor.interceptFile(configPath, copy);
+      narrowed.add(configPath);
+    }
+  }
+  if (credentials !== undefined) {
+    const copy = sectionsOnly(credentials, (name) => name === profile);
+    if (copy !== undefined) {
+      externalDataInterceptor.interceptFile(credentialsPath, copy);
+      narrowed.add(credentialsPath);
+    }
+  }
+}
+
+/** Gives the SDK the whole files again (for its resolver of another profile's credentials). */
+export function widenSharedFilesForSdk(): void {
+  const record = externalDataInterceptor.getFileRecord();
+  for (const path of narrowed) delete record[path];
+  narrowed.clear();
+}
