@@ -1,61 +1,33 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headlessChromium, type HeadlessChromium } from '@anwbis/tools/browser';
-import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
-import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
-import { EXIT, expectOk, expectRefused } from './helpers.js';
+import { conventionScenario, runAnwbis } from '@anwbis/tools/emulator';
+import { emulatorWorld, EXIT, expectOk, expectRefused, federationWorld, waitFor } from './helpers.js';
 
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
 
-let moto: MotoServer;
-let standIn: FederationStandIn;
-let seeded: SeededScenario;
-let sandbox: Sandbox;
+// moto has no console federation endpoint: a stand-in that follows AWS's documented protocol.
+const federation = federationWorld();
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
 let chromium: HeadlessChromium;
 
-beforeAll(async () => {
-  moto = await startMoto();
-  // moto has no console federation endpoint: a stand-in that follows AWS's documented protocol.
-  standIn = await startFederationStandIn();
-});
-afterAll(async () => {
-  await moto?.stop();
-  await standIn?.close();
-});
 beforeEach(async () => {
-  await moto.reset();
-  seeded = await seedScenario(moto.endpoint, conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin'] } } }));
-  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]! } });
   // `-b chromium` finds this wrapper first on PATH: Debian's Chromium, headless, in a throw-away profile.
   chromium = await headlessChromium();
-  Object.assign(sandbox.env, { ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint, PATH: chromium.path(sandbox.env.PATH) });
+  Object.assign(world.sandbox.env, { ANWBIS_FEDERATION_ENDPOINT: federation.standIn.endpoint, PATH: chromium.path(world.sandbox.env.PATH) });
 });
 afterEach(async () => {
-  try {
-    await chromium.remove();
-    expect(existsSync(chromium.dir)).toBe(false);
-  } finally {
-    sandbox.remove();
-  }
+  await chromium.remove();
+  expect(existsSync(chromium.dir)).toBe(false);
 });
 
-const anwbis = (args: string[]) => runAnwbis(args, { env: sandbox.env });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting for the browser');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const anwbis = (args: string[]) => runAnwbis(args, { env: world.sandbox.env });
 
 function writtenKeys() {
-  const text = sandbox.read('credentials');
+  const text = world.sandbox.read('credentials');
   const section = text.slice(text.indexOf('[datalab-dev-admin]'));
   const value = (key: string) => new RegExp(`^${key} = (.*)$`, 'm').exec(section)?.[1];
   return { sessionId: value('aws_access_key_id'), sessionKey: value('aws_secret_access_key'), sessionToken: value('aws_session_token') };
@@ -63,17 +35,17 @@ function writtenKeys() {
 
 describe('console sign-in (-b)', () => {
   it('opens Chromium, which arrives at the console signed in with the credentials anwbis wrote', async () => {
-    const sessionsBefore = standIn.sessions.length;
+    const sessionsBefore = federation.standIn.sessions.length;
     const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium', '--destination', 's3']);
     expectOk(res);
     expect(res.stderr).toMatch(/Opened the AWS console for datalab-dev-admin with .*chromium/);
     expect(res.stdout).toBe('');
-    const session = standIn.sessions[sessionsBefore]!;
+    const session = federation.standIn.sessions[sessionsBefore]!;
     expect({ sessionId: session.sessionId, sessionKey: session.sessionKey, sessionToken: session.sessionToken }).toEqual(writtenKeys());
     const destination = 'https://console.aws.amazon.com/s3/home?region=eu-west-1';
-    const login = await waitFor(() => standIn.logins.find((l) => l.signinToken === session.signinToken));
+    const login = await waitFor('the browser', () => federation.standIn.logins.find((l) => l.signinToken === session.signinToken), 180_000);
     expect(login).toEqual({ issuer: 'anwbis', destination, signinToken: session.signinToken, tokenValid: true });
-    await waitFor(() => standIn.landings.find((l) => l.destination === destination));
+    await waitFor('the browser', () => federation.standIn.landings.find((l) => l.destination === destination), 180_000);
   });
 
   it('-b link prints only the sign-in URL on stdout', async () => {
@@ -84,7 +56,7 @@ describe('console sign-in (-b)', () => {
     expect(url.searchParams.get('Action')).toBe('login');
     expect(url.searchParams.get('Destination')).toBe('https://console.aws.amazon.com/console/home?region=eu-west-1');
     const token = url.searchParams.get('SigninToken');
-    expect(standIn.sessions.some((s) => s.signinToken === token)).toBe(true);
+    expect(federation.standIn.sessions.some((s) => s.signinToken === token)).toBe(true);
     expect(res.stderr).not.toContain(token!);
   });
 
@@ -94,7 +66,7 @@ describe('console sign-in (-b)', () => {
     expectOk(res);
     expect(res.stderr).toContain('Reusing profile datalab-dev-admin');
     const token = new URL(res.stdout.trim()).searchParams.get('SigninToken');
-    const session = standIn.sessions.find((s) => s.signinToken === token)!;
+    const session = federation.standIn.sessions.find((s) => s.signinToken === token)!;
     expect(session.sessionId).toBe(writtenKeys().sessionId);
   });
 
@@ -114,7 +86,7 @@ describe('console sign-in (-b)', () => {
   it('names every program it looked for when the chosen browser is not installed', async () => {
     const emptyPath = mkdtempSync(join(tmpdir(), 'anwbis-path-'));
     try {
-      const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium'], { env: { ...sandbox.env, PATH: emptyPath } });
+      const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '-b', 'chromium'], { env: { ...world.sandbox.env, PATH: emptyPath } });
       expectRefused(res, EXIT.config, /chromium[\s\S]*chromium-browser/);
       expect(writtenKeys().sessionToken).toBeDefined();
     } finally {

@@ -13,6 +13,7 @@ import {
   type Scenario,
   type SeededScenario,
 } from '@anwbis/tools/emulator';
+import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
 
 /**
  * The exit codes the README documents. Written out here, not imported from core, so a change
@@ -61,9 +62,13 @@ export function modeOf(path: string): string {
 
 /**
  * The usual world of an end-to-end test file: one emulator for the file, and before each test
- * a fresh scenario and a sandbox whose `default` profile holds the first user's keys.
+ * a fresh scenario and a sandbox whose `default` profile (and each of `profiles`) holds the
+ * first user's keys.
  */
-export function emulatorWorld(scenario: () => Scenario): { readonly moto: MotoServer; readonly seeded: SeededScenario; readonly sandbox: Sandbox } {
+export function emulatorWorld(
+  scenario: () => Scenario,
+  options: { readonly profiles?: readonly string[] } = {},
+): { readonly moto: MotoServer; readonly seeded: SeededScenario; readonly sandbox: Sandbox } {
   const world = {} as { moto: MotoServer; seeded: SeededScenario; sandbox: Sandbox };
   beforeAll(async () => {
     world.moto = await startMoto();
@@ -75,9 +80,25 @@ export function emulatorWorld(scenario: () => Scenario): { readonly moto: MotoSe
     await world.moto.reset();
     const s = scenario();
     world.seeded = await seedScenario(world.moto.endpoint, s);
-    world.sandbox = createSandbox({ endpoint: world.moto.endpoint, profiles: { default: world.seeded.users[s.users[0]!.name]! } });
+    const keys = world.seeded.users[s.users[0]!.name]!;
+    world.sandbox = createSandbox({ endpoint: world.moto.endpoint, profiles: Object.fromEntries(['default', ...(options.profiles ?? [])].map((name) => [name, keys])) });
   });
   afterEach(() => world.sandbox?.remove());
+  return world;
+}
+
+/**
+ * The console federation stand-in for the file (moto has none): one that follows AWS's
+ * documented protocol, started before the file's tests and closed after them.
+ */
+export function federationWorld(): { readonly standIn: FederationStandIn } {
+  const world = {} as { standIn: FederationStandIn };
+  beforeAll(async () => {
+    world.standIn = await startFederationStandIn();
+  });
+  afterAll(async () => {
+    await world.standIn?.close();
+  });
   return world;
 }
 

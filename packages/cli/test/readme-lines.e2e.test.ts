@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conventionScenario, createSandbox, runAnwbis, runAwsCli, seedScenario, startMoto, type MotoServer, type Sandbox, type SeededScenario } from '@anwbis/tools/emulator';
-import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
-import { expectOk } from './helpers.js';
+import { conventionScenario, runAnwbis, runAwsCli } from '@anwbis/tools/emulator';
+import { emulatorWorld, expectOk, federationWorld } from './helpers.js';
 
 /**
  * Every command line of the original anwbis README, run as written (placeholders filled in)
@@ -14,31 +13,19 @@ import { expectOk } from './helpers.js';
 const DEV = '222222222222';
 const USER = 'luis.gonzalez';
 
-let moto: MotoServer;
-let standIn: FederationStandIn;
-let seeded: SeededScenario;
-let sandbox: Sandbox;
-let bin: string;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  standIn = await startFederationStandIn();
-});
-afterAll(async () => {
-  await moto?.stop();
-  await standIn?.close();
-});
-beforeEach(async () => {
-  await moto.reset();
-  seeded = await seedScenario(
-    moto.endpoint,
+const federation = federationWorld();
+const world = emulatorWorld(
+  () =>
     conventionScenario({
       users: [USER],
       projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops'] } },
       contractors: [{ project: 'datalab', env: 'dev', name: 'acme', externalId: 'acme-7f3a' }],
     }),
-  );
-  sandbox = createSandbox({ endpoint: moto.endpoint, profiles: { default: seeded.users[USER]!, corp: seeded.users[USER]! } });
+  { profiles: ['corp'] },
+);
+let bin: string;
+
+beforeEach(() => {
   bin = mkdtempSync(join(tmpdir(), 'anwbis-browsers-'));
   for (const name of ['firefox', 'google-chrome']) {
     const script = join(bin, name);
@@ -46,15 +33,14 @@ beforeEach(async () => {
     writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > "${bin}/${name}.args.tmp" && mv "${bin}/${name}.args.tmp" "${bin}/${name}.args"\n`);
     chmodSync(script, 0o755);
   }
-  Object.assign(sandbox.env, { PATH: `${bin}:${process.env.PATH}`, ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint });
+  Object.assign(world.sandbox.env, { PATH: `${bin}:${process.env.PATH}`, ANWBIS_FEDERATION_ENDPOINT: federation.standIn.endpoint });
 });
 afterEach(() => {
-  sandbox.remove();
   rmSync(bin, { recursive: true, force: true });
 });
 
-const anwbis = (line: string, input = '') => runAnwbis(line.split(/\s+/).filter(Boolean), { env: sandbox.env, input });
-const aws = (line: string) => runAwsCli(line.split(' '), { env: sandbox.env, endpoint: moto.endpoint });
+const anwbis = (line: string, input = '') => runAnwbis(line.split(/\s+/).filter(Boolean), { env: world.sandbox.env, input });
+const aws = (line: string) => runAwsCli(line.split(' '), { env: world.sandbox.env, endpoint: world.moto.endpoint });
 /** Who the AWS CLI acts as with a profile: proof of the role anwbis really assumed. */
 async function identity(profile: string): Promise<{ UserId: string; Account: string; Arn: string }> {
   const res = await aws(`sts get-caller-identity --profile ${profile}`);
@@ -81,14 +67,14 @@ describe('the original README, line by line', () => {
     expect(res.stderr).toContain('[ OK ] Assumed the role successfully');
     const [url] = await browserArgs('firefox');
     expect(new URL(url!).searchParams.get('Action')).toBe('login');
-    expect(sandbox.read('credentials')).toMatch(/\[datalab-dev-admin\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\n/);
+    expect(world.sandbox.read('credentials')).toMatch(/\[datalab-dev-admin\]\naws_access_key_id = \S+\naws_secret_access_key = \S+\naws_session_token = \S+\n/);
   });
 
   it('aws s3 ls --profile datalab-dev-admin, and aws --profile datalab-dev-admin s3 ls', async () => {
     expectOk(await anwbis('-p datalab -e dev -r admin --mfa-code 471265'));
     expect(await aws('s3 ls --profile datalab-dev-admin')).toMatchObject({ code: 0, stderr: '' });
     expect(await aws('--profile datalab-dev-admin s3 ls')).toMatchObject({ code: 0, stderr: '' });
-    const id = await runAwsCli(['sts', 'get-caller-identity'], { env: { ...sandbox.env, AWS_PROFILE: 'datalab-dev-admin', AWS_DEFAULT_PROFILE: 'datalab-dev-admin' }, endpoint: moto.endpoint });
+    const id = await runAwsCli(['sts', 'get-caller-identity'], { env: { ...world.sandbox.env, AWS_PROFILE: 'datalab-dev-admin', AWS_DEFAULT_PROFILE: 'datalab-dev-admin' }, endpoint: world.moto.endpoint });
     expect(JSON.parse(id.stdout).Account).toBe(DEV);
   });
 
@@ -99,7 +85,7 @@ describe('the original README, line by line', () => {
 
   it('anwbis --profile corp -p datalab -e dev -r admin --get_session, then --profile corp-session-corp … --nomfa -b chrome', async () => {
     expectOk(await anwbis('--profile corp -p datalab -e dev -r admin --get_session', '471265\n'));
-    expect(sandbox.read('credentials')).toContain('[corp-session-corp]');
+    expect(world.sandbox.read('credentials')).toContain('[corp-session-corp]');
     expectOk(await anwbis('--profile corp-session-corp -p datalab -e dev -r devops --nomfa -b chrome'));
     const [url] = await browserArgs('google-chrome');
     expect(new URL(url!).searchParams.get('SigninToken')).toBeTruthy();
@@ -108,17 +94,17 @@ describe('the original README, line by line', () => {
   it('--isolate gives each profile its own Chromium-family browser profile under ANWBIS_HOME', async () => {
     expectOk(await anwbis('-p datalab -e dev -r admin --mfa-code 471265 -b chrome --isolate'));
     const args = await browserArgs('google-chrome');
-    expect(args).toContain(`--user-data-dir=${join(sandbox.anwbisHome, 'browser-profiles', 'datalab-dev-admin')}`);
+    expect(args).toContain(`--user-data-dir=${join(world.sandbox.anwbisHome, 'browser-profiles', 'datalab-dev-admin')}`);
   });
 
   it('the underscore spellings: --iam_master_group --iam_policy --iam_delegated_role', async () => {
-    await moto.startRecording();
+    await world.moto.startRecording();
     expectOk(
       await anwbis(
         '-p datalab -e dev -r admin --mfa-code 471265 --iam_master_group corp-datalab-master-devops --iam_policy Delegated_Roles --iam_delegated_role dev-datalab-delegated-devops',
       ),
     );
-    const read = (await moto.recording()).find((c) => c.action === 'GetGroupPolicy');
+    const read = (await world.moto.recording()).find((c) => c.action === 'GetGroupPolicy');
     expect(read?.params).toMatchObject({ GroupName: 'corp-datalab-master-devops', PolicyName: 'Delegated_Roles' });
     // The profile keeps the -p/-e/-r name; the role in it is the one the flags named.
     expect(await identity('datalab-dev-admin')).toEqual({

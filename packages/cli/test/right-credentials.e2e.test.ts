@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { conventionScenario, delegatedRolesPolicy, runAnwbis, runAwsCli, type Scenario } from '@anwbis/tools/emulator';
-import { startFederationStandIn, type FederationStandIn } from '@anwbis/tools/federation';
-import { emulatorWorld, snapshot } from './helpers.js';
+import { emulatorWorld, federationWorld, snapshot } from './helpers.js';
 
 // Regression tests: each request gets the credentials made for it, never another request's
 // that happens to map to the same profile name, and the naming settings hold everywhere.
@@ -108,18 +107,14 @@ describe('the [naming] settings hold for every command', () => {
   });
 
   describe('anwbis console', () => {
-    let standIn: FederationStandIn;
-    beforeAll(async () => {
-      // moto has no console federation endpoint: a stand-in that follows AWS's documented protocol.
-      standIn = await startFederationStandIn();
-    });
-    afterAll(async () => standIn?.close());
+    // moto has no console federation endpoint: a stand-in that follows AWS's documented protocol.
+    const federation = federationWorld();
 
     it('opens the profile the [naming] profile pattern names', async () => {
       settings('[naming]\nprofile = {role}-{env}-{project}\n');
       expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456'])).code).toBe(0);
       expect(world.sandbox.read('credentials')).toContain('[admin-dev-datalab]');
-      const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link'], { ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint });
+      const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link'], { ANWBIS_FEDERATION_ENDPOINT: federation.standIn.endpoint });
       expect(res.stderr).toBe('');
       expect(res.code).toBe(0);
       expect(res.stdout).toMatch(/Action=login/);
@@ -128,7 +123,7 @@ describe('the [naming] settings hold for every command', () => {
     it('uses the refresh margin of the settings, not a fixed 60 s', async () => {
       settings('[cache]\nrefresh_margin_seconds = 1000\n');
       expect((await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', '123456', '--duration', '900'])).code).toBe(0);
-      const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link'], { ANWBIS_FEDERATION_ENDPOINT: standIn.endpoint });
+      const res = await anwbis(['console', '-p', 'datalab', '-e', 'dev', '-r', 'admin', '-b', 'link'], { ANWBIS_FEDERATION_ENDPOINT: federation.standIn.endpoint });
       expect(res.code).toBe(3);
       expect(res.stderr).toMatch(/profile datalab-dev-admin has no valid credentials from anwbis/);
     });

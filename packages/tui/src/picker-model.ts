@@ -97,6 +97,16 @@ export interface PickerModelProps {
 
 /** The picker's state, and the commands a key may run. */
 export function usePickerModel({ services, initial, exitOnAssume, quit, listHeight }: PickerModelProps) {
+  const [message, setMessage] = useState<Message | undefined>();
+  const list = useRoleList(services, initial, listHeight, setMessage);
+  const commands = useRoleCommands(services, exitOnAssume, quit, list, setMessage);
+  return { ...list, ...commands, message, setMessage };
+}
+
+type SetMessage = (message: Message | undefined) => void;
+
+/** The roles and their statuses, read and kept current, and the list's state (query, order, highlight). */
+function useRoleList(services: PickerServices, initial: ListRead | undefined, listHeight: number, setMessage: SetMessage) {
   // State the key handler reads lives in refs as well: keys typed faster than React renders
   // (a pasted code and its Enter in one chunk) must see what the keys before them did.
   const data = useRef<RowData>({ roles: initial?.list.roles ?? [], statuses: initial?.statuses ?? new Map(), watched: undefined });
@@ -105,8 +115,6 @@ export function usePickerModel({ services, initial, exitOnAssume, quit, listHeig
     return initial ? pickerReducer(empty, { type: 'rows', rows: rowsOf(data.current, services.now()), scores: initial.scores }) : empty;
   }, pickerReducer);
   const [phase, setPhase, phaseRef] = useMirror<Phase, SetStateAction<Phase>>(() => ({ kind: initial ? 'ready' : 'loading' }), applyUpdate);
-  const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
-  const [message, setMessage] = useState<Message | undefined>();
   const [userName, setUserName] = useState(initial?.list.userName ?? '');
 
   const showRows = useCallback(
@@ -169,6 +177,19 @@ export function usePickerModel({ services, initial, exitOnAssume, quit, listHeig
       stop();
     };
   }, [services, refreshStatuses]);
+
+  return { data, state, dispatch, stateRef, phase, phaseRef, userName, showRows, refreshStatuses, load };
+}
+
+/** What runs on a role (assume, console, copy, watch), the MFA code asked for it, and the overlay while it runs. */
+function useRoleCommands(
+  services: PickerServices,
+  exitOnAssume: boolean,
+  quit: (outcome?: PickerOutcome) => void,
+  { data, showRows, refreshStatuses }: Pick<ReturnType<typeof useRoleList>, 'data' | 'showRows' | 'refreshStatuses'>,
+  setMessage: SetMessage,
+) {
+  const [overlay, setOverlay, overlayRef] = useMirror<Overlay, SetStateAction<Overlay>>(() => ({ kind: 'none' }), applyUpdate);
 
   const act = useCallback(
     async (action: Action, role: DelegatedRole, code?: string) => {
@@ -253,5 +274,5 @@ export function usePickerModel({ services, initial, exitOnAssume, quit, listHeig
     }
   };
 
-  return { data, state, dispatch, stateRef, phase, phaseRef, overlay, setOverlay, overlayRef, message, setMessage, userName, load, act, toggleWatch, codeKey };
+  return { overlay, setOverlay, overlayRef, act, toggleWatch, codeKey };
 }
