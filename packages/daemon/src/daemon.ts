@@ -11,6 +11,7 @@ import { coreBackend, type DaemonBackend } from './backend.js';
 import { CredentialGrants } from './credential-grants.js';
 import { loadDaemonSettings } from './daemon-settings.js';
 import { fileLog, type DaemonLog } from './log.js';
+import { registerForwarding } from './forward-handlers.js';
 import { afterBursts } from './memory.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import type { Results, RolesResult, StatusResult } from './protocol.js';
@@ -422,6 +423,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   // before this process started: the token outlives it too.
   const token = (options.listenFd !== undefined && reusableToken(socketPath)) || newToken();
   const server = new RpcServer(api, token, options.connectionLimits, (line) => log.warn(line));
+  // The real daemon loads the SDK at start: the first forwarded request must not wait for it.
+  registerForwarding(server, { home, log, warmUp: options.backend === undefined });
   listeners.add((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));
