@@ -102,8 +102,8 @@ interface Waiting {
 }
 
 /** Adds the forwarded methods to the daemon's server. */
-export function registerForwarding(server: RpcServer, options: { home: string; log: DaemonLog; engine?: WarmEngine; warmUp?: boolean }): void {
-  const { home, log } = options;
+export function registerForwarding(server: RpcServer, options: { home: string; log: DaemonLog; engine?: WarmEngine; warmUp?: boolean; limit?: number }): void {
+  const { home, log, limit = MAX_FORWARDED } = options;
   const engine = options.engine ?? warmEngine();
   if (options.warmUp) engine.warmUp();
   let running = 0;
@@ -144,12 +144,12 @@ export function registerForwarding(server: RpcServer, options: { home: string; l
     };
   };
 
-  /** Runs one forwarded flow: refused unless it is this daemon's user and ANWBIS_HOME, at most {@link MAX_FORWARDED} at once. */
+  /** Runs one forwarded flow: refused unless it is this daemon's user and ANWBIS_HOME, at most `limit` at once. */
   const run = async <T>(what: string, context: ForwardContext, caller: Caller, flow: (deps: FlowDeps) => Promise<T>): Promise<T> => {
     if (context.uid !== process.getuid?.()) throw declined('this daemon serves another user');
     if (anwbisHome(context.env) !== home) throw declined(`this daemon serves another ANWBIS_HOME (${home})`);
     if (!endpointSettingsOf(context.env)) throw declined('the config file sets endpoints the daemon does not read');
-    if (running >= MAX_FORWARDED) throw new JSONRPCErrorException(`the daemon already runs ${MAX_FORWARDED} forwarded requests`, ERROR_CODES.busy, { next: 'run it without the daemon' });
+    if (running >= limit) throw new JSONRPCErrorException(`the daemon already runs ${limit} forwarded requests`, ERROR_CODES.busy, { next: 'run it without the daemon' });
     running++;
     const deps = depsFor(context, caller);
     try {
