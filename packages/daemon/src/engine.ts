@@ -81,9 +81,11 @@ export function warmEngine(): WarmEngine {
         const place = JSON.stringify([endpoints.sts ?? '', endpoints.iam ?? '', endpoints.useFips, endpoints.useDualstack, region]);
         // Hashed: the key must change with the secret and token, and must not hold them.
         const key = createHash('sha256').update(JSON.stringify([c.accessKeyId, c.secretAccessKey, c.sessionToken ?? '', place])).digest('hex');
-        // A kept client keeps its credentials: copies, so it does not keep the file they were read from.
-        const kept = { accessKeyId: detached(c.accessKeyId), secretAccessKey: detached(c.secretAccessKey), ...(c.sessionToken ? { sessionToken: detached(c.sessionToken) } : {}) };
-        return ports(key, () => createSdkPort({ credentials: kept, region, endpoints, log, requestHandler: handlerFor(place) }));
+        return ports(key, () => {
+          // A kept client keeps its credentials: copies, so it does not keep the file they were read from.
+          const kept = { accessKeyId: detached(c.accessKeyId), secretAccessKey: detached(c.secretAccessKey), ...(c.sessionToken ? { sessionToken: detached(c.sessionToken) } : {}) };
+          return createSdkPort({ credentials: kept, region, endpoints, log, requestHandler: handlerFor(place) });
+        });
       };
     },
     logging: (sink, work) => requestLog.run(sink, work),

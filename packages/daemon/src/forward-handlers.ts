@@ -16,6 +16,7 @@ import {
   systemClock,
   type AnwbisEvent,
   type AssumeRequest,
+  type EndpointSettings,
   type FlowDeps,
   type MfaSources,
   type TemporaryCredentials,
@@ -123,7 +124,7 @@ export function registerForwarding(server: RpcServer, options: { home: string; l
   const askText = async (caller: Caller, question: ForwardAsk) => (await ask(caller, question)) ?? '';
 
   /** The flow's effects: the client's environment, its MFA sources and passphrase asked back, the warm engine's clients. */
-  const depsFor = (context: ForwardContext, caller: Caller): FlowDeps => {
+  const depsFor = (context: ForwardContext, caller: Caller, endpoints: EndpointSettings): FlowDeps => {
     const env = context.env;
     const { mfa } = context;
     const sources: MfaSources = {
@@ -132,7 +133,6 @@ export function registerForwarding(server: RpcServer, options: { home: string; l
       ...(mfa.stdin ? { stdinLine: async () => (await ask(caller, { kind: 'stdin' })) ?? undefined } : {}),
       prompter: { interactive: mfa.interactive, ask: (question) => askText(caller, { kind: 'prompt', question }) },
     };
-    const endpoints = endpointSettingsOf(env)!;
     return {
       env,
       clock: systemClock,
@@ -148,10 +148,11 @@ export function registerForwarding(server: RpcServer, options: { home: string; l
   const run = async <T>(what: string, context: ForwardContext, caller: Caller, flow: (deps: FlowDeps) => Promise<T>): Promise<T> => {
     if (context.uid !== process.getuid?.()) throw declined('this daemon serves another user');
     if (anwbisHome(context.env) !== home) throw declined(`this daemon serves another ANWBIS_HOME (${home})`);
-    if (!endpointSettingsOf(context.env)) throw declined('the config file sets endpoints the daemon does not read');
+    const endpoints = endpointSettingsOf(context.env);
+    if (!endpoints) throw declined('the config file sets endpoints the daemon does not read');
     if (running >= limit) throw new JSONRPCErrorException(`the daemon already runs ${limit} forwarded requests`, ERROR_CODES.busy, { next: 'run it without the daemon' });
     running++;
-    const deps = depsFor(context, caller);
+    const deps = depsFor(context, caller, endpoints);
     try {
       return await engine.logging(context.verbose ? (line) => deps.events({ type: 'aws-call', line }) : undefined, () => flow(deps));
     } catch (err) {

@@ -10,8 +10,11 @@ import { AnwbisError, type AnwbisEvent, type AssumeRequest, type AssumeResult, t
 import { FORWARD_METHODS, ForwardedFailure, forwardToDaemon, NotForwarded, type ForwardAsk, type ForwardContext } from '@anwbis/daemon/forward';
 import { askPassphrase, type CliRuntime } from '../runtime.js';
 
-/** The variables core and the SDK read; never the keys of an environment that holds them. */
-const SENT = /^(AWS_(?!ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESSION_TOKEN$|SECURITY_TOKEN$)[A-Z0-9_]+|HOME|ANWBIS_HOME|XDG_STATE_HOME|XDG_RUNTIME_DIR|XDG_CONFIG_HOME)$/;
+/**
+ * The variables core and the SDK read (the key file's passphrase and the keychain's session bus
+ * too, as the corp keys may be kept there); never AWS keys an environment holds.
+ */
+const SENT = /^(AWS_(?!ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESSION_TOKEN$|SECURITY_TOKEN$)[A-Z0-9_]+|HOME|ANWBIS_HOME|ANWBIS_KEYS_PASSPHRASE|DBUS_SESSION_BUS_ADDRESS|XDG_STATE_HOME|XDG_RUNTIME_DIR|XDG_CONFIG_HOME)$/;
 
 /** The environment a forwarded request carries. */
 export function forwardedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
