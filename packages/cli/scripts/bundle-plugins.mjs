@@ -92,6 +92,7 @@ export const stringWidthFastPath = {
 const GETTERS_READ = {
   'node:fs': ['ReadStream', 'WriteStream', 'promises'],
   'node:crypto': ['getRandomValues'],
+  'node:async_hooks': ['AsyncLocalStorage'],
 };
 const RESERVED = new Set(['default', 'delete', 'new', 'function', 'class', 'import', 'export', 'return', 'var', 'let', 'const', 'enum', 'in', 'do', 'if', 'for', 'while', 'with', 'switch', 'case', 'break', 'continue', 'throw', 'try', 'catch', 'finally', 'this', 'super', 'null', 'true', 'false', 'typeof', 'instanceof', 'void', 'yield', 'await', 'static', 'debugger', 'extends']);
 export const builtinsThroughRequire = {

@@ -1,6 +1,8 @@
-import type { Env } from '@anwbis/core';
+import { silentEvents, type Env } from '@anwbis/core';
 import { DaemonClient, DaemonNotRunning, daemonSocketPath } from '@anwbis/daemon';
 import type { DaemonPort } from '@anwbis/tui';
+import { forwardAssume, forwardSession } from './fast/forward.js';
+import type { CliRuntime } from './runtime.js';
 import { handOver, watchLimits } from './watch-handover.js';
 
 /**
@@ -8,7 +10,7 @@ import { handOver, watchLimits } from './watch-handover.js';
  * again on the next use after the daemon went away (it may be started or stopped while the
  * picker is open). Subscribes to the daemon's events only once someone listens.
  */
-export function socketDaemonPort(env: Env, options: { readonly client: string; readonly timeoutMs: number }): DaemonPort {
+export function socketDaemonPort(env: Env, options: { readonly client: string; readonly timeoutMs: number; readonly runtime?: CliRuntime }): DaemonPort {
   const listeners = new Set<() => void>();
   const subscribed = new WeakSet<DaemonClient>();
   let connection: Promise<DaemonClient | undefined> | undefined;
@@ -65,5 +67,12 @@ export function socketDaemonPort(env: Env, options: { readonly client: string; r
       closing = true;
       void connection?.then((client) => client?.close()).catch(() => undefined);
     },
+    // The picker's assumes go to the daemon's warm SDK as the CLI's do; it shows no progress lines.
+    ...(options.runtime
+      ? {
+          assume: (request) => forwardAssume(request, { ...options.runtime!, events: silentEvents }, false),
+          startSession: (request, mfa) => forwardSession(request, { ...options.runtime!, events: silentEvents, mfa }, false),
+        }
+      : {}),
   };
 }

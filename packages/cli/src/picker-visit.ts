@@ -29,7 +29,7 @@ export async function visitPicker(request: PickerRequest): Promise<void> {
   // React and Ink are loaded only by this command.
   const { createPickerServices, openTerminal, osc52Copy, runPicker } = await import('@anwbis/tui');
   const terminal = openTerminal();
-  const daemon = socketDaemonPort(process.env, { client: 'anwbis tui', timeoutMs: 10_000 });
+  const daemon = socketDaemonPort(process.env, { client: 'anwbis tui', timeoutMs: 10_000, runtime: deps });
   let outcome;
   try {
     const services = createPickerServices(deps, {

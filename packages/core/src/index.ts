@@ -28,7 +28,7 @@ export { NAME_LIMITS } from './naming/validate.js';
 
 // AWS calls
 export { AwsCallError, type AwsCredentials, type AwsPort, type TemporaryCredentials } from './aws/port.js';
-export { createSdkPort } from './aws/sdk.js';
+export { createSdkPort, type EndpointSettings, sdkHttpHandler } from './aws/sdk.js';
 export { AWS_FAILURES, type AwsFailureRemedy, awsFailureBehind } from './errors/explain-aws.js';
 export { fromInstanceMetadata } from './imds/imds.js';
 
@@ -42,7 +42,7 @@ export { type StoredKeys } from './keys/secret.js';
 export { type MfaSources, type Prompter } from './mfa/code.js';
 export { runMfaProcess } from './process/run-for-output.js';
 export { SESSION_DURATION } from './steps/session-token.js';
-export { corpSession } from './session/session.js';
+export { corpSession, type SessionRequest, type SessionResult } from './session/session.js';
 
 // Assuming a delegated role; credentials made for a program
 export { type AssumeRequest, resolveRequest, targetOf, targetRequestOf, type TargetSpec } from './assume/resolve.js';

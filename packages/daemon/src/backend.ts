@@ -137,7 +137,7 @@ const neverPrompts = { interactive: false, ask: () => Promise.reject(new Error('
  * keep the whole credentials file alive (secrets included), one copy per profile: 500 watches
  * of a 250 KB file ran the daemon out of its 96 MB heap.
  */
-function detached(value: string): string {
+export function detached(value: string): string {
   return Buffer.from(value, 'utf8').toString('utf8');
 }
 

@@ -8,6 +8,7 @@ import { coreBackend, type DaemonBackend } from './backend.js';
 import { DaemonEvents } from './events.js';
 import { listenOnSocket } from './listen.js';
 import { fileLog, type DaemonLog } from './log.js';
+import { registerForwarding } from './forward-handlers.js';
 import { daemonApi } from './methods/table.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import { Reconciler, SECTION_SETTLE_MS } from './reconciler.js';
@@ -72,7 +73,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const watched = await watches.load();
   const api = daemonApi({ home, version: options.version, backend, scheduler, watches, refresher, status, emit, log, now, stop: () => void shutdown.stop() });
-  const socket = await listenOnSocket({ home, socketPath, listenFd: options.listenFd, api, events, log, connectionLimits: options.connectionLimits });
+  const socket = await listenOnSocket({
+    home,
+    socketPath,
+    listenFd: options.listenFd,
+    api,
+    events,
+    log,
+    connectionLimits: options.connectionLimits,
+    // The real daemon loads the SDK at start: the first forwarded request must not wait for it.
+    extend: (server) => registerForwarding(server, { home, log, warmUp: options.backend === undefined }),
+  });
   const shutdown = new Shutdown({ refresher, reconciler, socket, log });
 
   reconciler.watchFiles();

@@ -16,6 +16,8 @@ export interface ListenOptions {
   readonly events: DaemonEvents;
   readonly log: DaemonLog;
   readonly connectionLimits: ConnectionLimits | undefined;
+  /** Adds the methods defined outside the handler table (the forwarded work) before anyone can connect. */
+  readonly extend?: (server: RpcServer) => void;
 }
 
 /** A socket being served. */
@@ -39,6 +41,7 @@ export async function listenOnSocket(options: ListenOptions): Promise<DaemonSock
   // before this process started: the token outlives it too.
   const token = (listenFd !== undefined && reusableToken(socketPath)) || newToken();
   const server = new RpcServer(options.api, token, options.connectionLimits, (line) => log.warn(line));
+  options.extend?.(server);
   options.events.listen((event) => server.broadcast(event));
   net.on('connection', (socket) => server.accept(socket));
   net.on('error', (err) => log.warn(`socket: ${err.message}`));

@@ -31,8 +31,17 @@ export interface DaemonApi {
   fetchCredentials(profile: string): Promise<Results['credentials.fetch']>;
 }
 
+/** The connection a method added with {@link RpcServer.extend} answers; one per connection. */
+export interface Caller {
+  /** Sends a notification to this connection only. */
+  notify(method: string, params: unknown): void;
+  /** Resolves once the connection has closed. */
+  readonly closed: Promise<void>;
+}
+
 interface Connection {
   readonly socket: Socket;
+  caller?: Caller;
   authenticated: boolean;
   subscribed: boolean;
   /** The profiles this connection holds grants of (a profile may be held more than once). */
@@ -132,11 +141,27 @@ export class RpcServer {
     method: M,
     handler: (params: z.output<(typeof paramsSchemas)[M]>, conn: Connection) => Results[M] | Promise<Results[M]>,
   ): void {
+    this.register(method, paramsSchemas[method], handler as (params: unknown, conn: Connection) => unknown);
+  }
+
+  /** Adds a method defined outside this file, whose handler may talk back to the connection that asked. */
+  extend<S extends z.ZodType>(method: string, schema: S, handler: (params: z.output<S>, caller: Caller) => Promise<unknown>): void {
+    this.register(method, schema, (params, conn) => handler(params as z.output<S>, (conn.caller ??= this.callerOf(conn))));
+  }
+
+  private callerOf(conn: Connection): Caller {
+    return {
+      notify: (method, params) => this.send(conn, { jsonrpc: '2.0', method, params }),
+      closed: new Promise((resolve) => (conn.socket.destroyed ? resolve() : conn.socket.once('close', () => resolve()))),
+    };
+  }
+
+  private register(method: string, schema: z.ZodType, handler: (params: unknown, conn: Connection) => unknown): void {
     this.rpc.addMethod(method, async (raw: unknown, conn: Connection) => {
-      const parsed = paramsSchemas[method].safeParse(raw ?? undefined);
+      const parsed = schema.safeParse(raw ?? undefined);
       if (!parsed.success) throw new JSONRPCErrorException(`invalid params for ${method}: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`, JSONRPCErrorCode.InvalidParams);
       try {
-        return await handler(parsed.data as z.output<(typeof paramsSchemas)[M]>, conn);
+        return await handler(parsed.data, conn);
       } catch (err) {
         if (err instanceof JSONRPCErrorException) throw err;
         const next = err instanceof AnwbisError ? err.next : undefined;

@@ -26,7 +26,10 @@ import {
   type DelegatedRole,
   type DiscoveryProgress,
   type RoleList,
+  type MfaSources,
   type RoleStatus,
+  type SessionRequest,
+  type SessionResult,
   type SessionTaggingFlags,
 } from '@anwbis/core';
 
@@ -86,6 +89,10 @@ export interface DaemonPort {
   /** `changed` is called on every event of the daemon, and when it goes away. */
   onChange(changed: () => void): () => void;
   close(): void;
+  /** An assume run by the daemon (its warm SDK); undefined when no daemon takes it, and the picker runs it. */
+  assume?(request: AssumeRequest): Promise<AssumeResult | undefined>;
+  /** A corp session started by the daemon, the code from `mfa`; undefined when no daemon takes it. */
+  startSession?(request: SessionRequest, mfa: MfaSources): Promise<SessionResult | undefined>;
 }
 
 /** A role list with what the rows show of it. */
@@ -181,20 +188,21 @@ export function createPickerServices(deps: AssumeDeps, options: PickerServiceOpt
     recordUse: async (role) => void (await history.record(role.roleArn, deps.clock.now())),
     needsCode: async () => !(await session()).valid && !mfaFlags,
     async startSession(code) {
-      await corpSession(
-        {
-          ...(sourceProfile ? { sourceProfile } : {}),
-          ...(options.region ? { region: options.region } : {}),
-          ...(options.mfaSerial ? { mfaSerial: options.mfaSerial } : {}),
-        },
-        { ...deps, events: silentEvents, mfa: code === undefined ? deps.mfa : { flag: code, prompter: noPrompt } },
-      );
+      const request = {
+        ...(sourceProfile ? { sourceProfile } : {}),
+        ...(options.region ? { region: options.region } : {}),
+        ...(options.mfaSerial ? { mfaSerial: options.mfaSerial } : {}),
+      };
+      const mfa = code === undefined ? deps.mfa : { flag: code, prompter: noPrompt };
+      if (await options.daemon.startSession?.(request, mfa)) return;
+      await corpSession(request, { ...deps, events: silentEvents, mfa });
     },
     async assume(role) {
       targetFor(role);
       const { profile, valid } = await session();
       if (!valid) await this.startSession(undefined);
-      return assume(requestFor(role, profile), { ...deps, events: silentEvents });
+      const request = requestFor(role, profile);
+      return (await options.daemon.assume?.(request)) ?? assume(request, { ...deps, events: silentEvents });
     },
     async written(role) {
       if (role.profile === null) return undefined;

@@ -5,6 +5,7 @@ import { AnwbisError, assume, corpSession, credentialVariables, formatShellExpor
 import { openConsoleAndReport } from '../console-open.js';
 import { consoleFlags, sessionTagFlags, sourceFlags, targetFlags } from '../flags.js';
 import { cliRuntime } from '../runtime.js';
+import { forwardAssume, forwardSession } from '../fast/forward.js';
 import { requestFromFlags } from '../target.js';
 
 export default class Assume extends AnwbisCommand {
@@ -66,25 +67,21 @@ export default class Assume extends AnwbisCommand {
     let sourceProfile = flags.profile;
     let noMfa = flags.nomfa;
     if (flags['get-session']) {
-      const session = await corpSession(
-        { ...(flags.profile ? { sourceProfile: flags.profile } : {}), refresh: flags.refresh, ...(flags.region ? { region: flags.region } : {}), ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}) },
-        runtime,
-      );
+      const sessionRequest = { ...(flags.profile ? { sourceProfile: flags.profile } : {}), refresh: flags.refresh, ...(flags.region ? { region: flags.region } : {}), ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}) };
+      const session = (await forwardSession(sessionRequest, runtime, flags.verbose)) ?? (await corpSession(sessionRequest, runtime));
       sourceProfile = session.profile;
       noMfa = true;
     }
-    const result = await assume(
-      {
-        ...request,
-        ...(sourceProfile ? { sourceProfile } : {}),
-        durationSeconds: flags.duration,
-        refresh: flags.refresh,
-        noMfa,
-        fromEc2Role: flags['from-ec2-role'],
-        ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
-      },
-      runtime,
-    );
+    const assumeRequest = {
+      ...request,
+      ...(sourceProfile ? { sourceProfile } : {}),
+      durationSeconds: flags.duration,
+      refresh: flags.refresh,
+      noMfa,
+      fromEc2Role: flags['from-ec2-role'],
+      ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
+    };
+    const result = (await forwardAssume(assumeRequest, runtime, flags.verbose)) ?? (await assume(assumeRequest, runtime));
     if (handover && watching && limits) {
       try {
         const corpProfile = await handover.corpProfileFor(sourceProfile, runtime.env);

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
+import { forwardSession } from '../fast/forward.js';
 
 export default class Session extends AnwbisCommand {
   static override summary = 'Start a corp session (GetSessionToken with MFA) so later runs need no MFA code';
@@ -29,16 +30,14 @@ A still-valid session is reused unless --refresh.`;
   async run(): Promise<Record<string, string | boolean>> {
     const { flags } = await this.parse(Session);
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
-    const result = await corpSession(
-      {
-        ...(flags.profile ? { sourceProfile: flags.profile } : {}),
-        durationSeconds: flags.duration,
-        refresh: flags.refresh,
-        ...(flags.region ? { region: flags.region } : {}),
-        ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
-      },
-      runtime,
-    );
+    const request = {
+      ...(flags.profile ? { sourceProfile: flags.profile } : {}),
+      durationSeconds: flags.duration,
+      refresh: flags.refresh,
+      ...(flags.region ? { region: flags.region } : {}),
+      ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
+    };
+    const result = (await forwardSession(request, runtime, flags.verbose)) ?? (await corpSession(request, runtime));
     if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
     const c = result.credentials;
     return { Profile: result.profile, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };

@@ -6,6 +6,7 @@
  */
 import { assume, credentialVariables, formatShellExports } from '@anwbis/core';
 import { cliRuntime } from '../runtime.js';
+import { forwardAssume } from './forward.js';
 import { requestFromFlags } from '../target.js';
 import { exitStatusOf } from './exit-status.js';
 import { readFlags, TARGET_AND_SOURCE } from './simple-args.js';
@@ -29,17 +30,15 @@ export async function fastAssumeFull(args: readonly string[]): Promise<number | 
   if (!flags) return undefined;
   return exitStatusOf(async () => {
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
-    const result = await assume(
-      {
-        ...requestFromFlags(flags),
-        durationSeconds: flags.duration,
-        refresh: flags.refresh,
-        noMfa: flags.nomfa,
-        fromEc2Role: false,
-        ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
-      },
-      runtime,
-    );
+    const request = {
+      ...requestFromFlags(flags),
+      durationSeconds: flags.duration,
+      refresh: flags.refresh,
+      noMfa: flags.nomfa,
+      fromEc2Role: false,
+      ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
+    };
+    const result = (await forwardAssume(request, runtime, flags.verbose)) ?? (await assume(request, runtime));
     if (flags.stdout) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
   });
 }

@@ -17,9 +17,31 @@ export interface SdkPortOptions {
    * narrowSharedFilesForSdk): for a process that ends after its calls, not for the daemon.
    */
   readonly narrowSharedFiles?: boolean;
+  /**
+   * The HTTP handler, shared by every port given the same one so that its kept-alive
+   * connections are reused across ports (the daemon's warm engine); default: one of the port's
+   * own, made with {@link sdkHttpHandler}.
+   */
+  readonly requestHandler?: () => Promise<HttpHandler>;
+  /**
+   * Endpoint settings decided by the caller instead of read by the SDK from this process's
+   * environment and config file: the daemon serves requests made in other environments.
+   */
+  readonly endpoints?: EndpointSettings;
+}
+
+/** Where STS and IAM calls go; a service without a URL goes to AWS's own endpoint for the region. */
+export interface EndpointSettings {
+  readonly sts?: string | undefined;
+  readonly iam?: string | undefined;
+  readonly useFips: boolean;
+  readonly useDualstack: boolean;
 }
 
 const MAX_ATTEMPTS = 3;
+
+/** The SDK's HTTP handler; a type only, so that nothing of the SDK loads before a call. */
+type HttpHandler = import('./sdk-http.js').NodeHttpHandler;
 
 type SdkError = Error & { name: string; Code?: string; $metadata?: { httpStatusCode?: number }; code?: string };
 
@@ -41,22 +63,21 @@ interface RecorderStack {
  */
 export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
-  const common = async () => {
+  const endpoints = options.endpoints;
+  const common = async (service: 'sts' | 'iam') => {
     if (options.narrowSharedFiles) await (await import('./sdk-shared-files.js')).narrowSharedFilesForSdk();
-    const { NodeHttpHandler } = await import('./sdk-http.js');
     return {
-      region: options.region,
-      credentials: options.credentials,
-      maxAttempts: MAX_ATTEMPTS,
-      // Without throwOnRequestTimeout the handler only warns and waits on; socketTimeout also
-      // ends an answer that stops half way.
-      requestHandler: new NodeHttpHandler({
-        connectionTimeout: attemptMs,
-        requestTimeout: attemptMs,
-        throwOnRequestTimeout: true,
-        socketTimeout: attemptMs,
-      }),
+    region: options.region,
+    credentials: options.credentials,
+    maxAttempts: MAX_ATTEMPTS,
+    requestHandler: await (options.requestHandler ?? sdkHttpHandler(timeoutMs))(),
+    ...(endpoints
+      ? {
+          useFipsEndpoint: endpoints.useFips,
+          useDualstackEndpoint: endpoints.useDualstack,
+          ...(endpoints[service] ? { endpoint: endpoints[service] } : { ignoreConfiguredEndpointUrls: true }),
+        }
+      : {}),
     };
   };
   let sts: Promise<{ client: import('@aws-sdk/client-sts').STSClient; mod: typeof import('./sdk-sts.js') }> | undefined;
@@ -64,14 +85,14 @@ export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort
   const stsClient = () =>
     (sts ??= (async () => {
       const mod = await import('./sdk-sts.js');
-      return { mod, client: new mod.STSClient(await common()) };
+      return { mod, client: new mod.STSClient(await common('sts')) };
     })());
   const iamClient = () =>
     (iam ??= (async () => {
       const mod = await import('./sdk-iam.js');
       // Role discovery reads many groups at once; after a throttle, adaptive mode also slows the
       // requests that follow instead of only retrying the one that was refused.
-      return { mod, client: new mod.IAMClient({ ...(await common()), retryMode: 'adaptive' }) };
+      return { mod, client: new mod.IAMClient({ ...(await common('iam')), retryMode: 'adaptive' }) };
     })());
 
   /**
@@ -201,6 +222,21 @@ export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort
       } while (Marker);
       return names;
     },
+  };
+}
+
+/**
+ * Makes the HTTP handler of a port whose calls may take `timeoutMs` (retries included): each
+ * attempt gets a third of it to connect, to hear the first byte and to finish. Its agents keep
+ * connections alive, so a handler shared by several ports reuses them.
+ */
+export function sdkHttpHandler(timeoutMs = 30_000): () => Promise<HttpHandler> {
+  const attemptMs = Math.ceil(timeoutMs / MAX_ATTEMPTS);
+  return async () => {
+    const { NodeHttpHandler } = await import('./sdk-http.js');
+    // Without throwOnRequestTimeout the handler only warns and waits on; socketTimeout also
+    // ends an answer that stops half way.
+    return new NodeHttpHandler({ connectionTimeout: attemptMs, requestTimeout: attemptMs, throwOnRequestTimeout: true, socketTimeout: attemptMs });
   };
 }
 

@@ -72,7 +72,13 @@ export interface Driver {
    * A long-running helper of the tool's own that its credential_process calls use when it runs
    * (anwbis's daemon); `start` resolves with its pid, so that its CPU can be counted too.
    */
-  readonly helper?: { readonly name: string; start(): Promise<number>; stop(): Promise<void> };
+  readonly helper?: {
+    readonly name: string;
+    start(): Promise<number>;
+    stop(): Promise<void>;
+    /** As {@link Driver.resetCold}, the running helper and its own files kept (for the cold row with it running). */
+    resetColdKeepingIt?(): void;
+  };
 }
 
 /** User + system CPU (ms) a running process has used so far. */
@@ -142,6 +148,9 @@ export function anwbisDriver(world: World): Driver {
       },
       async stop() {
         await mustRun('anwbis daemon stop', { file: node, args: [ANWBIS_BIN, 'daemon', 'stop'], env });
+      },
+      resetColdKeepingIt() {
+        for (const entry of readdirSync(box.anwbisHome)) if (!/^(daemon(\.(sock|token))?|logs)$/.test(entry)) rmSync(join(box.anwbisHome, entry), { recursive: true, force: true });
       },
     },
   };

@@ -1,0 +1,182 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ANWBIS_BIN, conventionScenario, run, runAnwbis, type ProcessResult } from '@anwbis/tools/emulator';
+import { daemonRuntime, emulatorWorld, expectOk, writeLoadTrace } from './helpers.js';
+
+const DEV = '222222222222';
+const USER = 'luis.gonzalez';
+const CODE = '123456';
+
+const world = emulatorWorld(() => conventionScenario({ users: [USER], projects: { datalab: { envs: { dev: DEV }, roles: ['admin', 'devops'] } } }));
+const runtime = daemonRuntime();
+
+let env: Record<string, string>;
+beforeEach(() => {
+  env = { ...world.sandbox.env, XDG_RUNTIME_DIR: runtime.dir };
+});
+afterEach(async () => {
+  await runAnwbis(['daemon', 'stop', '--force'], { env });
+});
+
+const anwbis = (args: string[], input?: string) => runAnwbis(args, { env, ...(input === undefined ? {} : { input }) });
+const daemonLog = () => readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+
+/** What a user sees and keeps, with what differs between two runs (keys, secrets, times) masked. */
+function masked(text: string): string {
+  return text
+    .replace(/ASIA[A-Z0-9]{16}/g, 'ASIA…')
+    .replace(/(aws_secret_access_key = |aws_session_token = |"SecretAccessKey": "|"SessionToken": "|AWS_SECRET_ACCESS_KEY=|AWS_SESSION_TOKEN=)[^\s"]+/g, '$1…')
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'TIME')
+    .replace(/ in \d+ ms/g, ' in N ms')
+    // Keyed by the corp session's key, which differs per session.
+    .replace(/discovery\/[0-9a-f]+\.json/g, 'discovery/HASH.json')
+    // Calls made together (discovery's) are logged in the order they end.
+    .replace(/(^\[ \.\. \] aws .*\n)+/gm, (lines) => `${lines.trimEnd().split('\n').sort().join('\n')}\n`);
+}
+
+/** The AWS files, and which files anwbis keeps under ANWBIS_HOME (the daemon's own aside) with their modes. */
+function kept(): string {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (!/^(logs|locks)\b|daemon/.test(path.slice(world.sandbox.anwbisHome.length + 1))) files.push(`${path.slice(world.sandbox.dir.length)} ${(statSync(path).mode & 0o777).toString(8)}`);
+    }
+  };
+  walk(world.sandbox.anwbisHome);
+  return masked([world.sandbox.read('credentials'), world.sandbox.read('config'), ...files.sort()].join('\n---\n'));
+}
+
+const shown = (res: ProcessResult) => ({ code: res.code, stdout: masked(res.stdout), stderr: masked(res.stderr) });
+
+/** The commands a person runs in turn: a cold login with the code on stdin, a remembered role, a session, a reuse. */
+async function transcript(): Promise<Array<ReturnType<typeof shown> & { files: string }>> {
+  const steps: Array<[string[], string | undefined]> = [
+    [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-v'], `${CODE}\n`],
+    [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh', '--mfa-code', CODE, '--stdout'], undefined],
+    [['session', '--mfa-code', CODE, '--json'], undefined],
+    [['assume', '-p', 'datalab', '-e', 'dev', '-r', 'devops', '--profile', 'corp-session-default', '--nomfa', '--json'], undefined],
+    [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh', '--mfa-code', '12345'], undefined],
+  ];
+  const out = [];
+  for (const [args, input] of steps) out.push({ ...shown(await anwbis(args, input)), files: kept() });
+  return out;
+}
+
+/** Back to the sandbox's first state: the corp keys only, nothing remembered. */
+function forget(credentials: string, config: string): void {
+  world.sandbox.write('credentials', credentials);
+  world.sandbox.write('config', config);
+  for (const entry of readdirSync(world.sandbox.anwbisHome)) if (entry !== 'logs') rmSync(join(world.sandbox.anwbisHome, entry), { recursive: true, force: true });
+}
+
+async function startDaemon(extra: Record<string, string> = {}): Promise<void> {
+  const res = await runAnwbis(['daemon', 'start'], { env: { ...env, ...extra } });
+  expect(res.stderr).toMatch(/The anwbis daemon is running/);
+}
+
+describe('assume and session through the daemon (its warm SDK), as without it', () => {
+  it('cold, remembered, session, reuse and a refused code: the same output, exit codes and files with the daemon as without; the daemon did the work, the client loaded no SDK, the code is in no log or argv', async () => {
+    const credentials = world.sandbox.read('credentials');
+    const config = world.sandbox.read('config');
+    const alone = await transcript();
+    expect(alone.map((s) => s.code)).toEqual([0, 0, 0, 0, 5]);
+
+    forget(credentials, config);
+    // The daemon's own environment points at no AWS at all: the requests' endpoints are their own.
+    await startDaemon({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    await world.moto.startRecording();
+    const helped = await transcript();
+    expect(helped).toEqual(alone);
+
+    const log = daemonLog();
+    expect(log).toContain('assume of datalab-dev-admin for a client: written');
+    expect(log).toContain('corp session corp-session-default for a client: written');
+    expect(log).toContain('assume of datalab-dev-devops for a client: written');
+    expect(log).not.toContain(CODE);
+    const secret = /aws_secret_access_key = (\S+)/.exec(world.sandbox.read('credentials').split('[datalab-dev-admin]')[1]!)![1]!;
+    expect(log).not.toContain(secret);
+    // The code went to AWS from the daemon, with the corp user's keys.
+    const calls = await world.moto.recording();
+    const withCode = calls.filter((c) => c.params.TokenCode === CODE);
+    expect(withCode.map((c) => c.action)).toEqual(['AssumeRole', 'AssumeRole', 'GetSessionToken']);
+    for (const call of withCode) expect(call.accessKeyId).toBe(world.seeded.users[USER]!.accessKeyId);
+    const pid = Number(/pid (\d+)/.exec(log)![1]);
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(CODE);
+
+    // A client that goes through the daemon loads neither the AWS SDK nor oclif.
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const { hook, loaded } = writeLoadTrace(dir);
+      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh'], { env, input: `${CODE}\n` });
+      expectOk(res);
+      const modules = loaded().join('');
+      expect(modules).toContain('assume-full.js');
+      expect(modules).not.toMatch(/sdk-(sts|iam|http)|@aws-sdk|@smithy|@oclif|entry\.js/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a daemon of another ANWBIS_HOME is not asked to do the work: the CLI does it', async () => {
+    await startDaemon();
+    const other = join(world.sandbox.dir, 'other-home');
+    const res = await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', CODE], { env: { ...env, ANWBIS_HOME: other } });
+    expectOk(res);
+    expect(existsSync(join(other, 'profiles', 'datalab-dev-admin.json'))).toBe(true);
+    expect(daemonLog()).not.toContain('for a client');
+  });
+});
+
+/**
+ * A stand-in for a daemon at the socket, for the cases a real one reaches only by chance: it
+ * answers hello, then answers the forwarded request with `answer` (or closes the connection
+ * when it is undefined), and records what it was sent.
+ */
+async function fakeDaemon(answer: ((id: number) => object) | undefined): Promise<{ server: Server; received: string[] }> {
+  const dir = join(runtime.dir, 'anwbis');
+  mkdirSync(dir, { mode: 0o700 });
+  writeFileSync(join(dir, 'daemon.token'), 'a'.repeat(64), { mode: 0o600 });
+  const received: string[] = [];
+  const server = createServer((socket: Socket) => {
+    let buffer = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      buffer += chunk;
+      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl)) as { id: number; method: string };
+        buffer = buffer.slice(nl + 1);
+        received.push(message.method);
+        if (message.method === 'hello') socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocol: 1, version: 'fake', pid: 1 } })}\n`);
+        else if (answer) socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, ...answer(message.id) })}\n`);
+        else socket.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(join(dir, 'daemon.sock'), resolve));
+  return { server, received };
+}
+
+describe('a daemon that does not take the work: the CLI does it, silently', () => {
+  const cases: Array<[string, ((id: number) => object) | undefined]> = [
+    ['busy', () => ({ error: { code: -32005, message: 'the daemon already runs 64 forwarded requests' } })],
+    ['older (no such method)', () => ({ error: { code: -32601, message: 'Method not found' } })],
+    ['stopped before it answered', undefined],
+  ];
+  it.each(cases)('%s', async (_name, answer) => {
+    const { server, received } = await fakeDaemon(answer);
+    try {
+      const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', CODE, '--json']);
+      expectOk(res);
+      expect(JSON.parse(res.stdout)).toMatchObject({ Profile: 'datalab-dev-admin', Reused: false });
+      expect(res.stderr).toContain('Assumed the role successfully');
+      expect(received).toEqual(['hello', 'assume.run']);
+      expect(world.sandbox.read('credentials')).toContain('[datalab-dev-admin]');
+    } finally {
+      server.close();
+    }
+  });
+});
