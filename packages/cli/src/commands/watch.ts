@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { sessionTagFlags, targetFlags } from '../flags.js';
-import { watchProfile } from '../watch-handover.js';
+import { watchProfile } from '../services/watch.js';
 
 export default class Watch extends AnwbisCommand {
   static override summary = 'Assume a role from your corp session and let the daemon keep the profile fresh';
