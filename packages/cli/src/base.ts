@@ -1,6 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import { Command } from '@oclif/core';
 import { AnwbisError } from '@anwbis/core';
+import { writeJson } from './output/json.js';
 
 /** What oclif's parser attaches to the errors it throws for a command line it refuses. */
 interface ParseFailure extends Error {
@@ -56,6 +57,11 @@ export function parseErrorInOurTerms(error: Error, id: string, example: string |
  * only data and a failed run leaves it empty.
  */
 export abstract class AnwbisCommand extends Command {
+  /** `--json` results go through the one JSON writer, as the commands that print their own do. */
+  protected override logJson(json: unknown): void {
+    writeJson(json);
+  }
+
   protected override async catch(error: Error & { exitCode?: number }): Promise<never> {
     const [example] = this.ctor.examples ?? [];
     throw parseErrorInOurTerms(error, this.id ?? '', typeof example === 'string' ? example : example?.command);

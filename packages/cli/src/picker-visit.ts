@@ -1,5 +1,6 @@
 import { AnwbisError, anwbisHome, createBrowserLauncher, credentialVariables, formatShellExports, loadSettings, sessionTaggingOf } from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
+import { credentialsJson, writeJson } from './output/json.js';
 import { cliRuntime } from './runtime.js';
 import { taggingFromFlags, type SessionTagFlagValues } from './target.js';
 
@@ -56,11 +57,8 @@ export async function visitPicker(request: PickerRequest): Promise<void> {
   if (outcome.kind !== 'assumed') return;
   const { result } = outcome;
   deps.say.ok(`Profile ${result.profile} ${result.reused ? 'still valid' : 'written'} (expires ${result.credentials.expiration.toISOString()})`);
-  if (request.json) {
-    const c = result.credentials;
-    const out = { Profile: result.profile, AccountId: result.account, RoleArn: result.roleArn, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
-  } else if (request.stdout) {
+  if (request.json) writeJson(credentialsJson(result));
+  else if (request.stdout) {
     process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
   }
 }

@@ -4,7 +4,6 @@ import {
   credentialsFilePath,
   describeStatus,
   fitCells,
-  jsonForTerminal,
   listDelegatedRoles,
   NAME_LIMITS,
   padCells,
@@ -15,6 +14,7 @@ import {
   type RoleStatus,
 } from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
+import { writeJson } from './output/json.js';
 import { cliRuntime } from './runtime.js';
 
 /** `anwbis roles`, as parsed (by oclif, or by the fast path in `fast/roles.ts`). */
@@ -54,7 +54,7 @@ export async function showRoles(request: RolesRequest): Promise<void> {
       const s = statusOf(r);
       return { ...r, expiresAt: s.expiresAt?.toISOString() ?? null, status: s.state, watched: s.watched ?? null };
     });
-    process.stdout.write(`${jsonForTerminal(out, 2)}\n`);
+    writeJson(out);
     return;
   }
   const rows = list.roles.map((r) => [r.project ?? '-', r.env ?? '-', r.role, r.account, r.profile ?? '-', describeStatus(statusOf(r), now)]);

@@ -14,7 +14,8 @@ export function taggingFromFlags(flags: SessionTagFlagValues): SessionTaggingFla
   return { sourceIdentity: flags['source-identity'], tags: flags.tag, transitiveTags: flags['transitive-tag'] };
 }
 
-interface TargetFlagValues extends SessionTagFlagValues {
+/** The flags of {@link requestFromFlags}. */
+export interface TargetFlagValues extends SessionTagFlagValues {
   project?: string | undefined;
   env?: string | undefined;
   role?: string | undefined;

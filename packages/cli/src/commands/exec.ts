@@ -1,11 +1,8 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { AnwbisError, provideRoleCredentials } from '@anwbis/core';
-import { execEnv, runChild } from '../exec-child.js';
-import { serveCredentials } from '../exec-server.js';
+import { AnwbisError } from '@anwbis/core';
 import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
+import { execWithCredentials } from '../services/exec.js';
 
 export default class Exec extends AnwbisCommand {
   static override summary = 'Run a command with the credentials of a delegated role in its environment';
@@ -49,15 +46,7 @@ The token stops working when the command ends.`;
     const { flags } = await this.parse(Exec, split === -1 ? raw : raw.slice(0, split));
     const [command, ...args] = split === -1 ? [] : raw.slice(split + 1);
     if (!command) throw new AnwbisError('usage', 'say which command to run after --', { next: 'anwbis exec -p PROJECT -e ENV -r ROLE -- COMMAND ARGS…' });
-    if (flags.server) {
-      const served = await serveCredentials(requestFromFlags(flags), { corpProfile: flags.profile, durationSeconds: flags.duration ?? 3600, verbose: flags.verbose });
-      const status = await runChild(command, args, served.env, served.inherit).finally(() => served.close());
-      if (status !== 0) this.exit(status);
-      return;
-    }
-    const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'], quiet: true });
-    const provided = await provideRoleCredentials(requestFromFlags(flags), runtime);
-    const status = await runChild(command, args, execEnv(provided));
+    const status = await execWithCredentials(flags, command, args);
     if (status !== 0) this.exit(status);
   }
 }

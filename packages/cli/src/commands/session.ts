@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION } from '@anwbis/core';
+import { credentialsJson, type CredentialsJson } from '../output/json.js';
 import { cliRuntime } from '../runtime.js';
 import { forwardSession } from '../fast/forward.js';
 
@@ -27,7 +28,7 @@ A still-valid session is reused unless --refresh.`;
     verbose: Flags.boolean({ char: 'v', description: 'show each AWS call and its duration (secrets redacted)', default: false }),
   };
 
-  async run(): Promise<Record<string, string | boolean>> {
+  async run(): Promise<CredentialsJson> {
     const { flags } = await this.parse(Session);
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
     const request = {
@@ -39,7 +40,6 @@ A still-valid session is reused unless --refresh.`;
     };
     const result = (await forwardSession(request, runtime, flags.verbose)) ?? (await corpSession(request, runtime));
     if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
-    const c = result.credentials;
-    return { Profile: result.profile, Region: result.region, Reused: result.reused, AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, SessionToken: c.sessionToken, Expiration: c.expiration.toISOString() };
+    return credentialsJson(result);
   }
 }

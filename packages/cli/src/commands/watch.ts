@@ -1,10 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { assume } from '@anwbis/core';
 import { sessionTagFlags, targetFlags } from '../flags.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
-import { connectDaemon, corpProfileFor, handOver, requireCorpSession, watchLimits } from '../watch-handover.js';
+import { watchProfile } from '../services/watch.js';
 
 export default class Watch extends AnwbisCommand {
   static override summary = 'Assume a role from your corp session and let the daemon keep the profile fresh';
@@ -27,27 +24,6 @@ before it expires for as long as the corp session lasts (or until --until).`;
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Watch);
-    const request = requestFromFlags(flags);
-    const limits = watchLimits(flags.duration, flags.until);
-    const client = await connectDaemon('anwbis watch');
-    try {
-      const corpProfile = await corpProfileFor(flags.profile, process.env);
-      const deps = cliRuntime({ verbose: flags.verbose });
-      const sessionProfile = await requireCorpSession(corpProfile, deps);
-      const result = await assume(
-        {
-          ...request,
-          sourceProfile: sessionProfile,
-          noMfa: true,
-          durationSeconds: limits.durationSeconds,
-          ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
-        },
-        deps,
-      );
-      await handOver(client, { ...request, ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}) }, result.profile, corpProfile, limits);
-      deps.say.ok(`The daemon keeps ${result.profile} fresh from ${sessionProfile}${limits.until ? ` until ${limits.until}` : ''}`);
-    } finally {
-      client.close();
-    }
+    await watchProfile(flags);
   }
 }

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisError } from '@anwbis/core';
 import { DaemonClient, describeEvent, type StatusResult } from '@anwbis/daemon';
 import { AnwbisCommand } from '../../base.js';
+import { writeJson } from '../../output/json.js';
 import { stderrSay } from '../../runtime.js';
 
 /** The most `daemon refresh` waits; the daemon gives each AWS call of a refresh asked for 10 s. */
@@ -44,7 +45,7 @@ which the daemon keeps. Gives up waiting after ${DEADLINE_MS / 1000} s (the daem
       clearTimeout(deadline);
       client.close();
     }
-    if (flags.json) process.stdout.write(`${JSON.stringify(profiles)}\n`);
+    if (flags.json) writeJson(profiles);
     const failed = profiles.filter((p) => p.state !== 'fresh');
     if (profiles.length === 0) return say.info('No profile is watched.');
     if (failed.length > 0) {

@@ -1,5 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../../base.js';
+import { writeJson } from '../../output/json.js';
 import { sanitizeRemoteText } from '@anwbis/core';
 import { DaemonClient, type StatusResult } from '@anwbis/daemon';
 
@@ -20,7 +21,8 @@ export default class DaemonStatus extends AnwbisCommand {
     } finally {
       client.close();
     }
-    process.stdout.write(flags.json ? `${JSON.stringify(status)}\n` : table(status));
+    if (flags.json) writeJson(status);
+    else process.stdout.write(table(status));
   }
 }
 
