@@ -1,5 +1,5 @@
-import { normalizeArgv } from './argv.js';
-import { renderError } from './render.js';
+import { normalizeArgv } from './flags/argv.js';
+import { renderError } from './output/error.js';
 
 /**
  * The one place that turns a command's outcome into an exit status. Commands throw; nothing

@@ -41,7 +41,7 @@ export { type PassphrasePrompt } from './keys/backend.js';
 export { type StoredKeys } from './keys/secret.js';
 export { type MfaSources, type Prompter } from './mfa/code.js';
 export { runMfaProcess } from './process/run-for-output.js';
-export { SESSION_DURATION } from './steps/session-token.js';
+export { SESSION_DURATION } from './aws-steps/session-token.js';
 export { corpSession, type SessionRequest, type SessionResult } from './session/session.js';
 
 // Assuming a delegated role; credentials made for a program

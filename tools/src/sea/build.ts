@@ -47,8 +47,8 @@ function entrySource(): string {
   const pjson = JSON.parse(readFileSync(join(CLI, 'package.json'), 'utf8')) as { name: string; version: string; description: string; oclif: Record<string, unknown> };
   const lines = [
     "import { Config, Plugin, run, flush } from '@oclif/core';",
-    "import { normalizeArgv } from './dist/argv.js';",
-    "import { renderError } from './dist/render.js';",
+    "import { normalizeArgv } from './dist/flags/argv.js';",
+    "import { renderError } from './dist/output/error.js';",
     ...commands.map((f, i) => `import C${i} from './dist/commands/${f}';`),
     `const COMMANDS = { ${commands.map((f, i) => `${JSON.stringify(f.slice(0, -3).split('/').join(':'))}: C${i}`).join(', ')} };`,
     `const PJSON = ${JSON.stringify({

@@ -1,5 +1,5 @@
 import { AnwbisCommand } from '../base.js';
-import { runListener } from '../shell-server.js';
+import { runListener } from '../services/shell-server.js';
 
 /** The endpoint of a shell `anwbis env --server` serves, started by it, detached; reads its request on stdin. */
 export default class ServeShell extends AnwbisCommand {

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
-import { spelled } from '../argv.js';
+import { spelled } from '../flags/argv.js';
 import { AnwbisCommand } from '../base.js';
-import { consoleFlags, sessionTagFlags, sourceFlags, targetFlags } from '../flags.js';
+import { consoleFlags, sessionTagFlags, sourceFlags, targetFlags } from '../flags/flags.js';
 import { credentialsJson, type CredentialsJson } from '../output/json.js';
 import { assumeRole } from '../services/assume.js';
 

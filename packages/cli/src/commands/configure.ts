@@ -2,9 +2,9 @@ import { isSea } from 'node:sea';
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { configureCredentialProcess } from '@anwbis/core';
-import { sourceFlags, targetOrNameFlags } from '../flags.js';
-import { requestFromFlags } from '../target.js';
-import { cliRuntime } from '../runtime.js';
+import { sourceFlags, targetOrNameFlags } from '../flags/flags.js';
+import { requestFromFlags } from '../flags/request.js';
+import { cliRuntime } from '../runtime/runtime.js';
 
 export default class Configure extends AnwbisCommand {
   static override summary = 'Set up a profile that gets its credentials from anwbis when a tool needs them';

@@ -1,9 +1,9 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError, consoleProfileName, loadWrittenSession } from '@anwbis/core';
-import { consoleFlags } from '../flags.js';
-import { openConsoleAndReport } from '../console-open.js';
-import { cliRuntime } from '../runtime.js';
+import { consoleFlags } from '../flags/flags.js';
+import { openConsoleAndReport } from '../services/console.js';
+import { cliRuntime } from '../runtime/runtime.js';
 
 export default class Console extends AnwbisCommand {
   static override summary = 'Open the AWS console, signed in, for a profile anwbis wrote';

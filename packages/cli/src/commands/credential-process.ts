@@ -1,8 +1,8 @@
 import { AnwbisCommand } from '../base.js';
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
-import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags/flags.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags } from '../flags/request.js';
 
 export default class CredentialProcess extends AnwbisCommand {
   static override summary = 'Print credentials for a delegated role in the AWS credential_process format';

@@ -1,10 +1,10 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { credentialVariables, formatShellExports, provideRoleCredentials, SHELLS, type Shell } from '@anwbis/core';
-import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
-import { cliRuntime, stderrSay } from '../runtime.js';
-import { endListener, serveShell, shellPid, unservedLines, unsetCommand } from '../shell-server.js';
-import { requestFromFlags } from '../target.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags/flags.js';
+import { cliRuntime, stderrSay } from '../runtime/runtime.js';
+import { endListener, serveShell, shellPid, unservedLines, unsetCommand } from '../services/shell-server.js';
+import { requestFromFlags } from '../flags/request.js';
 
 export default class Env extends AnwbisCommand {
   static override summary = 'Print shell lines that set the credentials of a delegated role';

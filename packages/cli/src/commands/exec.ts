@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError } from '@anwbis/core';
-import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags.js';
+import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags/flags.js';
 import { execWithCredentials } from '../services/exec.js';
 
 export default class Exec extends AnwbisCommand {

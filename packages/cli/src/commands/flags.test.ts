@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { Flags, Parser, type Command } from '@oclif/core';
 import { prepareRequest, splitCommandLine } from '@anwbis/core';
-import { normalizeArgv } from '../argv.js';
-import { requestFromFlags } from '../target.js';
+import { normalizeArgv } from '../flags/argv.js';
+import { requestFromFlags } from '../flags/request.js';
 import Assume from './assume.js';
 import Configure from './configure.js';
 import Console from './console.js';

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
-import { spelled } from '../argv.js';
+import { spelled } from '../flags/argv.js';
 import { AnwbisCommand } from '../base.js';
-import { showRoles } from '../roles-listing.js';
+import { showRoles } from '../services/roles.js';
 
 export default class Roles extends AnwbisCommand {
   static override summary = 'List every delegated role your corp groups grant';

@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION } from '@anwbis/core';
 import { credentialsJson, type CredentialsJson } from '../output/json.js';
-import { cliRuntime } from '../runtime.js';
+import { cliRuntime } from '../runtime/runtime.js';
 import { forwardSession } from '../fast/forward.js';
 
 export default class Session extends AnwbisCommand {

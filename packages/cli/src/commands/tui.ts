@@ -1,8 +1,8 @@
 import { Flags } from '@oclif/core';
-import { spelled } from '../argv.js';
+import { spelled } from '../flags/argv.js';
 import { AnwbisCommand } from '../base.js';
-import { consoleFlags, sessionTagFlags } from '../flags.js';
-import { visitPicker } from '../picker-visit.js';
+import { consoleFlags, sessionTagFlags } from '../flags/flags.js';
+import { visitPicker } from '../services/tui.js';
 
 export default class Tui extends AnwbisCommand {
   static override summary = 'Pick a delegated role from all of yours, full-screen, and assume it';

@@ -1,9 +1,9 @@
 import { AnwbisCommand } from '../base.js';
 import { anwbisHome, loadSettings, targetOf } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
-import { targetOrNameFlags } from '../flags.js';
-import { stderrSay } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
+import { targetOrNameFlags } from '../flags/flags.js';
+import { stderrSay } from '../runtime/runtime.js';
+import { requestFromFlags } from '../flags/request.js';
 
 export default class Unwatch extends AnwbisCommand {
   static override summary = 'Stop the daemon keeping a profile fresh (the profile stays until it expires)';

@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
-import { sessionTagFlags, targetFlags } from '../flags.js';
+import { sessionTagFlags, targetFlags } from '../flags/flags.js';
 import { watchProfile } from '../services/watch.js';
 
 export default class Watch extends AnwbisCommand {

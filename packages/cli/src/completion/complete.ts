@@ -16,7 +16,7 @@ export interface CommandSpec {
   readonly flags: Readonly<Record<string, FlagSpec>>;
 }
 
-// The command a line without one runs (see argv.ts).
+// The command a line without one runs (see flags/argv.ts).
 const DEFAULT_COMMAND = 'assume';
 const ROLE_FLAGS = new Set(['project', 'env', 'role']);
 

@@ -5,9 +5,9 @@
  * parsed by oclif and run by the command itself.
  */
 import { assume, credentialVariables, formatShellExports } from '@anwbis/core';
-import { cliRuntime } from '../runtime.js';
+import { cliRuntime } from '../runtime/runtime.js';
 import { forwardAssume } from './forward.js';
-import { requestFromFlags } from '../target.js';
+import { requestFromFlags } from '../flags/request.js';
 import { exitStatusOf } from './exit-status.js';
 import { readFlags, TARGET_AND_SOURCE } from './simple-args.js';
 

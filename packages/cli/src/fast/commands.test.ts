@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { Parser, type Command } from '@oclif/core';
 import { splitCommandLine } from '@anwbis/core';
-import { FLAG_SPELLINGS, normalizeArgv, type FlagSpelling } from '../argv.js';
+import { FLAG_SPELLINGS, normalizeArgv, type FlagSpelling } from '../flags/argv.js';
 import Roles from '../commands/roles.js';
 import Tui from '../commands/tui.js';
 import Assume from '../commands/assume.js';
@@ -105,7 +105,7 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
 });
 
 describe('the flags of the commands with a fast path', () => {
-  // oclif's definitions are built from argv.ts's table (flags.ts, the commands); a flag defined
+  // oclif's definitions are built from flags/argv.ts's table (flags/flags.ts, the commands); a flag defined
   // there without it would be read one way by oclif and another by the fast readers.
   it.each(Object.keys(FAST))('%s spells every flag of the table as the table does', (id) => {
     const spellings: Readonly<Record<string, FlagSpelling>> = FLAG_SPELLINGS;

@@ -5,9 +5,9 @@
  * the AWS SDK loading first. `--server`, `--help` and anything else go to the command itself.
  */
 import { provideRoleCredentials } from '@anwbis/core';
-import { execEnv, runChild } from '../exec-child.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
+import { execEnv, runChild } from '../services/exec-child.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags } from '../flags/request.js';
 import { exitStatusOf } from './exit-status.js';
 import { targetOrNameFlagsOf } from './simple-args.js';
 

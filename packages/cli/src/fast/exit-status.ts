@@ -1,4 +1,4 @@
-import { renderError } from '../render.js';
+import { renderError } from '../output/error.js';
 
 /** Runs a command's work as the entry point would: its exit status, its error on stderr. */
 export async function exitStatusOf(work: () => Promise<void>): Promise<number> {

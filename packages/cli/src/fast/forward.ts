@@ -8,7 +8,7 @@
  */
 import { AnwbisError, type AnwbisEvent, type AssumeRequest, type AssumeResult, type ErrorKind, type SessionRequest, type SessionResult } from '@anwbis/core';
 import { FORWARD_METHODS, ForwardedFailure, forwardToDaemon, NotForwarded, type ForwardAsk, type ForwardContext } from '@anwbis/daemon/forward';
-import { askPassphrase, type CliRuntime } from '../runtime.js';
+import { askPassphrase, type CliRuntime } from '../runtime/runtime.js';
 
 /**
  * The variables core and the SDK read (the key file's passphrase and the keychain's session bus

@@ -5,8 +5,8 @@
  * is what the others wait for.
  */
 import { credentialProcessJson, provideRoleCredentials } from '@anwbis/core';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags } from '../target.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags } from '../flags/request.js';
 import { exitStatusOf } from './exit-status.js';
 import { targetOrNameFlagsOf } from './simple-args.js';
 

@@ -11,8 +11,8 @@ import {
   type AssumeRequest,
   type Settings,
 } from '@anwbis/core/fast';
-import { FLAG_GROUPS, type FlagName } from '../argv.js';
-import { requestFromFlags } from '../target.js';
+import { FLAG_GROUPS, type FlagName } from '../flags/argv.js';
+import { requestFromFlags } from '../flags/request.js';
 import type { DaemonCacheRequest } from './daemon-cache.js';
 import { readFlags, type FlagValues } from './simple-args.js';
 

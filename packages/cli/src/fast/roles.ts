@@ -2,7 +2,7 @@
  * `anwbis roles` without oclif: bundled (with the parts of core it uses) and started straight
  * from the bin, since a cached listing should cost little more than starting Node.
  */
-import { showRoles, type RolesRequest } from '../roles-listing.js';
+import { showRoles, type RolesRequest } from '../services/roles.js';
 import { exitStatusOf } from './exit-status.js';
 import { readFlags } from './simple-args.js';
 

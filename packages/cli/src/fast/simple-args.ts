@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { FLAG_GROUPS, FLAG_SPELLINGS, normalizeArgv, type FlagName, type FlagSpelling } from '../argv.js';
+import { FLAG_GROUPS, FLAG_SPELLINGS, normalizeArgv, type FlagName, type FlagSpelling } from '../flags/argv.js';
 
 type Spelling<N extends FlagName> = (typeof FLAG_SPELLINGS)[N];
 type ValueOf<S> = S extends { readonly type: 'boolean' } ? boolean : S extends { readonly multiple: true } ? string[] : S extends { readonly type: 'integer' } ? number : string;
@@ -7,11 +7,11 @@ type ValueOf<S> = S extends { readonly type: 'boolean' } ? boolean : S extends {
 /** The flags read, by name, typed as oclif types them. */
 export type FlagValues<N extends FlagName> = { [K in N]?: ValueOf<Spelling<K>> };
 
-/** The target and source flags of `assume` and `credential-process` (flags.ts's targetFlags, sourceFlags, sessionTagFlags). */
+/** The target and source flags of `assume` and `credential-process` (flags/flags.ts's targetFlags, sourceFlags, sessionTagFlags). */
 export const TARGET_AND_SOURCE = [...FLAG_GROUPS.target, ...FLAG_GROUPS.source, ...FLAG_GROUPS.sessionTags] as const;
 
 /**
- * The flags of a command that takes the target and source flags and `--target` (flags.ts's
+ * The flags of a command that takes the target and source flags and `--target` (flags/flags.ts's
  * targetOrNameFlags and sourceFlags: `credential-process`, and `exec` before its `--`), with the
  * command's defaults; undefined as for {@link readFlags}.
  */
@@ -21,7 +21,7 @@ export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
 }
 
 /**
- * A command's arguments read as oclif reads them, with the spellings of argv.ts's table (the
+ * A command's arguments read as oclif reads them, with the spellings of flags/argv.ts's table (the
  * one oclif's definitions are built from), when they are only the flags `names`, each at most
  * once (a `multiple` one any number of times); undefined for anything else (--help, an unknown
  * or repeated flag, an argument, a value that looks like a flag, an integer that is none),

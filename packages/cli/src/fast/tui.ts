@@ -3,8 +3,8 @@
  * straight from the bin, so the picker's first frame does not wait for the CLI's command tree.
  */
 import { BROWSER_CHOICES } from '@anwbis/core';
-import { visitPicker, type PickerRequest } from '../picker-visit.js';
-import { FLAG_GROUPS } from '../argv.js';
+import { visitPicker, type PickerRequest } from '../services/tui.js';
+import { FLAG_GROUPS } from '../flags/argv.js';
 import { exitStatusOf } from './exit-status.js';
 import { readFlags } from './simple-args.js';
 

@@ -1,8 +1,8 @@
 import { AnwbisError, assume, corpSession, credentialVariables, formatShellExports, type AssumeResult } from '@anwbis/core';
-import { openConsoleAndReport } from '../console-open.js';
+import { openConsoleAndReport } from './console.js';
 import { forwardAssume, forwardSession } from '../fast/forward.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags, type TargetFlagValues } from '../target.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags, type TargetFlagValues } from '../flags/request.js';
 
 /** `anwbis assume` (and the bare `anwbis -p … -e … -r …`), as parsed. */
 export interface AssumeFlags extends TargetFlagValues {
@@ -37,7 +37,7 @@ export async function assumeRole(flags: AssumeFlags, json: boolean): Promise<Ass
   }
   if (flags.watch && flags['from-ec2-role']) throw new AnwbisError('usage', '--watch refreshes from a corp session: it does not go with --from_ec2_role');
   // Loaded only for --watch: the daemon's client is not part of a plain assume's start-up.
-  const handover = flags.watch ? await import('../watch-handover.js') : undefined;
+  const handover = flags.watch ? await import('./handover.js') : undefined;
   const limits = handover?.watchLimits(flags.duration, undefined);
   const watching = await handover?.connectDaemon('anwbis assume --watch');
   const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });

@@ -1,8 +1,8 @@
 import { provideRoleCredentials } from '@anwbis/core';
-import { execEnv, runChild } from '../exec-child.js';
-import { serveCredentials } from '../exec-server.js';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags, type TargetFlagValues } from '../target.js';
+import { execEnv, runChild } from './exec-child.js';
+import { serveCredentials } from './exec-server.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags, type TargetFlagValues } from '../flags/request.js';
 
 /** `anwbis exec`, as parsed (the flags before `--`). */
 export interface ExecFlags extends TargetFlagValues {

@@ -1,7 +1,7 @@
 import { assume } from '@anwbis/core';
-import { cliRuntime } from '../runtime.js';
-import { requestFromFlags, type TargetFlagValues } from '../target.js';
-import { connectDaemon, corpProfileFor, handOver, requireCorpSession, watchLimits } from '../watch-handover.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { requestFromFlags, type TargetFlagValues } from '../flags/request.js';
+import { connectDaemon, corpProfileFor, handOver, requireCorpSession, watchLimits } from './handover.js';
 
 /** `anwbis watch`, as parsed. */
 export interface WatchFlags extends TargetFlagValues {

@@ -2,7 +2,7 @@ import { AnwbisError } from '../errors/errors.js';
 import type { TemporaryCredentials } from '../aws/port.js';
 import { assertEditable, readValidWrittenProfile } from '../profiles/profiles.js';
 import { chooseSourceProfile } from '../source/source.js';
-import { writeProfile } from '../steps/profile-writer.js';
+import { writeProfile } from '../profiles/profile-writer.js';
 import { taggingRecord } from '../session-tags/session-tags.js';
 import { obtainRoleCredentials, rememberLookup } from './obtain.js';
 import { prepareRequest, type FlowDeps, type PreparedRequest } from './request.js';

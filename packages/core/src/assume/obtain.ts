@@ -6,10 +6,10 @@ import { requireMfaSerial } from '../mfa/device.js';
 import { toRoleSessionName } from '../naming/validate.js';
 import { EC2_SOURCE } from '../cache/request-key.js';
 import { loadInstanceSource, loadProfileSource } from '../source/source.js';
-import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../steps/assume-role.js';
-import { saveState } from '../steps/profile-writer.js';
+import { ASSUME_ROLE_DURATION, assumeRoleStep, explainAssumeError, isAccessDenied } from '../aws-steps/assume-role.js';
+import { saveState } from '../profiles/profile-writer.js';
 import { withSourceIdentityOf, type SessionTagging } from '../session-tags/session-tags.js';
-import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../steps/role-lookup.js';
+import { discoverRole, lookupRole, type RoleLookup, type RoleLookupRequest } from '../aws-steps/role-lookup.js';
 import type { FlowDeps, PreparedRequest } from './request.js';
 import type { AssumeRequest } from './resolve.js';
 

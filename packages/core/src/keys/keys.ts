@@ -6,7 +6,7 @@ import { StateStore } from '../cache/state-store.js';
 import { readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import { getSection, setSection } from '../credentials-file/ini-edit.js';
 import { displayPath } from '../fs/display.js';
-import { parseCallerArn } from '../identity/identity.js';
+import { parseCallerArn } from '../identity/caller-arn.js';
 import { LOCK_NAMES, withNamedLock } from '../locks/lock.js';
 import { assertValidName } from '../naming/validate.js';
 import { anwbisHome, credentialsFilePath } from '../paths/paths.js';

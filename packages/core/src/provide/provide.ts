@@ -5,7 +5,7 @@ import { freshCachedCredentials } from '../cache/answer.js';
 import { takeHandedOverLock } from '../locks/handover.js';
 import { LOCK_NAMES, namedLockPath, withNamedLock } from '../locks/lock.js';
 import { chooseSourceProfile, findValidSession, sessionCommand } from '../source/source.js';
-import { saveState } from '../steps/profile-writer.js';
+import { saveState } from '../profiles/profile-writer.js';
 import { obtainRoleCredentials, rememberLookup } from '../assume/obtain.js';
 import { prepareRequest, type FlowDeps, type PreparedRequest } from '../assume/request.js';
 import type { AssumeRequest } from '../assume/resolve.js';

@@ -6,7 +6,7 @@ import { assertSessionUsable, chooseSourceProfile } from '../source/source.js';
 import { StateStore } from '../cache/state-store.js';
 import { displayPath } from '../credentials-file/aws-file.js';
 import type { Clock } from '../expiry/expiry.js';
-import { parseCallerArn } from '../identity/identity.js';
+import { parseCallerArn } from '../identity/caller-arn.js';
 import { sessionProfileName } from '../naming/patterns.js';
 import { anwbisHome, credentialsFilePath, type Env } from '../paths/paths.js';
 import { readValidSession } from '../profiles/profiles.js';

@@ -10,9 +10,9 @@ import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.
 import { assertEditable, readValidSession } from '../profiles/profiles.js';
 import { loadSettings } from '../settings/settings.js';
 import { chooseSourceProfile, loadProfileSource } from '../source/source.js';
-import { whoAmI } from '../steps/identity.js';
-import { writeProfile } from '../steps/profile-writer.js';
-import { getSessionTokenStep, SESSION_DURATION } from '../steps/session-token.js';
+import { whoAmI } from '../aws-steps/who-am-i.js';
+import { writeProfile } from '../profiles/profile-writer.js';
+import { getSessionTokenStep, SESSION_DURATION } from '../aws-steps/session-token.js';
 import type { FlowDeps } from '../assume/request.js';
 
 export { SESSION_DURATION };

@@ -5,8 +5,8 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { serviceFiles } from '@anwbis/daemon';
-import { stderrSay } from '../../runtime.js';
-import { selfProgram } from '../../self.js';
+import { stderrSay } from '../../runtime/runtime.js';
+import { selfProgram } from '../../runtime/self.js';
 
 /** Settings that decide which files the daemon works on; the service manager's environment has none of them. */
 const KEPT = /^(ANWBIS_HOME|AWS_SHARED_CREDENTIALS_FILE|AWS_CONFIG_FILE|AWS_ENDPOINT_URL(_STS|_IAM)?|AWS_REGION|AWS_DEFAULT_REGION|XDG_STATE_HOME)$/;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { AnwbisCommand } from '../../base.js';
 import { serviceFiles } from '@anwbis/daemon';
-import { stderrSay } from '../../runtime.js';
-import { selfProgram } from '../../self.js';
+import { stderrSay } from '../../runtime/runtime.js';
+import { selfProgram } from '../../runtime/self.js';
 
 
 export default class DaemonUninstall extends AnwbisCommand {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { rolesTable } from './roles-listing.js';
+import { rolesTable } from './roles.js';
 
 const row = (role: string, status = 'not assumed') => ['evil', '-', role, '600000000001', '-', status];
 

@@ -1,6 +1,6 @@
 import type { AwsPort } from '../aws/port.js';
 import { explainAwsError } from '../errors/explain-aws.js';
-import { parseCallerArn, type Identity } from '../identity/identity.js';
+import { parseCallerArn, type Identity } from '../identity/caller-arn.js';
 
 /** Who the source credentials belong to and, when asked, their MFA devices. */
 export interface WhoAmI {

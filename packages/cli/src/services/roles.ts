@@ -14,8 +14,8 @@ import {
   type RoleStatus,
 } from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
-import { writeJson } from './output/json.js';
-import { cliRuntime } from './runtime.js';
+import { writeJson } from '../output/json.js';
+import { cliRuntime } from '../runtime/runtime.js';
 
 /** `anwbis roles`, as parsed (by oclif, or by the fast path in `fast/roles.ts`). */
 export interface RolesRequest {

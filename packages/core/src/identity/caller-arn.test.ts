@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { parseCallerArn, type Identity } from './identity.js';
+import { parseCallerArn, type Identity } from './caller-arn.js';
 
 describe('parseCallerArn', () => {
   it.each<[string, Omit<Identity, 'arn'>]>([

@@ -1,5 +1,5 @@
 import { openConsole, type ConsoleRequest, type TemporaryCredentials } from '@anwbis/core';
-import type { CliRuntime } from './runtime.js';
+import type { CliRuntime } from '../runtime/runtime.js';
 
 /** Opens the console for a role session and reports it; `-b link` prints the URL on stdout. */
 export async function openConsoleAndReport(

@@ -1,9 +1,9 @@
 import { silentEvents, type Env } from '@anwbis/core';
 import { DaemonClient, DaemonNotRunning, daemonSocketPath } from '@anwbis/daemon';
 import type { DaemonPort } from '@anwbis/tui';
-import { forwardAssume, forwardSession } from './fast/forward.js';
-import type { CliRuntime } from './runtime.js';
-import { handOver, watchLimits } from './watch-handover.js';
+import { forwardAssume, forwardSession } from '../fast/forward.js';
+import type { CliRuntime } from '../runtime/runtime.js';
+import { handOver, watchLimits } from './handover.js';
 
 /**
  * The daemon over its socket, for the picker and `anwbis roles`: connected on first use, and

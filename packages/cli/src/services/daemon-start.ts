@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnwbisError, anwbisHome, ensurePrivateDir, logsDir } from '@anwbis/core';
 import { daemonLaunch, DaemonClient, DaemonNotRunning, tightenPrivateDir } from '@anwbis/daemon';
-import { selfProgram } from './self.js';
+import { selfProgram } from '../runtime/self.js';
 
 const START_TIMEOUT_MS = 30_000;
 

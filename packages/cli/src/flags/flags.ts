@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { BROWSER_CHOICES } from '@anwbis/core';
 import { spelled, type FLAG_GROUPS } from './argv.js';
 
-/** A group of flags with exactly the names the fast readers know it by (argv.ts). */
+/** A group of flags with exactly the names the fast readers know it by (flags/argv.ts). */
 type Group<G extends keyof typeof FLAG_GROUPS> = Record<(typeof FLAG_GROUPS)[G][number], unknown>;
 
 /** Flags that pick a delegated role, shared by every command that needs one. */

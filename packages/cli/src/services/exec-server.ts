@@ -25,8 +25,8 @@ import {
 } from '@anwbis/daemon';
 import { ensureDaemonRunning } from './daemon-start.js';
 import { PROFILE_AND_KEY_VARIABLES } from './exec-child.js';
-import { cliRuntime } from './runtime.js';
-import { connectDaemon, corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './watch-handover.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { connectDaemon, corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './handover.js';
 
 const CLIENT = 'anwbis exec --server';
 

@@ -15,9 +15,9 @@ import { request } from 'node:http';
 import { AnwbisError, SERVED_SHELL_FILES, assume, configFilePath, credentialsFilePath, systemClock, type AssumeRequest, type ErrorKind, type Shell } from '@anwbis/core';
 import { DaemonClient, DaemonNotRunning, startCredentialServer, watchSpecSchema, type WatchSpec } from '@anwbis/daemon';
 import { configCopy, HeldGrant, holdOn, OTHER_CREDENTIALS } from './exec-server.js';
-import { cliRuntime } from './runtime.js';
-import { selfProgram } from './self.js';
-import { corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './watch-handover.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { selfProgram } from '../runtime/self.js';
+import { corpProfileFor, requireCorpSession, watchLimits, watchSpecFor } from './handover.js';
 
 const CLIENT = 'anwbis env --server';
 /** The hidden command that runs the listener. */

@@ -10,5 +10,5 @@ import type { AnwbisProgram } from '@anwbis/daemon';
  */
 export function selfProgram(): AnwbisProgram {
   if (isSea()) return { kind: 'executable', path: process.execPath };
-  return { kind: 'script', node: process.execPath, script: fileURLToPath(new URL('../bin/run.js', import.meta.url)) };
+  return { kind: 'script', node: process.execPath, script: fileURLToPath(new URL('../../bin/run.js', import.meta.url)) };
 }

@@ -1,6 +1,6 @@
 /*
  * How flags are spelled on the command line, in one place: the table below is what oclif's flag
- * definitions (flags.ts and the commands) and the fast paths' readers (fast/simple-args.ts) are
+ * definitions (flags/flags.ts and the commands) and the fast paths' readers (fast/simple-args.ts) are
  * both built from, and the original tool's spellings are rewritten here for both. Plain data:
  * the fast bundles load it without oclif.
  */
@@ -55,7 +55,7 @@ export const FLAG_SPELLINGS = {
 
 export type FlagName = keyof typeof FLAG_SPELLINGS;
 
-/** The flags flags.ts groups (targetFlags, sourceFlags, …), named for the fast readers of the same commands. */
+/** The flags flags/flags.ts groups (targetFlags, sourceFlags, …), named for the fast readers of the same commands. */
 export const FLAG_GROUPS = {
   target: ['project', 'env', 'role', 'contractor', 'externalid', 'iam-master-group', 'iam-policy', 'iam-delegated-role', 'account'],
   source: ['profile', 'region', 'nomfa', 'mfa-code', 'mfa-process', 'mfa-serial', 'verbose'],
@@ -66,7 +66,7 @@ export const FLAG_GROUPS = {
 /** The part of a spelling that oclif's flag options take, as oclif types it. */
 type OclifSpelling<S> = { -readonly [K in keyof S as K extends 'type' | 'seedSpelling' ? never : K]: S[K] extends readonly string[] ? string[] : S[K] };
 
-/** A flag's spelling as oclif's flag options take it (char, aliases, multiple), for flags.ts and the commands. */
+/** A flag's spelling as oclif's flag options take it (char, aliases, multiple), for flags/flags.ts and the commands. */
 export function spelled<N extends FlagName>(name: N): OclifSpelling<(typeof FLAG_SPELLINGS)[N]> {
   const { char, aliases, multiple } = FLAG_SPELLINGS[name] as FlagSpelling;
   return { ...(char ? { char } : {}), ...(aliases ? { aliases: [...aliases] } : {}), ...(multiple ? { multiple } : {}) } as OclifSpelling<(typeof FLAG_SPELLINGS)[N]>;

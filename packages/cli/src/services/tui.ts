@@ -1,8 +1,8 @@
 import { AnwbisError, anwbisHome, createBrowserLauncher, credentialVariables, formatShellExports, loadSettings, sessionTaggingOf } from '@anwbis/core';
 import { socketDaemonPort } from './daemon-port.js';
-import { credentialsJson, writeJson } from './output/json.js';
-import { cliRuntime } from './runtime.js';
-import { taggingFromFlags, type SessionTagFlagValues } from './target.js';
+import { credentialsJson, writeJson } from '../output/json.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { taggingFromFlags, type SessionTagFlagValues } from '../flags/request.js';
 
 /** `anwbis tui`, as parsed (by oclif, or by the fast path in `fast/tui.ts`, which leaves the session tag flags to oclif). */
 export interface PickerRequest extends SessionTagFlagValues {

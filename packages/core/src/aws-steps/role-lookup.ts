@@ -7,7 +7,7 @@ import { chooseMfaSerial } from '../mfa/device.js';
 import type { Target } from '../naming/patterns.js';
 import { selectRoleArn } from '../policy/select-role.js';
 import type { Source } from '../source/source.js';
-import { whoAmI } from './identity.js';
+import { whoAmI } from './who-am-i.js';
 
 /** What a role lookup needs beyond the names. */
 export interface RoleLookupRequest {

@@ -2,7 +2,7 @@ import type { TemporaryCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
 import { displayPath } from '../credentials-file/aws-file.js';
 import type { EventSink } from '../events/events.js';
-import { writeConfigProfile, writeCredentialsProfile } from '../profiles/profiles.js';
+import { writeConfigProfile, writeCredentialsProfile } from './profiles.js';
 
 /** The AWS files a profile is written into. */
 export interface ProfileFiles {
