@@ -12,7 +12,7 @@ import { assertValidName } from '../naming/validate.js';
 import { configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
 import type { Settings } from '../settings/defaults.js';
 import { sessionTaggingOf, type SessionTagging, type SessionTaggingFlags } from '../session-tags/session-tags.js';
-import { ASSUME_ROLE_DURATION } from '../aws-steps/assume-role.js';
+import { ASSUME_ROLE_DURATION } from '../aws-steps/limits.js';
 import type { ProfileFiles } from '../profiles/profile-writer.js';
 
 /** Which delegated role: `-p/-e/-r` (with the overrides), or `--target` naming its profile. */

@@ -6,12 +6,6 @@ import type { MfaSources } from '../mfa/code.js';
 import { withMfaCode } from '../mfa/retry.js';
 import { hasSessionTagging, NO_SESSION_TAGGING, type SessionTagging } from '../session-tags/session-tags.js';
 
-/** STS limits for AssumeRole's DurationSeconds. */
-export const ASSUME_ROLE_DURATION = { min: 900, max: 43_200, default: 3600 } as const;
-
-/** AWS caps AssumeRole made with GetSessionToken credentials (role chaining) at one hour. */
-export const ROLE_CHAINING_MAX_SECONDS = 3600;
-
 /** One AssumeRole. */
 export interface AssumeRoleStep {
   readonly roleArn: string;

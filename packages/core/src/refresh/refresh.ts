@@ -5,7 +5,8 @@ import { anwbisHome, configFilePath, credentialsFilePath } from '../paths/paths.
 import { loadSettings } from '../settings/settings.js';
 import { corpProfileOf } from '../naming/patterns.js';
 import { findValidSession, sessionCommand } from '../source/source.js';
-import { assumeRoleStep, explainAssumeError, ROLE_CHAINING_MAX_SECONDS } from '../aws-steps/assume-role.js';
+import { assumeRoleStep, explainAssumeError } from '../aws-steps/assume-role.js';
+import { ROLE_CHAINING_MAX_SECONDS } from '../aws-steps/limits.js';
 import { writeProfile } from '../profiles/profile-writer.js';
 import type { FlowDeps } from '../assume/request.js';
 
