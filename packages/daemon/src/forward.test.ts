@@ -20,7 +20,7 @@ const aws = fakeAws();
 const engine: WarmEngine = { createAws: () => () => aws.port, logging: (_log, work) => work(), warmUp: () => undefined };
 
 async function serve(limit?: number): Promise<void> {
-  const server = new RpcServer({ version: 'test' } as DaemonApi, TOKEN);
+  const server = new RpcServer({ version: 'test', methods: {} } as unknown as DaemonApi, TOKEN);
   registerForwarding(server, { home: env.ANWBIS_HOME!, log: { info: (line) => lines.push(line), warn: (line) => lines.push(line) }, engine, ...(limit ? { limit } : {}) });
   net = createServer((socket) => server.accept(socket));
   const socketDir = join(env.XDG_RUNTIME_DIR!, 'anwbis');
@@ -119,7 +119,7 @@ describe('the client without a daemon that takes the work', () => {
   });
 
   it('an older daemon (no such method): NotForwarded', async () => {
-    const server = new RpcServer({ version: 'old' } as DaemonApi, TOKEN);
+    const server = new RpcServer({ version: 'old', methods: {} } as unknown as DaemonApi, TOKEN);
     net = createServer((socket) => server.accept(socket));
     const socketDir = join(dir, 'anwbis');
     mkdirSync(socketDir, { mode: 0o700 });

@@ -6,7 +6,7 @@
  * sent over the private socket. No daemon, an older one, a refusal, a busy one: undefined, and
  * the caller does the work itself.
  */
-import { AnwbisError, type AnwbisEvent, type AssumeRequest, type AssumeResult, type ErrorKind, type SessionRequest, type SessionResult } from '@anwbis/core';
+import { AnwbisError, SERVED_SHELL_FILES, type AnwbisEvent, type AssumeRequest, type AssumeResult, type ErrorKind, type SessionRequest, type SessionResult } from '@anwbis/core';
 import { FORWARD_METHODS, ForwardedFailure, forwardToDaemon, NotForwarded, type ForwardAsk, type ForwardContext } from '@anwbis/daemon/forward';
 import { askPassphrase, type CliRuntime } from '../runtime/runtime.js';
 
@@ -16,9 +16,12 @@ import { askPassphrase, type CliRuntime } from '../runtime/runtime.js';
  */
 const SENT = /^(AWS_(?!ACCESS_KEY_ID$|SECRET_ACCESS_KEY$|SESSION_TOKEN$|SECURITY_TOKEN$)[A-Z0-9_]+|HOME|ANWBIS_HOME|ANWBIS_KEYS_PASSPHRASE|DBUS_SESSION_BUS_ADDRESS|XDG_STATE_HOME|XDG_RUNTIME_DIR|XDG_CONFIG_HOME)$/;
 
+/** A served shell's own files (`env --server`): core reads them before `AWS_*`, and so must the daemon. */
+const SERVED_FILES: ReadonlySet<string> = new Set(Object.values(SERVED_SHELL_FILES));
+
 /** The environment a forwarded request carries. */
 export function forwardedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => SENT.test(entry[0]) && entry[1] !== undefined));
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => (SENT.test(entry[0]) || SERVED_FILES.has(entry[0])) && entry[1] !== undefined));
 }
 
 interface WireCredentials {

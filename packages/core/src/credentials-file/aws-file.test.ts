@@ -357,6 +357,20 @@ console.log(JSON.stringify({ check, update }));
     expect((await stat(file)).nlink).toBe(2);
   });
 
+  // A served shell's AWS_SHARED_CREDENTIALS_FILE is /dev/null: anwbis run as root renamed a new
+  // file over it, and /dev/null became a 0600 regular file for the whole machine.
+  it('a device (a served shell\'s /dev/null) is refused, not replaced by a regular file', async () => {
+    const file = join(dir, 'null');
+    // A null device of the test's own (mknod needs root, as the replacement did).
+    if (process.getuid?.() !== 0) return;
+    execFileSync('mknod', ['-m', '666', file, 'c', '1', '3']);
+
+    const refused = { name: 'AwsFileRefusedError', message: `refusing to write ${displayPath(file)}: it is not a regular file (a device, pipe or socket)` };
+    expect(await fileError(assertAwsFileWritable(file))).toMatchObject(refused);
+    expect(await fileError(updateAwsFile(file, (text) => setSection(text, 'p', [['k', 'v']])))).toMatchObject(refused);
+    expect((await stat(file)).isCharacterDevice()).toBe(true);
+  });
+
   it('accepts a writable file, a missing one and a missing directory', async () => {
     await writeFile(join(dir, 'credentials'), ORIGINAL);
     await assertAwsFileWritable(join(dir, 'credentials'));

@@ -127,6 +127,11 @@ export async function readAwsFile(path: string): Promise<string> {
  */
 function replacementMode(shown: string, stats: { mode: number | bigint; nlink: number | bigint } | undefined): number {
   if (stats === undefined) return FILE_MODE;
+  // A device, pipe or socket (AWS_SHARED_CREDENTIALS_FILE=/dev/null in a served shell): writing
+  // means renaming a new file over it, which would replace /dev/null itself when run as root.
+  if ((Number(stats.mode) & 0o170000) !== 0o100000) {
+    throw new AwsFileRefusedError(shown, 'it is not a regular file (a device, pipe or socket)', `point the variable that names it (AWS_SHARED_CREDENTIALS_FILE or AWS_CONFIG_FILE) at a file; ${shown} was left as it was`);
+  }
   const mode = Number(stats.mode) & 0o777;
   if ((mode & 0o200) === 0) {
     throw new AwsFileRefusedError(
