@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { processRunning } from '@anwbis/core';
 import { ANWBIS_BIN, awsCli, conventionScenario, run, runAnwbis } from '@anwbis/tools/emulator';
-import { EXIT, emulatorWorld, expectOk, expectRefused, waitFor as waitUntil } from './helpers.js';
+import { asOtherUser, EXIT, emulatorWorld, expectOk, expectRefused, waitFor as waitUntil } from './helpers.js';
 
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
 
@@ -198,16 +198,6 @@ aws sts get-caller-identity --query Account --output text`);
   });
 });
 
-/** Runs `script` in node as uid/gid 65534, another local user; resolves with what it prints. */
-function asOtherUser(script: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, ...args], { uid: 65534, gid: 65534, cwd: '/', env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.once('error', reject);
-    child.once('close', () => resolve(out.trim()));
-  });
-}
 
 (process.getuid?.() === 0 ? describe : describe.skip)('anwbis env --server with another local user (uid 65534)', () => {
   it('credential hijack by another user: the port stays taken while the shell lives, and the token is in no argument or readable environment', async () => {

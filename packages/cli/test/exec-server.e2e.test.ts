@@ -1,13 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getSection, processRunning, setSection } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
 import { ANWBIS_BIN, conventionScenario, runAnwbis, runAwsCli, type ProcessResult } from '@anwbis/tools/emulator';
-import { EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis, waitFor as waitUntil } from './helpers.js';
+import { asOtherUser, EXIT, emulatorWorld, expectOk, expectRefused, startAnwbis, type RunningAnwbis, waitFor as waitUntil } from './helpers.js';
 
 const waitFor = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 120_000);
 
@@ -198,16 +197,6 @@ describe('anwbis exec --server', () => {
   });
 });
 
-/** Runs `script` in node as uid/gid 65534, another local user; resolves with what it prints. */
-function asOtherUser(script: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, ...args], { uid: 65534, gid: 65534, cwd: '/', env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-    child.once('error', reject);
-    child.once('close', () => resolve(out.trim()));
-  });
-}
 
 /** What another user gets when binding the port: the endpoint's holder keeps it. */
 const takePort = (port: string) =>

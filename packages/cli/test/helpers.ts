@@ -238,3 +238,14 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Runs `script` in node as uid/gid 65534, another local user; resolves with what it prints. */
+export function asOtherUser(script: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script, ...args], { uid: 65534, gid: 65534, cwd: '/', env: { PATH: '/usr/bin:/bin' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.once('error', reject);
+    child.once('close', () => resolve(out.trim()));
+  });
+}
