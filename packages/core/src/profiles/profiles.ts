@@ -87,9 +87,6 @@ export async function readValidWrittenProfile(
  * {@link SESSION_MARGIN_SECONDS} left) and still stands in the credentials file as written;
  * undefined otherwise. Throws when the credentials file cannot be parsed.
  */
-export async function readValidSession(store: StateStore, credentialsFile: string, profile: string, clock: Clock): Promise<StandingProfile | undefined> {
-  const options = { kind: 'session' as const, now: clock.now(), marginSeconds: SESSION_MARGIN_SECONDS };
-  const record = await store.readProfile(profile);
-  if (!isReusableRecord(record, options)) return undefined;
-  return standingProfile(record, getSection(await readAwsFile(credentialsFile), profile), options);
+export function readValidSession(store: StateStore, credentialsFile: string, profile: string, clock: Clock): Promise<StandingProfile | undefined> {
+  return readValidWrittenProfile(store, credentialsFile, profile, { kind: 'session', now: clock.now(), marginSeconds: SESSION_MARGIN_SECONDS });
 }
