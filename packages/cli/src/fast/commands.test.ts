@@ -98,6 +98,10 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['assume -p datalab -e dev -r admin --tag team=data cost=42', 'a second value after a tag'],
     ['assume -p datalab -e dev -r admin --source-identity a --source-identity b', 'a repeated source identity'],
     ['tui --tag -x=1', 'a tag that looks like a flag'],
+    ['roles -Pcorp', 'a short flag with its value attached'],
+    ['assume -p datalab -e dev -r admin --nomfa=true', 'a value given to a boolean'],
+    ['credential-process -p datalab -e dev -r admin --', 'a lone --'],
+    ['roles -vP corp', 'short flags grouped'],
   ])('%s: declined (%s), oclif decides', (line) => {
     const [id, ...args] = splitCommandLine(line);
     expect(FAST[id!]!.read(args)).toBeUndefined();

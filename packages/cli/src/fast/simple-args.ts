@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { FLAG_GROUPS, FLAG_SPELLINGS, normalizeArgv, type FlagName, type FlagSpelling } from '../flags/argv.js';
 
 type Spelling<N extends FlagName> = (typeof FLAG_SPELLINGS)[N];
@@ -23,45 +22,50 @@ export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
 /**
  * A command's arguments read as oclif reads them, with the spellings of flags/argv.ts's table (the
  * one oclif's definitions are built from), when they are only the flags `names`, each at most
- * once (a `multiple` one any number of times); undefined for anything else (--help, an unknown
- * or repeated flag, an argument, a value that looks like a flag, an integer that is none),
- * which the full CLI then parses, with oclif's messages. The original tool's spellings are
- * rewritten first, as for every command.
+ * once (a `multiple` one any number of times), as `--name value`, `--name=value` or `-c value`;
+ * undefined for anything else (--help, an unknown or repeated flag, an argument, `--`, a value
+ * that looks like a flag, a value given to a boolean, an integer that is none, a short flag
+ * with its value attached), which the full CLI then parses, with oclif's messages. The
+ * original tool's spellings are rewritten first, as for every command.
+ *
+ * Read by hand, not with node:util's parseArgs: its first call loads Node's argument parser,
+ * about 1 ms of every cache-hit credential_process (bench:startup).
  */
 export function readFlags<N extends FlagName>(command: string, args: readonly string[], names: readonly N[]): FlagValues<N> | undefined {
   const normalized = normalizeArgv([command, ...args]);
   if (normalized[0] !== command) return undefined;
-  // Node's parser knows no aliases: each is an option of its own, read back under its flag's name.
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
+  const spellings: Readonly<Record<FlagName, FlagSpelling>> = FLAG_SPELLINGS;
   const nameOf = new Map<string, N>();
   for (const name of names) {
-    const spelling: FlagSpelling = FLAG_SPELLINGS[name];
-    const option = { type: spelling.type === 'boolean' ? 'boolean' : 'string', ...(spelling.multiple ? { multiple: true } : {}) } as const;
-    options[name] = { ...option, ...(spelling.char ? { short: spelling.char } : {}) };
-    nameOf.set(name, name);
-    for (const alias of spelling.aliases ?? []) {
-      options[alias] = option;
-      nameOf.set(alias, name);
-    }
-  }
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: normalized.slice(1), options, strict: true, allowPositionals: false, tokens: true });
-  } catch {
-    return undefined;
-  }
-  const spellings: Readonly<Record<FlagName, FlagSpelling>> = FLAG_SPELLINGS;
-  const seen = new Set<N>();
-  for (const token of parsed.tokens ?? []) {
-    if (token.kind !== 'option') return undefined;
-    const name = nameOf.get(token.name)!;
-    if (seen.has(name) && !spellings[name].multiple) return undefined;
-    seen.add(name);
+    const spelling = spellings[name];
+    nameOf.set(`--${name}`, name);
+    if (spelling.char) nameOf.set(`-${spelling.char}`, name);
+    for (const alias of spelling.aliases ?? []) nameOf.set(`--${alias}`, name);
   }
   const values: Record<string, unknown> = {};
-  for (const [option, value] of Object.entries(parsed.values)) {
-    const name = nameOf.get(option)!;
-    if (spellings[name].type !== 'integer') values[name] = value;
+  for (let i = 1; i < normalized.length; i++) {
+    const token = normalized[i]!;
+    const eq = token.startsWith('--') ? token.indexOf('=') : -1;
+    const name = nameOf.get(eq === -1 ? token : token.slice(0, eq));
+    if (name === undefined) return undefined;
+    const spelling = spellings[name];
+    let value: string | boolean;
+    if (spelling.type === 'boolean') {
+      if (eq !== -1) return undefined;
+      value = true;
+    } else if (eq !== -1) {
+      value = token.slice(eq + 1);
+    } else {
+      const next = normalized[++i];
+      if (next === undefined || next.startsWith('-')) return undefined;
+      value = next;
+    }
+    if (spelling.multiple) {
+      ((values[name] ??= []) as unknown[]).push(value);
+      continue;
+    }
+    if (name in values) return undefined;
+    if (spelling.type !== 'integer') values[name] = value;
     else if (typeof value === 'string' && /^-?\d+$/.test(value)) values[name] = Number(value);
     else return undefined;
   }
