@@ -11,7 +11,7 @@ import {
   type Settings,
   type StandingProfile,
 } from '@anwbis/core/fast';
-import { writeOut } from './out.js';
+import { writeErr, writeOut } from './out.js';
 import { fastRequest } from './request.js';
 
 /** Read but not needed to reuse: an MFA code or command is only needed when nothing can be reused. */
@@ -54,8 +54,8 @@ export async function fastAssume(args: readonly string[]): Promise<boolean> {
     return false;
   }
   if (!standing) return false;
-  if (session) process.stderr.write(`[ OK ] Reusing corp session ${session.record.profile}: valid until ${session.credentials.expiration.toISOString()}\n`);
-  process.stderr.write(`[ OK ] Reusing profile ${profile}: still valid until ${standing.credentials.expiration.toISOString()}\n`);
+  if (session) writeErr(`[ OK ] Reusing corp session ${session.record.profile}: valid until ${session.credentials.expiration.toISOString()}\n`);
+  writeErr(`[ OK ] Reusing profile ${profile}: still valid until ${standing.credentials.expiration.toISOString()}\n`);
   if (flags.stdout) writeOut(formatShellExports(credentialVariables(standing.credentials, record.region)));
   return true;
 }

@@ -19,7 +19,7 @@ import {
   type HolderFailure,
 } from '@anwbis/core/fast';
 import { cacheThroughDaemon } from './daemon-cache.js';
-import { writeOut } from './out.js';
+import { writeErr, writeOut } from './out.js';
 import { fastRequest } from './request.js';
 
 /**
@@ -166,7 +166,7 @@ function answer(line: string): true {
 
 /** Reports the holder's failure as the full command would have reported its own. */
 function fail(failure: HolderFailure): true {
-  process.stderr.write(errorLines(failure.message, failure.next));
+  writeErr(errorLines(failure.message, failure.next));
   process.exitCode = EXIT_CODES[failure.kind];
   return true;
 }
