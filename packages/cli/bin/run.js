@@ -6,6 +6,8 @@
 // Commands with a bundle of their own (dist/fast/bundle/<command>.js), and the function it runs.
 var OWN_BUNDLES = { roles: 'fastRoles', tui: 'fastTui', exec: 'fastExec' };
 var NEEDED = [22, 22];
+/** Where compiled code is kept (privateCacheDir), once a command is known. */
+var CACHE_DIR;
 var found = process.versions.node.split('.').map(Number);
 if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
   refuse(
@@ -13,8 +15,6 @@ if (found[0] < NEEDED[0] || (found[0] === NEEDED[0] && found[1] < NEEDED[1])) {
     'install Node ' + NEEDED[0] + ' (https://nodejs.org, or `nvm install ' + NEEDED[0] + '`), or use the single executable, which needs no Node',
   );
 } else {
-  // Start-up is paid on every AWS client start (credential_process): reuse compiled code.
-  require('node:module').enableCompileCache();
   try {
     Promise.resolve(start(process.argv.slice(2))).catch(notBuilt);
   } catch (error) {
@@ -46,6 +46,11 @@ function start(argv) {
     process.stdout.write('anwbis/' + version + ' ' + process.platform + '-' + process.arch + ' node-' + process.version + '\n');
     return;
   }
+  // Start-up is paid on every AWS client start (credential_process): reuse compiled code, kept
+  // where only this user can write. Node's default is a shared directory under /tmp, where
+  // another local user could leave compiled code for anwbis to run.
+  CACHE_DIR = privateCacheDir();
+  if (CACHE_DIR !== undefined) require('node:module').enableCompileCache(CACHE_DIR);
   var first = argv[0];
   var own = OWN_BUNDLES[first];
   if (typeof own === 'string') {
@@ -63,9 +68,11 @@ function start(argv) {
   // A cache-hit credential-process and a reused profile are answered before oclif or the AWS
   // SDK load; on a credential-process miss it waits there for whoever is fetching, or takes
   // the lock for the full command.
-  var fast = require('../dist/fast/fast.bundle.cjs');
+  var loaded = loadFastBundle(assume ? 'assume' : 'credential-process');
+  var fast = loaded.exports;
   var answering = assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1));
   return answering.then(function (answered) {
+    loaded.saveCodeCache();
     if (answered) return;
     // Credentials to make (for credential-process, this process holds the role's lock now,
     // and every other caller waits for it): from the bundle without oclif when the flags are
@@ -91,4 +98,90 @@ function full(argv, fast) {
       process.exitCode = status;
       if (fast) return fast.releaseUnusedLocks();
     });
+}
+
+/**
+ * `$XDG_CACHE_HOME/anwbis/node-<version>-<arch>` (else `~/.cache/…`), made 0700; undefined (no
+ * cache at all) unless it and `anwbis` above it are directories of this user's that no one else
+ * can write, since whoever can write there chooses the code anwbis runs.
+ */
+function privateCacheDir() {
+  try {
+    var fs = require('node:fs');
+    var path = require('node:path');
+    var env = process.env;
+    var base = env.XDG_CACHE_HOME || (env.HOME ? path.join(env.HOME, '.cache') : '');
+    if (!path.isAbsolute(base)) return undefined;
+    var own = path.join(base, 'anwbis');
+    var dir = path.join(own, 'node-' + process.version + '-' + process.arch);
+    fs.mkdirSync(dir, { recursive: true, mode: 448 /* 0700 */ });
+    return ownPrivateDir(fs, own) && ownPrivateDir(fs, dir) ? dir : undefined;
+  } catch (error) {
+    return undefined;
+  }
+}
+
+function ownPrivateDir(fs, dir) {
+  var stat = fs.lstatSync(dir);
+  if (!stat.isDirectory()) return false;
+  if (typeof process.getuid !== 'function') return true;
+  return stat.uid === process.getuid() && (stat.mode & 18 /* 022 */) === 0;
+}
+
+/**
+ * The fast bundle, for the entry `entry` ('assume' or 'credential-process'), with a V8 code cache
+ * of its own made after it answered: Node's compile cache holds only the code compiled before a
+ * module runs, so every function the answer calls would be compiled again on every start (about
+ * 4 ms of a cache-hit credential_process; bench:startup). One cache per entry, named by the
+ * bundle's content id (scripts/bundle-fast.mjs), written once (0600, by rename) when there was
+ * none or V8 refused it. Without a private cache directory or an id, Node's require.
+ */
+function loadFastBundle(entry) {
+  var none = function () {};
+  var path = require('node:path');
+  var file = path.join(__dirname, '..', 'dist', 'fast', 'fast.bundle.cjs');
+  if (CACHE_DIR === undefined) return { exports: require(file), saveCodeCache: none };
+  var fs = require('node:fs');
+  var source = fs.readFileSync(file, 'utf8');
+  var id = /\n\/\/# anwbis-bundle-id=([0-9a-f]{32})\n$/.exec(source.slice(-80));
+  if (id === null) return { exports: require(file), saveCodeCache: none };
+  var cacheFile = path.join(CACHE_DIR, 'fast-' + id[1] + '-' + entry + '.v8');
+  var cached;
+  try {
+    cached = fs.readFileSync(cacheFile);
+  } catch (error) {
+    cached = undefined;
+  }
+  var vm = require('node:vm');
+  // Node's own CommonJS wrapper, on the source's first line so that line numbers stay true.
+  var script = new vm.Script('(function (exports, require, module, __filename, __dirname) { ' + source + '\n})', { filename: file, cachedData: cached });
+  var mod = { exports: {} };
+  script.runInThisContext().call(mod.exports, mod.exports, require, mod, file, path.dirname(file));
+  var fresh = cached === undefined || script.cachedDataRejected === true;
+  return {
+    exports: mod.exports,
+    saveCodeCache: fresh
+      ? function () {
+          saveCodeCache(fs, path, script, cacheFile, entry);
+        }
+      : none,
+  };
+}
+
+function saveCodeCache(fs, path, script, cacheFile, entry) {
+  var temporary = cacheFile + '.' + process.pid + '.tmp';
+  try {
+    fs.writeFileSync(temporary, script.createCachedData(), { mode: 384 /* 0600 */, flag: 'wx' });
+    fs.renameSync(temporary, cacheFile);
+    // Those of earlier builds of the bundle.
+    var dir = path.dirname(cacheFile);
+    fs.readdirSync(dir).forEach(function (name) {
+      if (/^fast-[0-9a-f]{32}-/.test(name) && name.slice(-(entry.length + 4)) === '-' + entry + '.v8' && path.join(dir, name) !== cacheFile) fs.rmSync(path.join(dir, name), { force: true });
+    });
+  } catch (error) {
+    // Only speed is lost.
+    try {
+      fs.rmSync(temporary, { force: true });
+    } catch (ignored) {}
+  }
 }

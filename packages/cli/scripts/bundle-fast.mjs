@@ -4,7 +4,8 @@
 // dist/fast/bundle/: one file each to start, chunks shared within each build, and what they import
 // lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
 // The plugins are in bundle-plugins.mjs (the single executable's build uses them too).
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { builtinsThroughRequire, lazyBuiltins, stringWidthFastPath, yogaWithoutFetch } from './bundle-plugins.mjs';
 
@@ -18,6 +19,10 @@ await build({
   plugins: [lazyBuiltins],
   logLevel: 'warning',
 });
+// Its content id, on its last line: bin/run.js names the bundle's V8 code cache by it (V8 itself
+// checks only the source's length, so a cache of another build could otherwise be taken).
+const bundleId = createHash('sha256').update(readFileSync('dist/fast/fast.bundle.cjs')).digest('hex').slice(0, 32);
+appendFileSync('dist/fast/fast.bundle.cjs', `//# anwbis-bundle-id=${bundleId}\n`);
 
 // Chunks are named by content hash: old ones would pile up in the package.
 rmSync('dist/fast/bundle', { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SeededUser } from './scenario.js';
@@ -25,7 +25,27 @@ export interface SandboxOptions {
   readonly region?: string;
 }
 
-const CLEARED = /^(AWS_|ANWBIS_|XDG_RUNTIME_DIR$|XDG_STATE_HOME$|NO_COLOR$|FORCE_COLOR$|NODE_OPTIONS$)/;
+const CLEARED = /^(AWS_|ANWBIS_|XDG_RUNTIME_DIR$|XDG_STATE_HOME$|XDG_CACHE_HOME$|NO_COLOR$|FORCE_COLOR$|NODE_OPTIONS$)/;
+
+/**
+ * Where the anwbis a test runs keeps its compiled code (bin/run.js: `$XDG_CACHE_HOME/anwbis`):
+ * one directory for all the sandboxes of this user, outside them, so a sandbox holds only what
+ * the test is about and each anwbis start is as warm as a person's. A directory of this name
+ * that is not this user's private one is not used: a fresh one is made instead.
+ */
+let codeCache: string | undefined;
+function sharedCodeCache(): string {
+  if (codeCache !== undefined) return codeCache;
+  const shared = join(tmpdir(), `anwbis-test-code-cache-${process.getuid?.() ?? 'user'}`);
+  try {
+    mkdirSync(shared, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(shared);
+    if (stat.isDirectory() && stat.uid === process.getuid?.() && (stat.mode & 0o077) === 0) return (codeCache = shared);
+  } catch {
+    // A fresh one below.
+  }
+  return (codeCache = mkdtempSync(join(tmpdir(), 'anwbis-test-code-cache-')));
+}
 
 /** Creates a sandbox in a new temporary directory. */
 export function createSandbox(options: SandboxOptions = {}): Sandbox {
@@ -46,6 +66,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !CLEARED.test(k)) env[k] = v;
   Object.assign(env, {
     HOME: dir,
+    XDG_CACHE_HOME: sharedCodeCache(),
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
     AWS_CONFIG_FILE: configFile,
     ANWBIS_HOME: anwbisHome,
