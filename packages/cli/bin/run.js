@@ -116,7 +116,7 @@ function privateCacheDir() {
     var dir = path.join(own, 'node-' + process.version + '-' + process.arch);
     fs.mkdirSync(dir, { recursive: true, mode: 448 /* 0700 */ });
     return ownPrivateDir(fs, own) && ownPrivateDir(fs, dir) ? dir : undefined;
-  } catch (error) {
+  } catch {
     return undefined;
   }
 }
@@ -149,7 +149,8 @@ function loadFastBundle(entry) {
   var cached;
   try {
     cached = fs.readFileSync(cacheFile);
-  } catch (error) {
+  } catch {
+    // None yet: made after this run answers.
     cached = undefined;
   }
   var vm = require('node:vm');
@@ -178,10 +179,16 @@ function saveCodeCache(fs, path, script, cacheFile, entry) {
     fs.readdirSync(dir).forEach(function (name) {
       if (/^fast-[0-9a-f]{32}-/.test(name) && name.slice(-(entry.length + 4)) === '-' + entry + '.v8' && path.join(dir, name) !== cacheFile) fs.rmSync(path.join(dir, name), { force: true });
     });
-  } catch (error) {
+  } catch {
     // Only speed is lost.
-    try {
-      fs.rmSync(temporary, { force: true });
-    } catch (ignored) {}
+    removeQuietly(fs, temporary);
+  }
+}
+
+function removeQuietly(fs, file) {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // Left for the next run that writes a cache to take over or remove.
   }
 }
