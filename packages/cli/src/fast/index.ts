@@ -4,3 +4,4 @@
  */
 export { fastAssume } from './assume.js';
 export { fastCredentialProcess, releaseUnusedLocks } from './credential-process.js';
+export { daemonSocketPresent } from './daemon-cache.js';
