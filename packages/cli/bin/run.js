@@ -68,24 +68,43 @@ function start(argv) {
   // A cache-hit credential-process and a reused profile are answered before oclif or the AWS
   // SDK load; on a credential-process miss it waits there for whoever is fetching, or takes
   // the lock for the full command.
-  var loaded = loadFastBundle(assume ? 'assume' : 'credential-process');
+  var loaded = loadBundle('fast', assume ? 'assume' : 'credential-process');
   var fast = loaded.exports;
-  var answering = assume ? fast.fastAssume(first === 'assume' ? argv.slice(1) : argv) : fast.fastCredentialProcess(argv.slice(1));
+  var args = assume && first !== 'assume' ? argv : argv.slice(1);
+  var answering = assume ? fast.fastAssume(args) : fast.fastCredentialProcess(args);
   return answering.then(function (answered) {
     loaded.saveCodeCache();
     if (answered) return;
-    // Credentials to make (for credential-process, this process holds the role's lock now,
-    // and every other caller waits for it): from the bundle without oclif when the flags are
-    // plain ones; anything else goes to oclif.
-    return import(assume ? '../dist/fast/bundle/assume-full.js' : '../dist/fast/bundle/provide.js')
-      .then(function (bundle) {
-        return assume ? bundle.fastAssumeFull(first === 'assume' ? argv.slice(1) : argv) : bundle.fastProvide(argv.slice(1));
-      })
-      .then(function (status) {
-        if (status === undefined) return full(argv, fast);
+    // With a daemon running, a plain assume goes to it from a small bundle of its own, before
+    // the ES module loader and the bundle with the AWS SDK load.
+    var forwarded = assume && fast.daemonSocketPresent();
+    return (forwarded ? forward(args) : Promise.resolve(undefined)).then(function (status) {
+      if (status !== undefined) {
         process.exitCode = status;
-        return fast.releaseUnusedLocks();
-      });
+        return;
+      }
+      // Credentials to make (for credential-process, this process holds the role's lock now,
+      // and every other caller waits for it): from the bundle without oclif when the flags are
+      // plain ones; anything else goes to oclif.
+      return import(assume ? '../dist/fast/bundle/assume-full.js' : '../dist/fast/bundle/provide.js')
+        .then(function (bundle) {
+          return assume ? bundle.fastAssumeFull(args, { forwarded: forwarded }) : bundle.fastProvide(args);
+        })
+        .then(function (status) {
+          if (status === undefined) return full(argv, fast);
+          process.exitCode = status;
+          return fast.releaseUnusedLocks();
+        });
+    });
+  });
+}
+
+/** A plain assume offered to the daemon (src/fast/forward-entry.ts): its exit status, or undefined when the daemon did not take it. */
+function forward(args) {
+  var loaded = loadBundle('forward', 'assume');
+  return loaded.exports.forwardPlainAssume(args).then(function (status) {
+    loaded.saveCodeCache();
+    return status;
   });
 }
 
@@ -129,23 +148,24 @@ function ownPrivateDir(fs, dir) {
 }
 
 /**
- * The fast bundle, for the entry `entry` ('assume' or 'credential-process'), with a V8 code cache
+ * The small bundle dist/fast/<name>.bundle.cjs ('fast', or 'forward' for an assume offered to a
+ * running daemon), for the entry `entry` ('assume' or 'credential-process'), with a V8 code cache
  * of its own made after it answered: Node's compile cache holds only the code compiled before a
  * module runs, so every function the answer calls would be compiled again on every start (about
- * 4 ms of a cache-hit credential_process; bench:startup). One cache per entry, named by the
- * bundle's content id (scripts/bundle-fast.mjs), written once (0600, by rename) when there was
- * none or V8 refused it. Without a private cache directory or an id, Node's require.
+ * 4 ms of a cache-hit credential_process; bench:startup). One cache per bundle and entry, named
+ * by the bundle's content id (scripts/bundle-fast.mjs), written once (0600, by rename) when there
+ * was none or V8 refused it. Without a private cache directory or an id, Node's require.
  */
-function loadFastBundle(entry) {
+function loadBundle(name, entry) {
   var none = function () {};
   var path = require('node:path');
-  var file = path.join(__dirname, '..', 'dist', 'fast', 'fast.bundle.cjs');
+  var file = path.join(__dirname, '..', 'dist', 'fast', name + '.bundle.cjs');
   if (CACHE_DIR === undefined) return { exports: require(file), saveCodeCache: none };
   var fs = require('node:fs');
   var source = fs.readFileSync(file, 'utf8');
   var id = /\n\/\/# anwbis-bundle-id=([0-9a-f]{32})\n$/.exec(source.slice(-80));
   if (id === null) return { exports: require(file), saveCodeCache: none };
-  var cacheFile = path.join(CACHE_DIR, 'fast-' + id[1] + '-' + entry + '.v8');
+  var cacheFile = path.join(CACHE_DIR, name + '-' + id[1] + '-' + entry + '.v8');
   var cached;
   try {
     cached = fs.readFileSync(cacheFile);
@@ -163,21 +183,23 @@ function loadFastBundle(entry) {
     exports: mod.exports,
     saveCodeCache: fresh
       ? function () {
-          saveCodeCache(fs, path, script, cacheFile, entry);
+          saveCodeCache(fs, path, script, cacheFile, name, entry);
         }
       : none,
   };
 }
 
-function saveCodeCache(fs, path, script, cacheFile, entry) {
+function saveCodeCache(fs, path, script, cacheFile, name, entry) {
   var temporary = cacheFile + '.' + process.pid + '.tmp';
   try {
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 384 /* 0600 */, flag: 'wx' });
     fs.renameSync(temporary, cacheFile);
     // Those of earlier builds of the bundle.
     var dir = path.dirname(cacheFile);
-    fs.readdirSync(dir).forEach(function (name) {
-      if (/^fast-[0-9a-f]{32}-/.test(name) && name.slice(-(entry.length + 4)) === '-' + entry + '.v8' && path.join(dir, name) !== cacheFile) fs.rmSync(path.join(dir, name), { force: true });
+    // Names and entries are plain words: no character here means anything to a RegExp.
+    var earlier = new RegExp('^' + name + '-[0-9a-f]{32}-' + entry + '\\.v8$');
+    fs.readdirSync(dir).forEach(function (file) {
+      if (earlier.test(file) && path.join(dir, file) !== cacheFile) fs.rmSync(path.join(dir, file), { force: true });
     });
   } catch {
     // Only speed is lost.

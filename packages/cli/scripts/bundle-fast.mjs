@@ -1,5 +1,6 @@
 // Bundles the fast paths' CommonJS entry (dist/fast/index.js, for a cache hit and a reuse) into
-// dist/fast/fast.bundle.cjs, and the entries of a credential-process miss, an assume that must call AWS
+// dist/fast/fast.bundle.cjs, the forwarding client (dist/fast/forward-entry.js) into
+// dist/fast/forward.bundle.cjs, and the entries of a credential-process miss, an assume that must call AWS
 // and exec (dist/fast/provide.js, assume-full.js, exec.js), and those of `roles` and `tui` (roles.js, tui.js), into
 // dist/fast/bundle/: one file each to start, chunks shared within each build, and what they import
 // lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
@@ -9,20 +10,21 @@ import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { builtinsThroughRequire, lazyBuiltins, stringWidthFastPath, yogaWithoutFetch } from './bundle-plugins.mjs';
 
-await build({
-  entryPoints: ['dist/fast/index.js'],
-  outfile: 'dist/fast/fast.bundle.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node22',
-  plugins: [lazyBuiltins],
-  logLevel: 'warning',
-});
-// Its content id, on its last line: bin/run.js names the bundle's V8 code cache by it (V8 itself
-// checks only the source's length, so a cache of another build could otherwise be taken).
-const bundleId = createHash('sha256').update(readFileSync('dist/fast/fast.bundle.cjs')).digest('hex').slice(0, 32);
-appendFileSync('dist/fast/fast.bundle.cjs', `//# anwbis-bundle-id=${bundleId}\n`);
+/**
+ * A small CommonJS bundle that bin/run.js loads through node:vm with a V8 code cache of its own,
+ * with its content id on its last line: run.js names that cache by it (V8 itself checks only the
+ * source's length, so a cache of another build could otherwise be taken).
+ */
+async function smallBundle(entry, outfile) {
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node22', plugins: [lazyBuiltins], logLevel: 'warning' });
+  const bundleId = createHash('sha256').update(readFileSync(outfile)).digest('hex').slice(0, 32);
+  appendFileSync(outfile, `//# anwbis-bundle-id=${bundleId}\n`);
+}
+
+await smallBundle('dist/fast/index.js', 'dist/fast/fast.bundle.cjs');
+// The client of an assume offered to a running daemon (src/fast/forward-entry.ts): loaded only
+// when the fast bundle could not reuse and the daemon's socket is there.
+await smallBundle('dist/fast/forward-entry.js', 'dist/fast/forward.bundle.cjs');
 
 // Chunks are named by content hash: old ones would pile up in the package.
 rmSync('dist/fast/bundle', { recursive: true, force: true });

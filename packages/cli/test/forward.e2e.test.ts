@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ANWBIS_BIN, conventionScenario, run, runAnwbis, type ProcessResult } from '@anwbis/tools/emulator';
 import { daemonRuntime, emulatorWorld, expectOk, writeLoadTrace } from './helpers.js';
 
@@ -80,7 +80,7 @@ async function startDaemon(extra: Record<string, string> = {}): Promise<void> {
 }
 
 describe('assume and session through the daemon (its warm SDK), as without it', () => {
-  it('cold, remembered, session, reuse and a refused code: the same output, exit codes and files with the daemon as without; the daemon did the work, the client loaded no SDK, the code is in no log or argv', async () => {
+  it('cold, remembered, session, reuse and a refused code: the same output, exit codes and files with the daemon as without; the daemon did the work, the code is in no log or argv', async () => {
     const credentials = world.sandbox.read('credentials');
     const config = world.sandbox.read('config');
     const alone = await transcript();
@@ -108,15 +108,31 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
     const pid = Number(/pid (\d+)/.exec(log)![1]);
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(CODE);
 
-    // A client that goes through the daemon loads neither the AWS SDK nor oclif.
+  });
+
+  it('a client that goes through the daemon sends from the small forwarding bundle: not the bundle that does the work itself (ES modules, the AWS SDK), nor oclif; its compiled code is kept as the fast bundle\'s is', async () => {
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', CODE]));
+    await startDaemon();
+    const served = () => daemonLog().match(/assume of datalab-dev-admin for a client: written/g)?.length ?? 0;
+    const before = served();
     const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
     try {
       const { hook, loaded } = writeLoadTrace(dir);
-      const res = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh'], { env, input: `${CODE}\n` });
-      expectOk(res);
+      // Without a code cache the small bundles are required, so the trace sees them.
+      const traced = await run(process.execPath, ['--import', hook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh'], { env: { ...env, XDG_CACHE_HOME: 'not-absolute' }, input: `${CODE}\n` });
+      expectOk(traced);
+      expect(traced.stderr).toContain('Assumed the role successfully');
       const modules = loaded().join('');
-      expect(modules).toContain('assume-full.js');
-      expect(modules).not.toMatch(/sdk-(sts|iam|http)|@aws-sdk|@smithy|@oclif|entry\.js/);
+      expect(modules).toContain('forward.bundle.cjs');
+      expect(modules).not.toMatch(/dist\/fast\/bundle\/|sdk-(sts|iam|http)|@aws-sdk|@smithy|@oclif|entry\.js/);
+      expect(served()).toBe(before + 1);
+
+      const cache = join(world.sandbox.dir, 'code-cache');
+      expectOk(await runAnwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh', '--mfa-code', CODE], { env: { ...env, XDG_CACHE_HOME: cache } }));
+      expect(served()).toBe(before + 2);
+      const compiled = join(cache, 'anwbis', `node-${process.version}-${process.arch}`);
+      const id = /\/\/# anwbis-bundle-id=([0-9a-f]{32})\n$/.exec(readFileSync(join(dirname(ANWBIS_BIN), '..', 'dist', 'fast', 'forward.bundle.cjs'), 'utf8'))![1]!;
+      expect((statSync(join(compiled, `forward-${id}-assume.v8`)).mode & 0o777).toString(8)).toBe('600');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -175,6 +191,20 @@ describe('a daemon that does not take the work: the CLI does it, silently', () =
       expect(res.stderr).toContain('Assumed the role successfully');
       expect(received).toEqual(['hello', 'assume.run']);
       expect(world.sandbox.read('credentials')).toContain('[datalab-dev-admin]');
+    } finally {
+      server.close();
+    }
+  });
+
+  // The plain flags: offered from the small forwarding bundle, then done by the bundle with the SDK.
+  it.each(cases)('%s, plain flags: offered once, not again by the bundle that then does the work', async (_name, answer) => {
+    const { server, received } = await fakeDaemon(answer);
+    try {
+      const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', CODE, '--refresh', '--stdout']);
+      expectOk(res);
+      expect(res.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA/);
+      expect(res.stderr).toContain('Assumed the role successfully');
+      expect(received).toEqual(['hello', 'assume.run']);
     } finally {
       server.close();
     }

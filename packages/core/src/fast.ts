@@ -6,7 +6,7 @@
  */
 export { isFresh } from './expiry/expiry.js';
 export { DEFAULT_SETTINGS, type Settings } from './settings/defaults.js';
-export { anwbisHome, credentialsFilePath } from './paths/paths.js';
+export { anwbisHome, credentialsFilePath, SERVED_SHELL_FILES } from './paths/paths.js';
 export { locksDir, settingsFilePath } from './cache/layout.js';
 export { freshCachedCredentials, readCachedCredentialsSync, readProfileRecordSync, standingProfile, type StandingProfile } from './cache/answer.js';
 export { askedRegion } from './cache/request-key.js';
@@ -21,6 +21,9 @@ export { handOverLock, releaseHandedOverLocks } from './locks/handover.js';
 export { ensurePrivateDir } from './fs/atomic-write.js';
 export { holderFailureSince, type HolderFailure } from './provide/holder-failure.js';
 export { AnwbisError, EXIT_CODES } from './errors/errors.js';
+export { sanitizeRemoteText } from './errors/sanitize.js';
+// A forwarded assume's client (cli/src/fast/forward-entry.ts) runs the MFA command itself.
+export { runMfaProcess } from './process/run-for-output.js';
 
 /** The settings parser (and `ini`), loaded only when there is a settings file to read. */
 export const loadSettingsLazily = async (home: string) => (await import('./settings/settings.js')).loadSettings(home);

@@ -36,6 +36,7 @@ import {
   type RoleList,
   type RoleStatus,
 } from '@anwbis/core';
+import type { WarmEngine } from './engine.js';
 import type { FailureReason } from './scheduler.js';
 import { chainedDuration } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
@@ -168,7 +169,7 @@ export function reusedPorts(create: (options: { credentials: AwsCredentials; reg
  * The backend on core: refreshes with core's "refresh the profile I wrote" composition (the
  * remembered role, from the corp session, no discovery, no prompt); unlocks with `corpSession`.
  */
-export function coreBackend(env: Env): DaemonBackend {
+export function coreBackend(env: Env, engine?: Pick<WarmEngine, 'portsOf'>): DaemonBackend {
   const home = anwbisHome(env);
   const store = new StateStore(home);
   const credentials = credentialsFilePath(env);
@@ -178,7 +179,9 @@ export function coreBackend(env: Env): DaemonBackend {
     events: silentEvents,
     loadSourceCredentials: loadProfileCredentials,
     instanceMetadata: fromInstanceMetadata,
-    createAws: reusedPorts(createSdkPort),
+    // The warm engine's, when the daemon has one: one kept-alive connection per endpoint for
+    // the backend and forwarded requests alike (a miss after a forwarded assume paid a new one).
+    createAws: engine ? engine.portsOf(env, reusedPorts(createSdkPort)) : reusedPorts(createSdkPort),
   };
   // SDK clients are made with their timeout: one set per timeout asked for.
   const portsByTimeout = new Map<number, ReturnType<typeof reusedPorts>>();

@@ -9,6 +9,7 @@ import { DaemonEvents } from './events.js';
 import { listenOnSocket } from './listen.js';
 import { fileLog, type DaemonLog } from './log.js';
 import { registerForwarding } from './forward-handlers.js';
+import { warmEngine } from './engine.js';
 import { daemonApi } from './methods/table.js';
 import { desktopNotifier, type Notifier } from './notify.js';
 import { Reconciler, SECTION_SETTLE_MS } from './reconciler.js';
@@ -62,7 +63,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   assertPrivateDir(dirname(socketPath), true);
   const now = options.now ?? (() => new Date());
   const log = options.log ?? fileLog(join(logsDir(home), 'daemon.log'));
-  const backend = options.backend ?? coreBackend(env);
+  const engine = warmEngine();
+  const backend = options.backend ?? coreBackend(env, engine);
   const events = new DaemonEvents(log, options.notifier ?? (settings.notifications ? desktopNotifier() : undefined));
   const emit = events.emit;
   const scheduler = new Scheduler({ ...DEFAULT_SCHEDULER_CONFIG, refreshBeforeSeconds: settings.refreshBeforeSeconds });
@@ -82,7 +84,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     log,
     connectionLimits: options.connectionLimits,
     // The real daemon loads the SDK at start: the first forwarded request must not wait for it.
-    extend: (server) => registerForwarding(server, { home, log, warmUp: options.backend === undefined }),
+    extend: (server) => registerForwarding(server, { home, log, engine, warmUp: options.backend === undefined }),
   });
   const shutdown = new Shutdown({ refresher, reconciler, socket, log });
 

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { coreBackend } from './backend.js';
 import { endpointSettingsOf, warmEngine } from './engine.js';
 
 let dir: string;
@@ -100,6 +101,39 @@ describe('warmEngine', () => {
       expect(first).toHaveLength(1);
       expect(second).toHaveLength(2);
       expect(first[0]).toMatch(/^sts:GetCallerIdentity \{\} -> ok in \d+ ms$/);
+    } finally {
+      await sts.close();
+    }
+  });
+});
+
+describe("the daemon's own AWS calls and forwarded ones", () => {
+  // The daemon's backend reads its own process's environment, as the daemon does.
+  const names = ['AWS_ENDPOINT_URL', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE'] as const;
+  const saved = names.map((name) => process.env[name]);
+  afterEach(() =>
+    names.forEach((name, i) => {
+      if (saved[i] === undefined) delete process.env[name];
+      else process.env[name] = saved[i];
+    }),
+  );
+
+  it('a corp-session unlock by the backend and a forwarded request at the same endpoint share one kept-alive connection (a credential-process miss after a forwarded assume opened a second one)', async () => {
+    const sts = await fakeSts();
+    // Where the SDK of a backend without the engine would go: the same endpoint, never AWS.
+    process.env.AWS_ENDPOINT_URL = sts.url;
+    try {
+      writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = AKIACORP\naws_secret_access_key = corp-secret\n', { mode: 0o600 });
+      const env = { HOME: dir, ANWBIS_HOME: join(dir, 'home'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_ENDPOINT_URL: sts.url, AWS_REGION: 'eu-west-1' };
+      Object.assign(process.env, { AWS_SHARED_CREDENTIALS_FILE: env.AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE: env.AWS_CONFIG_FILE });
+      const engine = warmEngine();
+      // The fake answers every call as GetCallerIdentity: the unlock fails after its first call, which is all this needs.
+      await coreBackend(env, engine).unlock('default', '123456').catch(() => undefined);
+      expect(sts.requests()).toBeGreaterThan(0);
+      // Its calls run side by side, each on a connection of its own; they stay open.
+      const opened = sts.connections();
+      await engine.createAws({ sts: sts.url, iam: sts.url, useFips: false, useDualstack: false })({ credentials: { accessKeyId: 'AKIA2', secretAccessKey: 's2' }, region: 'eu-west-1' }).getCallerIdentity();
+      expect(sts.connections()).toBe(opened);
     } finally {
       await sts.close();
     }

@@ -54,9 +54,19 @@ function keptBy<T>(size: number): (key: string, create: () => T) => T {
   };
 }
 
+/** Makes a flow's SDK clients (core's `FlowDeps.createAws`). */
+type CreateAws = (options: { credentials: AwsCredentials; region: string }) => AwsPort;
+
 export interface WarmEngine {
   /** Ports for one request's flow: warm clients at the request's endpoints. */
-  createAws(endpoints: EndpointSettings): (options: { credentials: AwsCredentials; region: string }) => AwsPort;
+  createAws(endpoints: EndpointSettings): CreateAws;
+  /**
+   * The daemon's own ports (its refreshes, credential-process misses, unlocks): warm clients at
+   * the endpoints its environment `env` sets, read at each call, so they share the kept-alive
+   * connections of forwarded requests to the same endpoint; `otherwise` when its config file
+   * sets endpoints the engine does not read.
+   */
+  portsOf(env: Env, otherwise: CreateAws): CreateAws;
   /** Runs `work` with `log` receiving the verbose lines of the AWS calls it makes (each request its own). */
   logging<T>(log: ((line: string) => void) | undefined, work: () => Promise<T>): Promise<T>;
   /** Loads the SDK's STS and IAM clients now, so the first request does not wait for them. */
@@ -75,7 +85,7 @@ export function warmEngine(): WarmEngine {
       return () => made;
     });
   const log = (line: string) => requestLog.getStore()?.(line);
-  return {
+  const engine: WarmEngine = {
     createAws(endpoints) {
       return ({ credentials: c, region }) => {
         const place = JSON.stringify([endpoints.sts ?? '', endpoints.iam ?? '', endpoints.useFips, endpoints.useDualstack, region]);
@@ -88,6 +98,12 @@ export function warmEngine(): WarmEngine {
         });
       };
     },
+    portsOf(env, otherwise) {
+      return (options) => {
+        const endpoints = endpointSettingsOf(env);
+        return endpoints ? engine.createAws(endpoints)(options) : otherwise(options);
+      };
+    },
     logging: (sink, work) => requestLog.run(sink, work),
     warmUp() {
       const port = createSdkPort({ credentials: { accessKeyId: 'warm-up', secretAccessKey: 'warm-up' }, region: 'us-east-1', endpoints: { useFips: false, useDualstack: false } });
@@ -95,4 +111,5 @@ export function warmEngine(): WarmEngine {
       port.preload?.('iam');
     },
   };
+  return engine;
 }

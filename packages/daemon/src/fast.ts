@@ -10,6 +10,9 @@ import { dirname } from 'node:path';
 import { MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 import { daemonSocketPath, privateDirProblem, tokenPathFor } from './socket-path.js';
 
+/** Where the daemon listens: bin/run.js offers it a plain assume only when its socket is there. */
+export { daemonSocketPath } from './socket-path.js';
+
 /** What `credentials.provide` is asked: a type only, so the fast path loads nothing for it. */
 export type { ProvideRequest } from './backend.js';
 

@@ -17,7 +17,7 @@ let lines: string[];
 
 /** A fake engine: every port is the fake AWS, and verbose lines are what the test sees. */
 const aws = fakeAws();
-const engine: WarmEngine = { createAws: () => () => aws.port, logging: (_log, work) => work(), warmUp: () => undefined };
+const engine: WarmEngine = { createAws: () => () => aws.port, portsOf: () => () => aws.port, logging: (_log, work) => work(), warmUp: () => undefined };
 
 async function serve(limit?: number): Promise<void> {
   const server = new RpcServer({ version: 'test', methods: {} } as unknown as DaemonApi, TOKEN);

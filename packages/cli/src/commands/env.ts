@@ -2,7 +2,8 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { credentialVariables, formatShellExports, provideRoleCredentials, SHELLS, type Shell } from '@anwbis/core';
 import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags/flags.js';
-import { cliRuntime, stderrSay } from '../runtime/runtime.js';
+import { cliRuntime } from '../runtime/runtime.js';
+import { stderrSay } from '../runtime/say.js';
 import { endListener, serveShell, shellPid, unservedLines, unsetCommand } from '../services/shell-server.js';
 import { requestFromFlags } from '../flags/request.js';
 

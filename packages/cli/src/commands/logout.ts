@@ -2,7 +2,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError, anwbisHome, forgetRemembered, loadSettings, logout, targetRequestOf, type LogoutRequest } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
-import { stderrSay } from '../runtime/runtime.js';
+import { stderrSay } from '../runtime/say.js';
 
 const FOOTPRINT_WORDS = { credentials: 'credentials', config: 'config', cache: 'cached credentials', state: 'anwbis state' } as const;
 

@@ -2,7 +2,7 @@ import { AnwbisCommand } from '../base.js';
 import { anwbisHome, loadSettings, targetOf } from '@anwbis/core';
 import { DaemonClient } from '@anwbis/daemon';
 import { targetOrNameFlags } from '../flags/flags.js';
-import { stderrSay } from '../runtime/runtime.js';
+import { stderrSay } from '../runtime/say.js';
 import { requestFromFlags } from '../flags/request.js';
 
 export default class Unwatch extends AnwbisCommand {

@@ -7,7 +7,7 @@ import Tui from '../commands/tui.js';
 import Assume from '../commands/assume.js';
 import CredentialProcess from '../commands/credential-process.js';
 import Exec from '../commands/exec.js';
-import { assumeFlagsOf } from './assume-full.js';
+import { assumeFlagsOf } from './assume-flags.js';
 import { execFlagsOf } from './exec.js';
 import { credentialProcessFlagsOf } from './provide.js';
 import { rolesRequestOf } from './roles.js';

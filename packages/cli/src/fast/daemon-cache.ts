@@ -4,7 +4,8 @@
  * caches the credentials under ANWBIS_HOME exactly as the full command would; the fast path
  * then answers from that cache. Credentials never travel over the socket.
  */
-import { requestDaemonOnce, type ProvideRequest } from '@anwbis/daemon/fast';
+import { existsSync } from 'node:fs';
+import { daemonSocketPath, requestDaemonOnce, type ProvideRequest } from '@anwbis/daemon/fast';
 
 /** Long enough for an STS call on a slow network; a daemon that takes longer is left to the full command. */
 const DAEMON_TIMEOUT_MS = 30_000;
@@ -30,4 +31,13 @@ export async function cacheThroughDaemon(env: Readonly<Record<string, string | u
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a daemon may be running: its socket is there. Then bin/run.js offers an assume it could
+ * not reuse to the daemon from the small forwarding bundle (forward-entry.ts) first; without
+ * one, that bundle is not even loaded.
+ */
+export function daemonSocketPresent(): boolean {
+  return existsSync(daemonSocketPath(process.env));
 }

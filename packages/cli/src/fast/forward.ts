@@ -6,9 +6,13 @@
  * sent over the private socket. No daemon, an older one, a refusal, a busy one: undefined, and
  * the caller does the work itself.
  */
-import { AnwbisError, SERVED_SHELL_FILES, type AnwbisEvent, type AssumeRequest, type AssumeResult, type ErrorKind, type SessionRequest, type SessionResult } from '@anwbis/core';
+import { AnwbisError, SERVED_SHELL_FILES } from '@anwbis/core/fast';
+import type { AnwbisEvent, AssumeRequest, AssumeResult, ErrorKind, FlowDeps, SessionRequest, SessionResult } from '@anwbis/core';
 import { FORWARD_METHODS, ForwardedFailure, forwardToDaemon, NotForwarded, type ForwardAsk, type ForwardContext } from '@anwbis/daemon/forward';
-import { askPassphrase, type CliRuntime } from '../runtime/runtime.js';
+import { askPassphrase } from '../runtime/terminal.js';
+
+/** What a forwarded request takes from the command's runtime: where core would read, and where its events go. */
+export type ForwardRuntime = Pick<FlowDeps, 'env' | 'events' | 'mfa'>;
 
 /**
  * The variables core and the SDK read (the key file's passphrase and the keychain's session bus
@@ -34,7 +38,7 @@ interface WireCredentials {
 const credentialsOf = (c: WireCredentials) => ({ ...c, expiration: new Date(c.expiration) });
 
 /** `assume` through the daemon; undefined when it did not take the request. */
-export async function forwardAssume(request: AssumeRequest, runtime: CliRuntime, verbose: boolean): Promise<AssumeResult | undefined> {
+export async function forwardAssume(request: AssumeRequest, runtime: ForwardRuntime, verbose: boolean): Promise<AssumeResult | undefined> {
   // The instance role is read from this machine's metadata service by this process.
   if (request.fromEc2Role) return undefined;
   const result = (await forward(FORWARD_METHODS.assume, request, runtime, verbose, 'anwbis assume')) as (Omit<AssumeResult, 'credentials'> & { credentials: WireCredentials }) | undefined;
@@ -42,13 +46,13 @@ export async function forwardAssume(request: AssumeRequest, runtime: CliRuntime,
 }
 
 /** `session` through the daemon; undefined when it did not take the request. */
-export async function forwardSession(request: SessionRequest, runtime: CliRuntime, verbose: boolean): Promise<SessionResult | undefined> {
+export async function forwardSession(request: SessionRequest, runtime: ForwardRuntime, verbose: boolean): Promise<SessionResult | undefined> {
   const result = (await forward(FORWARD_METHODS.session, request, runtime, verbose, 'anwbis session')) as (Omit<SessionResult, 'credentials'> & { credentials: WireCredentials }) | undefined;
   return result && { ...result, credentials: credentialsOf(result.credentials) };
 }
 
 /** Sends the request with what core would read from this process (its runtime's environment and MFA sources). */
-async function forward(method: string, request: AssumeRequest | SessionRequest, runtime: CliRuntime, verbose: boolean, client: string): Promise<unknown> {
+async function forward(method: string, request: AssumeRequest | SessionRequest, runtime: ForwardRuntime, verbose: boolean, client: string): Promise<unknown> {
   const mfa = runtime.mfa;
   const context: ForwardContext = {
     env: forwardedEnv(runtime.env),

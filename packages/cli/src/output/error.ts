@@ -1,4 +1,4 @@
-import { AnwbisError, errorLines, EXIT_CODES } from '@anwbis/core';
+import { AnwbisError, errorLines, EXIT_CODES } from '@anwbis/core/fast';
 
 interface OclifError extends Error {
   oclif?: { exit?: number };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsCallError, type AwsPort } from '../aws/port.js';
@@ -98,6 +98,17 @@ describe('assume (service, with fakes)', () => {
     await assume(request, deps(aws.port, { flag: '123456' }));
     expect(names).toEqual([undefined, 'alice']);
     expect(aws.assumed[0]!.serialNumber).toBe(SERIAL);
+  });
+
+  it('does not write a remembered role again (each remembered assume rewrote the same record, about 10 ms of writes and fsyncs)', async () => {
+    const aws = fakeAws();
+    await assume(request, deps(aws.port, { flag: '123456' }));
+    const discovery = join(dir, 'home', 'discovery');
+    const [file] = readdirSync(discovery);
+    const first = statSync(join(discovery, file!));
+    await assume({ ...request, refresh: true }, deps(aws.port, { flag: '123456' }));
+    expect(readdirSync(discovery)).toEqual([file]);
+    expect(statSync(join(discovery, file!)).ino).toBe(first.ino);
   });
 
   it('looks the role up again when a remembered one is denied, and uses the new one', async () => {

@@ -79,5 +79,8 @@ export async function obtainRoleCredentials(prepared: PreparedRequest, request: 
 
 /** Remembers the role found, so the next run goes straight to AssumeRole; a failure is a warning. */
 export function rememberLookup(store: StateStore, lookup: RoleLookup, events: EventSink): Promise<void> {
+  // A remembered role is the record as it stands: writing it again (file, fsync, rename,
+  // directory fsync) cost every remembered assume and daemon-made credential-process about 10 ms.
+  if (lookup.remembered) return Promise.resolve();
   return saveState(() => store.writeDiscovery(lookup.key, lookup.record), `the role ${lookup.record.roleArn} could not be remembered under ${store.home}`, events);
 }

@@ -33,8 +33,10 @@ interface Measured {
  *   AssumeRole from a valid session) and when they are, beyond the CLI with static keys;
  * - the AWS CLI under `anwbis exec --server` with the role's profile written (without a daemon,
  *   it starts one), against the peers' cached `credential_process`.
- * The daemon variants run with a daemon that has already served a request in the round, as an
- * always-on daemon has: what it keeps alive (SDK clients, connections) is what they measure.
+ * The daemon variants run with a daemon that has already served a request in the round (exec
+ * --server's, which makes no AWS call): its SDK clients are loaded, but its first AWS call opens
+ * a connection, as an always-on daemon's does after the far end closed the idle one. The
+ * remembered role is then run once more over the connection that call left open.
  *
  * @returns the table's lines (markdown)
  */
@@ -88,6 +90,9 @@ export async function networkRounds(options: {
     add('anwbis.server', await run('anwbis exec --server', underServer));
     try {
       add('anwbis.remembered.daemon', await run('anwbis remembered, daemon running', anwbis.remembered!));
+      // The daemon's first AWS call of the round was the one above (exec --server answers from
+      // the written profile): the same again, over the connection that call left open.
+      add('anwbis.remembered.warm', await run('anwbis remembered, daemon running, its connection open', anwbis.remembered!));
       await anwbis.emptyCache();
       add('anwbis.miss.daemon', await run('aws via anwbis, not cached, daemon running', cli(anwbis)));
       add('anwbis.hit.daemon', await run('aws via anwbis, cached, daemon running', cli(anwbis)));
@@ -120,6 +125,13 @@ export async function networkRounds(options: {
       cell('anwbis.remembered'),
       cell('anwbis.remembered.daemon'),
       `${vs('anwbis.remembered', 'login')}; ${vs('anwbis.remembered.daemon', 'login')}`,
+    ],
+    [
+      'the same, the daemon\'s connection to AWS still open (a call of its own within the idle time)',
+      ...peers.map(() => '—'),
+      '—',
+      cell('anwbis.remembered.warm'),
+      `—; ${vs('anwbis.remembered.warm', 'login')}`,
     ],
     [
       `AWS CLI via credential_process, role not cached, beyond static keys (${ms(staticMs)})`,

@@ -5,7 +5,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../../base.js';
 import { AnwbisError, anwbisHome } from '@anwbis/core';
 import { serviceFiles } from '@anwbis/daemon';
-import { stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
 import { selfProgram } from '../../runtime/self.js';
 
 /** Settings that decide which files the daemon works on; the service manager's environment has none of them. */

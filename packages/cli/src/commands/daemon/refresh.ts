@@ -3,7 +3,7 @@ import { AnwbisError } from '@anwbis/core';
 import { DaemonClient, describeEvent, type StatusResult } from '@anwbis/daemon';
 import { AnwbisCommand } from '../../base.js';
 import { writeJson } from '../../output/json.js';
-import { stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
 
 /** The most `daemon refresh` waits; the daemon gives each AWS call of a refresh asked for 10 s. */
 const DEADLINE_MS = 60_000;

@@ -1,6 +1,6 @@
 import { AnwbisCommand } from '../../base.js';
 import { ensureDaemonRunning } from '../../services/daemon-start.js';
-import { stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
 
 export default class DaemonStart extends AnwbisCommand {
   static override summary = 'Start the daemon in the background; returns once it answers';

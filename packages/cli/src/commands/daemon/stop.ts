@@ -4,7 +4,7 @@ import { Flags } from '@oclif/core';
 import { AnwbisError, processRunning } from '@anwbis/core';
 import { AnwbisCommand } from '../../base.js';
 import { DaemonClient, DaemonNotRunning, daemonSocketPath, tokenPathFor } from '@anwbis/daemon';
-import { stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
 
 export default class DaemonStop extends AnwbisCommand {
   static override summary = 'Stop the daemon and remove its socket';

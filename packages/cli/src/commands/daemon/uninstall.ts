@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { AnwbisCommand } from '../../base.js';
 import { serviceFiles } from '@anwbis/daemon';
-import { stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
 import { selfProgram } from '../../runtime/self.js';
 
 

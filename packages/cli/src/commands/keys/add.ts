@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { addKeys, createSdkPort, KEY_BACKENDS } from '@anwbis/core';
 import { AnwbisCommand } from '../../base.js';
-import { askPassphrase, readKeysFromPerson, stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
+import { askPassphrase, readKeysFromPerson } from '../../runtime/terminal.js';
 
 export default class KeysAdd extends AnwbisCommand {
   static override summary = 'Move your corp access keys into the OS keychain (or the encrypted key file)';

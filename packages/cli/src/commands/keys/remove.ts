@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { removeKeys } from '@anwbis/core';
 import { AnwbisCommand } from '../../base.js';
-import { askPassphrase, stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
+import { askPassphrase } from '../../runtime/terminal.js';
 
 export default class KeysRemove extends AnwbisCommand {
   static override summary = 'Forget the keys anwbis keeps for a profile';

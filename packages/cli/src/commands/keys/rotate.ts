@@ -1,7 +1,8 @@
 import { Flags } from '@oclif/core';
 import { createSdkPort, rotateKeys } from '@anwbis/core';
 import { AnwbisCommand } from '../../base.js';
-import { askPassphrase, stderrSay } from '../../runtime/runtime.js';
+import { stderrSay } from '../../runtime/say.js';
+import { askPassphrase } from '../../runtime/terminal.js';
 
 export default class KeysRotate extends AnwbisCommand {
   static override summary = 'Replace a stored access key with a new one (CreateAccessKey, then DeleteAccessKey)';
