@@ -194,12 +194,16 @@ function saveCodeCache(fs, path, script, cacheFile, name, entry) {
   try {
     fs.writeFileSync(temporary, script.createCachedData(), { mode: 384 /* 0600 */, flag: 'wx' });
     fs.renameSync(temporary, cacheFile);
-    // Those of earlier builds of the bundle.
+    // Those of other builds not written for a week: two anwbis installed side by side (a global
+    // one and a project's) each keep theirs, written once, instead of deleting each other's and
+    // compiling again on every start; an upgraded one's old cache goes a week later.
     var dir = path.dirname(cacheFile);
     // Names and entries are plain words: no character here means anything to a RegExp.
-    var earlier = new RegExp('^' + name + '-[0-9a-f]{32}-' + entry + '\\.v8$');
+    var other = new RegExp('^' + name + '-[0-9a-f]{32}-' + entry + '\\.v8$');
+    var weekAgo = Date.now() - 7 * 24 * 3600 * 1000;
     fs.readdirSync(dir).forEach(function (file) {
-      if (earlier.test(file) && path.join(dir, file) !== cacheFile) fs.rmSync(path.join(dir, file), { force: true });
+      var found = path.join(dir, file);
+      if (other.test(file) && found !== cacheFile && fs.lstatSync(found).mtimeMs < weekAgo) fs.rmSync(found, { force: true });
     });
   } catch {
     // Only speed is lost.

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SETTINGS, resolveRequest } from '@anwbis/core';
 import { ANWBIS_BIN, createSandbox, runAnwbis, type Sandbox } from '@anwbis/tools/emulator';
@@ -94,6 +94,19 @@ describe("the small bundle's compiled code", () => {
     chownSync(cacheDir(), 65534, 65534);
     await cacheHit();
     expect(readdirSync(cacheDir())).toEqual([]);
+  });
+
+  it("of another build is kept while it is in use (two anwbis side by side), and removed after a week unwritten", async () => {
+    mkdirSync(cacheDir(), { recursive: true, mode: 0o700 });
+    const other = (id: string) => join(cacheDir(), `fast-${id}-credential-process.v8`);
+    writeFileSync(other('a'.repeat(32)), 'a global install', { mode: 0o600 });
+    writeFileSync(other('b'.repeat(32)), 'an upgraded one', { mode: 0o600 });
+    const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    utimesSync(other('b'.repeat(32)), eightDaysAgo, eightDaysAgo);
+    await cacheHit();
+    expect(existsSync(codeCacheFile())).toBe(true);
+    expect(readFileSync(other('a'.repeat(32)), 'utf8')).toBe('a global install');
+    expect(existsSync(other('b'.repeat(32)))).toBe(false);
   });
 
   it('is named by the content of the bundle, which its last line carries', () => {
