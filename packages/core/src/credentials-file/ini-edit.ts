@@ -156,7 +156,10 @@ interface ScannedLine {
 function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void | 'stop', to = text.length): IniParseError | undefined {
   const sectionLines = new Map<string, number>();
   let sectionName: string | undefined;
-  let keys = new Map<string, number>();
+  // Each key's last line, over the whole scan: one small map rather than one per section (there
+  // are thousands), as a key seen since the section's header is a repeat.
+  const keys = new Map<string, number>();
+  let headerLine = 0;
   // Indent of the last header or key line; a deeper line after a key continues its value.
   let indentLevel = 0;
   let inOption = false;
@@ -200,7 +203,7 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
         if (firstLine !== undefined) return fail(index, { kind: 'duplicate-section', section: name, firstLine });
         sectionLines.set(name, index + 1);
         sectionName = name;
-        keys = new Map();
+        headerLine = index + 1;
         inOption = false;
         line.kind = 'header';
         line.name = name;
@@ -217,7 +220,7 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
         const key = text.slice(s, keyEnd);
         const folded = key.toLowerCase();
         const firstLine = keys.get(folded);
-        if (firstLine !== undefined) return fail(index, { kind: 'duplicate-key', section: sectionName, key: folded, firstLine });
+        if (firstLine !== undefined && firstLine > headerLine) return fail(index, { kind: 'duplicate-key', section: sectionName, key: folded, firstLine });
         keys.set(folded, index + 1);
         inOption = true;
         let value = at + 1;
