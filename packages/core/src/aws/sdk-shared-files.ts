@@ -41,8 +41,12 @@ export async function readNarrowedSharedFiles(): Promise<NarrowedSharedFiles> {
     } catch {
       own = undefined;
     }
+    const values = [profile, own?.services, own?.sso_session].filter((value) => value !== undefined);
     const wanted = (name: string) => {
       if (name === 'default') return profile === 'default';
+      // Thousands of names in a long file: those that end with no wanted value (bare, or before a
+      // closing quote) are passed over without the regular expression.
+      if (!values.some((value) => name.endsWith(value) || name.endsWith(value, name.length - 1))) return false;
       const [, kind, , value] = PREFIXED.exec(name) ?? [];
       if (kind === 'profile') return value === profile;
       if (kind === 'services') return value === own?.services;

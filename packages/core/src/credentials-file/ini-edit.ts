@@ -302,11 +302,19 @@ export function parseAwsIni(text: string): ParseIniResult {
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
 }
 
+interface SectionRange {
+  readonly name: string;
+  readonly start: number;
+  end: number;
+}
+
 /** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
 interface IniIndex {
   readonly error: IniParseError | undefined;
   /** Offsets of each section in the text: its header line's start, and the next header's (or the end). */
-  readonly sections: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
+  readonly sections: ReadonlyMap<string, SectionRange>;
+  /** The same, in file order; a plain array is walked far faster than a map by code run once. */
+  readonly inOrder: readonly SectionRange[];
   /** The file's dominant line ending, as {@link ParsedIni.eol}. */
   readonly eol: '\n' | '\r\n';
 }
@@ -319,8 +327,9 @@ const indexed: { text: string; index: IniIndex }[] = [];
 function indexAwsIni(text: string): IniIndex {
   const known = indexed.find((entry) => entry.text === text);
   if (known) return known.index;
-  const sections = new Map<string, { start: number; end: number }>();
-  let last: { start: number; end: number } | undefined;
+  const sections = new Map<string, SectionRange>();
+  const inOrder: SectionRange[] = [];
+  let last: SectionRange | undefined;
   let crlf = 0;
   let lf = 0;
   const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
@@ -328,10 +337,11 @@ function indexAwsIni(text: string): IniIndex {
     else if (line.eol === '\n') lf++;
     if (line.kind !== 'header') return;
     if (last) last.end = line.start;
-    last = { start: line.start, end: text.length };
+    last = { name: line.name, start: line.start, end: text.length };
     sections.set(line.name, last);
+    inOrder.push(last);
   });
-  const index: IniIndex = { error, sections, eol: crlf > lf ? '\r\n' : '\n' };
+  const index: IniIndex = { error, sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
   indexed.unshift({ text, index });
   indexed.length = Math.min(indexed.length, 2);
   return index;
@@ -354,10 +364,11 @@ export function iniError(text: string): IniParseError | undefined {
  * @returns undefined when the file cannot be parsed.
  */
 export function sectionsOnly(text: string, keep: (name: string) => boolean): string | undefined {
-  const { error, sections } = indexAwsIni(text);
+  const { error, inOrder } = indexAwsIni(text);
   if (error !== undefined) return undefined;
   let kept = '';
-  for (const [name, { start, end }] of sections) {
+  for (let i = 0; i < inOrder.length; i++) {
+    const { name, start, end } = inOrder[i]!;
     if (!keep(name)) continue;
     const section = text.slice(start, end);
     kept += section.endsWith('\n') ? section : `${section}\n`;
