@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { loadProfileCredentials } from '../source/profile-credentials.js';
-import { narrowSharedFilesForSdk, widenSharedFilesForSdk } from './sdk-shared-files.js';
+import { narrowSharedFilesForSdk, readNarrowedSharedFiles, widenSharedFilesForSdk } from './sdk-shared-files.js';
 
 const OTHERS = Array.from({ length: 50 }, (_, i) => `# team ${i}\n[profile other-${i}]\nregion = eu-west-${i % 3}\nservices = other-${i}\n\n[services other-${i}]\nsts =\n  endpoint_url = https://sts.other-${i}\n`).join('\n');
 const OTHER_KEYS = Array.from({ length: 50 }, (_, i) => `[other-${i}]\naws_access_key_id = AKIAOTHER${i}\naws_secret_access_key = s${i}\n`).join('\n');
@@ -35,7 +35,7 @@ describe('the SDK given only the sections its clients can consult', () => {
     writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE!, `${OTHER_KEYS}\n${credentials}\n\n${OTHER_KEYS.replaceAll('other-', 'later-')}`);
     const whole = await loadSharedConfigFiles({ ignoreCache: true });
 
-    await narrowSharedFilesForSdk();
+    narrowSharedFilesForSdk(await readNarrowedSharedFiles());
     const narrowed = await loadSharedConfigFiles({ ignoreCache: true });
     expect(narrowed.configFile[name]).toEqual(whole.configFile[name]);
     expect(narrowed.credentialsFile[name]).toEqual(whole.credentialsFile[name]);
@@ -54,7 +54,7 @@ describe('the SDK given only the sections its clients can consult', () => {
     writeFileSync(process.env.AWS_CONFIG_FILE!, `${OTHERS}\n[default]\nregion = eu-west-1\n[default]\nregion = eu-west-2\n`);
     writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE!, OTHER_KEYS);
     const whole = await loadSharedConfigFiles({ ignoreCache: true });
-    await narrowSharedFilesForSdk();
+    narrowSharedFilesForSdk(await readNarrowedSharedFiles());
     const after = await loadSharedConfigFiles({ ignoreCache: true });
     expect(after.configFile).toEqual(whole.configFile);
   });
@@ -66,7 +66,7 @@ describe('the SDK given only the sections its clients can consult', () => {
     writeFileSync(join(dir, 'answer.json'), answer);
     writeFileSync(process.env.AWS_CONFIG_FILE!, `[default]\nregion = eu-west-1\n\n[profile corp-proc]\ncredential_process = cat ${join(dir, 'answer.json')}\n`);
     writeFileSync(process.env.AWS_SHARED_CREDENTIALS_FILE!, '');
-    await narrowSharedFilesForSdk();
+    narrowSharedFilesForSdk(await readNarrowedSharedFiles());
     const credentials = await loadProfileCredentials('corp-proc', 'the config file', process.env);
     expect(credentials.accessKeyId).toBe('AKIAPROC');
   });

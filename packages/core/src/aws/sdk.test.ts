@@ -1,9 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { explainAwsError } from '../errors/explain-aws.js';
 import { AwsCallError } from './port.js';
 import { createSdkPort } from './sdk.js';
+import { widenSharedFilesForSdk } from './sdk-shared-files.js';
 
 /** A loopback server that runs `onConnection` for each connection; stop() also ends the connections it holds. */
 async function loopback(onConnection: (socket: Socket) => void): Promise<{ url: string; connections: () => number; stop: () => Promise<void> }> {
@@ -122,6 +127,36 @@ describe('createSdkPort with hostile error text', () => {
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+describe('createSdkPort handing the SDK narrowed shared files', () => {
+  // #22: each client read and cut both AWS files again, so a cold assume read them twice.
+  it('reads the AWS files once for all its clients, and hands the copies to each as it is made', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-sdk-'));
+    const server = createHttpServer((req, res) => {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'text/xml' }).end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      process.env.AWS_ENDPOINT_URL = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-1\n\n[profile other]\nregion = eu-west-3\n');
+      const aws = createSdkPort({ credentials, region: 'eu-west-1', timeoutMs: 5000, narrowSharedFiles: true });
+      expect(await rejection(aws.getCallerIdentity())).toMatchObject({ code: 'AccessDenied' });
+      // Changed on disk, and the SDK given the whole files, between the STS client and the IAM one.
+      writeFileSync(process.env.AWS_CONFIG_FILE, '[default]\nregion = eu-west-2\n');
+      widenSharedFilesForSdk();
+      expect(await rejection(aws.listMfaDevices())).toMatchObject({ code: 'AccessDenied' });
+      expect((await loadSharedConfigFiles({ ignoreCache: true })).configFile).toEqual({ default: { region: 'eu-west-1' } });
+    } finally {
+      widenSharedFilesForSdk();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

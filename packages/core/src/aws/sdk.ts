@@ -14,7 +14,8 @@ export interface SdkPortOptions {
   readonly timeoutMs?: number;
   /**
    * Hand the SDK only the sections of the shared files its clients can consult (see
-   * narrowSharedFilesForSdk): for a process that ends after its calls, not for the daemon.
+   * readNarrowedSharedFiles), read once for all the port's clients: for a process that ends
+   * after its calls, not for the daemon.
    */
   readonly narrowSharedFiles?: boolean;
   /**
@@ -64,8 +65,14 @@ interface RecorderStack {
 export function createSdkPort(options: SdkPortOptions): AwsPort & AccessKeysPort {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const endpoints = options.endpoints;
+  // Read once for the port's clients (a command's STS and IAM), and handed to each as it is made:
+  // loadProfileCredentials may have given the SDK the whole files back in between.
+  let narrowed: Promise<import('./sdk-shared-files.js').NarrowedSharedFiles> | undefined;
   const common = async (service: 'sts' | 'iam') => {
-    if (options.narrowSharedFiles) await (await import('./sdk-shared-files.js')).narrowSharedFilesForSdk();
+    if (options.narrowSharedFiles) {
+      const files = await import('./sdk-shared-files.js');
+      files.narrowSharedFilesForSdk(await (narrowed ??= files.readNarrowedSharedFiles()));
+    }
     return {
     region: options.region,
     credentials: options.credentials,

@@ -148,12 +148,18 @@ interface ScannedLine {
  * A scan from a header's offset up to the next header's (`to`) reads that one section as the
  * whole scan does, since a header resets every state the scan carries.
  *
- * @returns the first refusal, or undefined when the file reads as botocore reads it.
+ * A visitor that returns `'stop'` ends the scan after that line, as if the text ended there.
+ *
+ * @returns the first refusal, or undefined when the file reads as botocore reads it. Its line
+ *   numbers count from `from`: see {@link scanPart} for a scan that starts mid-file.
  */
-function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void, to = text.length): IniParseError | undefined {
+function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => void | 'stop', to = text.length): IniParseError | undefined {
   const sectionLines = new Map<string, number>();
   let sectionName: string | undefined;
-  let keys = new Map<string, number>();
+  // Each key's last line, over the whole scan: one small map rather than one per section (there
+  // are thousands), as a key seen since the section's header is a repeat.
+  const keys = new Map<string, number>();
+  let headerLine = 0;
   // Indent of the last header or key line; a deeper line after a key continues its value.
   let indentLevel = 0;
   let inOption = false;
@@ -197,7 +203,7 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
         if (firstLine !== undefined) return fail(index, { kind: 'duplicate-section', section: name, firstLine });
         sectionLines.set(name, index + 1);
         sectionName = name;
-        keys = new Map();
+        headerLine = index + 1;
         inOption = false;
         line.kind = 'header';
         line.name = name;
@@ -214,7 +220,7 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
         const key = text.slice(s, keyEnd);
         const folded = key.toLowerCase();
         const firstLine = keys.get(folded);
-        if (firstLine !== undefined) return fail(index, { kind: 'duplicate-key', section: sectionName, key: folded, firstLine });
+        if (firstLine !== undefined && firstLine > headerLine) return fail(index, { kind: 'duplicate-key', section: sectionName, key: folded, firstLine });
         keys.set(folded, index + 1);
         inOption = true;
         let value = at + 1;
@@ -224,9 +230,32 @@ function scanAwsIni(text: string, from: number, visit: (line: ScannedLine) => vo
         line.valueFrom = value;
       }
     }
-    visit(line);
+    if (visit(line) === 'stop') return undefined;
   }
   return undefined;
+}
+
+/** The 0-based index of the line that starts at `offset`. */
+function lineIndexAt(text: string, offset: number): number {
+  let index = 0;
+  for (let newline = text.indexOf('\n'); newline !== -1 && newline < offset; newline = text.indexOf('\n', newline + 1)) index++;
+  return index;
+}
+
+/**
+ * {@link scanAwsIni} from `from`, the start of a line where the scan's state is known (a header,
+ * which resets it all, or the file's start), that throws its refusal with the line numbers of
+ * the whole file. Only a refusal pays for counting the lines before `from`.
+ */
+function scanPart(text: string, from: number, visit: (line: ScannedLine) => void | 'stop', to = text.length): void {
+  const error = scanAwsIni(text, from, visit, to);
+  if (error === undefined) return;
+  const before = lineIndexAt(text, from);
+  const { reason } = error;
+  throw new IniParseError(
+    error.line + before,
+    reason.kind === 'duplicate-key' || reason.kind === 'duplicate-section' ? { ...reason, firstLine: reason.firstLine + before } : reason,
+  );
 }
 
 /**
@@ -273,11 +302,21 @@ export function parseAwsIni(text: string): ParseIniResult {
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
 }
 
+interface SectionRange {
+  readonly name: string;
+  readonly start: number;
+  end: number;
+}
+
 /** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
 interface IniIndex {
   readonly error: IniParseError | undefined;
   /** Offsets of each section in the text: its header line's start, and the next header's (or the end). */
-  readonly sections: ReadonlyMap<string, { readonly start: number; readonly end: number }>;
+  readonly sections: ReadonlyMap<string, SectionRange>;
+  /** The same, in file order; a plain array is walked far faster than a map by code run once. */
+  readonly inOrder: readonly SectionRange[];
+  /** The file's dominant line ending, as {@link ParsedIni.eol}. */
+  readonly eol: '\n' | '\r\n';
 }
 
 // One command reads the same file several times (the checks before an edit, the corp keys, the
@@ -288,15 +327,21 @@ const indexed: { text: string; index: IniIndex }[] = [];
 function indexAwsIni(text: string): IniIndex {
   const known = indexed.find((entry) => entry.text === text);
   if (known) return known.index;
-  const sections = new Map<string, { start: number; end: number }>();
-  let last: { start: number; end: number } | undefined;
+  const sections = new Map<string, SectionRange>();
+  const inOrder: SectionRange[] = [];
+  let last: SectionRange | undefined;
+  let crlf = 0;
+  let lf = 0;
   const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
+    if (line.eol === '\r\n') crlf++;
+    else if (line.eol === '\n') lf++;
     if (line.kind !== 'header') return;
     if (last) last.end = line.start;
-    last = { start: line.start, end: text.length };
+    last = { name: line.name, start: line.start, end: text.length };
     sections.set(line.name, last);
+    inOrder.push(last);
   });
-  const index: IniIndex = { error, sections };
+  const index: IniIndex = { error, sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
   indexed.unshift({ text, index });
   indexed.length = Math.min(indexed.length, 2);
   return index;
@@ -319,10 +364,11 @@ export function iniError(text: string): IniParseError | undefined {
  * @returns undefined when the file cannot be parsed.
  */
 export function sectionsOnly(text: string, keep: (name: string) => boolean): string | undefined {
-  const { error, sections } = indexAwsIni(text);
+  const { error, inOrder } = indexAwsIni(text);
   if (error !== undefined) return undefined;
   let kept = '';
-  for (const [name, { start, end }] of sections) {
+  for (let i = 0; i < inOrder.length; i++) {
+    const { name, start, end } = inOrder[i]!;
     if (!keep(name)) continue;
     const section = text.slice(start, end);
     kept += section.endsWith('\n') ? section : `${section}\n`;
@@ -358,23 +404,94 @@ function findSection(ini: ParsedIni, name: string): IniSection | undefined {
 }
 
 /**
+ * The start of the line that holds the `[name]` found at `at` (`length` long), when that line is
+ * nothing else but spaces around it, as the parser strips them; else undefined.
+ */
+function bareHeaderLine(text: string, at: number, length: number, bom: number): number | undefined {
+  for (let i = at + length; i < text.length && text.charCodeAt(i) !== 0x0a; i++) if (!isPySpace(text.charCodeAt(i))) return undefined;
+  let start = at;
+  for (; start > bom && text.charCodeAt(start - 1) !== 0x0a; start--) if (!isPySpace(text.charCodeAt(start - 1))) return undefined;
+  return start;
+}
+
+/**
+ * Whether the scan reads the bare `[…]` line at `start` (its bracket at `at`) as a header: an
+ * indented one continues the value above it when that value's key is less indented.
+ *
+ * @throws {@link IniParseError} when the lines that decide it cannot be parsed.
+ */
+function readsAsHeader(text: string, start: number, at: number, bom: number): boolean {
+  // Nothing at the start of its line continues a value.
+  if (at === start) return true;
+  // The lines from the last header at the start of its line (or from the file's start) decide,
+  // since a header resets every state the scan carries.
+  const anchor = start - bom >= 2 ? text.lastIndexOf('\n[', start - 2) : -1;
+  let kind: IniLine['kind'] | undefined;
+  scanPart(
+    text,
+    anchor === -1 ? bom : anchor + 1,
+    (line) => {
+      kind = line.kind;
+    },
+    start + 1,
+  );
+  return kind === 'header';
+}
+
+/**
+ * The start of the `[name]` header line, found by native search rather than by scanning the
+ * file: reading one profile of a 20,000-line file costs about as much as of a small one.
+ * The header is found as the full parser finds it (an indented `[name]` that continues a value
+ * is none); lines elsewhere in the file are not checked (see {@link getSection}).
+ *
+ * @returns undefined when the file has no such section.
+ * @throws {@link IniParseError} when it has two, or when the lines that decide whether a
+ *   `[name]` line is a header cannot be parsed.
+ */
+function findHeader(text: string, name: string): number | undefined {
+  // No header the parser reads has such a name.
+  if (name === '' || /[[\]\n]/.test(name)) return undefined;
+  const bom = text.startsWith(BOM) ? BOM.length : 0;
+  const needle = `[${name}]`;
+  let found: number | undefined;
+  // The name holds no bracket, so one match cannot start inside another.
+  for (let at = text.indexOf(needle, bom); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+    const start = bareHeaderLine(text, at, needle.length, bom);
+    if (start === undefined || !readsAsHeader(text, start, at, bom)) continue;
+    if (found !== undefined) {
+      throw new IniParseError(lineIndexAt(text, start) + 1, { kind: 'duplicate-section', section: name, firstLine: lineIndexAt(text, found) + 1 });
+    }
+    found = start;
+  }
+  return found;
+}
+
+/**
  * Reads one section as botocore would: keys lower-cased, values trimmed, continuation lines
  * joined with `\n` (so a nested block such as `s3 =` reads as `"\nmax_concurrent_requests = 10"`).
  *
+ * Only the section is read: its header is found by native search and its lines are parsed up to
+ * the next header, so the cost does not grow with the rest of the file. For a file the parser
+ * accepts this is exactly what parsing it whole gives. Refused are the section's own lines, a
+ * second header of the same name, and the lines that decide whether an indented `[name]` is a
+ * header; a refusal elsewhere in the file is left to {@link iniError}, which the writers check
+ * before any edit.
+ *
  * @returns `undefined` when the section is absent.
- * @throws {@link IniParseError} when the file cannot be parsed.
+ * @throws {@link IniParseError} when the section cannot be read as botocore reads it.
  */
 export function getSection(text: string, name: string): Record<string, string> | undefined {
-  const { error, sections } = indexAwsIni(text);
-  if (error !== undefined) throw error;
-  const section = sections.get(name);
-  if (section === undefined) return undefined;
+  const start = findHeader(text, name);
+  if (start === undefined) return undefined;
   const values = new Map<string, string[]>();
   let parts: string[] | undefined;
-  scanAwsIni(
+  // The next header at the start of its line bounds the scan; an indented one may end it sooner.
+  const next = text.indexOf('\n[', start);
+  scanPart(
     text,
-    section.start,
+    start,
     (line) => {
+      if (line.kind === 'header') return line.start === start ? undefined : 'stop';
       if (line.kind === 'key') {
         parts = [text.slice(line.valueFrom, line.valueTo)];
         values.set(line.name.toLowerCase(), parts);
@@ -384,8 +501,9 @@ export function getSection(text: string, name: string): Record<string, string> |
         // configparser keeps blank lines inside a multi-line value, then trims the end.
         parts?.push('');
       }
+      return undefined;
     },
-    section.end,
+    next === -1 ? text.length : next + 1,
   );
   return Object.fromEntries([...values].map(([key, p]) => [key, pyStripEnd(p.join('\n'))]));
 }
@@ -482,31 +600,23 @@ export function setSection(
     if (!wanted.has(key.toLowerCase())) removed.add(key.toLowerCase());
   }
 
-  const ini = parseOrThrow(text);
-  const newLine = (raw: string): LineText => ({ raw, eol: ini.eol });
-  const section = findSection(ini, sectionName);
+  // The whole file is checked (one scan, shared with the check before the edit), but only the
+  // section's lines are parsed and rewritten: the rest is copied as one string.
+  const { error, sections, eol } = indexAwsIni(text);
+  if (error !== undefined) throw error;
+  const newLine = (raw: string): LineText => ({ raw, eol });
+  const range = sections.get(sectionName);
+  if (range === undefined) return appendSection(text, eol, [`[${sectionName}]`, ...[...wanted.values()].map(({ key, value }) => `${key} = ${value}`)]);
 
-  if (section === undefined) {
-    const lines: LineText[] = [...ini.lines];
-    const last = lines.at(-1);
-    if (last !== undefined) {
-      if (last.eol === '') lines[lines.length - 1] = { raw: last.raw, eol: ini.eol };
-      if (pyStrip(last.raw) !== '') lines.push(newLine(''));
-    }
-    lines.push(newLine(`[${sectionName}]`));
-    for (const { key, value } of wanted.values()) lines.push(newLine(`${key} = ${value}`));
-    return serialize(ini.bom, lines);
-  }
-
-  const before = ini.lines.slice(0, section.header + 1);
+  const [first, ...lines] = parseOrThrow(text.slice(range.start, range.end)).lines;
+  let header: LineText = first!;
   const body: LineText[] = [];
-  const after = ini.lines.slice(section.end);
   const pending = new Map(wanted);
   // Where new keys go: just after the last key or continuation line we keep.
   let insertAt = 0;
   let droppingContinuation = false;
 
-  for (const line of ini.lines.slice(section.header + 1, section.end)) {
+  for (const line of lines) {
     if (line.kind === 'key') {
       const folded = line.key.toLowerCase();
       const entry = pending.get(folded);
@@ -531,18 +641,32 @@ export function setSection(
 
   if (pending.size > 0) {
     const added = [...pending.values()].map(({ key, value }) => newLine(`${key} = ${value}`));
-    const previous = insertAt === 0 ? before.length - 1 : undefined;
-    if (previous !== undefined) {
-      const header = before[previous];
-      if (header !== undefined && header.eol === '') before[previous] = { ...header, eol: ini.eol };
+    if (insertAt === 0) {
+      if (header.eol === '') header = { ...header, eol };
     } else {
-      const line = body[insertAt - 1];
-      if (line !== undefined && line.eol === '') body[insertAt - 1] = { ...line, eol: ini.eol };
+      const line = body[insertAt - 1]!;
+      if (line.eol === '') body[insertAt - 1] = { ...line, eol };
     }
     body.splice(insertAt, 0, ...added);
   }
 
-  return serialize(ini.bom, [...before, ...body, ...after]);
+  return text.slice(0, range.start) + serialize('', [header, ...body]) + text.slice(range.end);
+}
+
+/**
+ * `lines` appended to a file that parses, each with the file's line ending `eol`, after the
+ * last line's missing ending and a blank line unless the last line is blank.
+ */
+function appendSection(text: string, eol: string, lines: readonly string[]): string {
+  const bom = text.startsWith(BOM) ? BOM.length : 0;
+  let head = text;
+  if (text.length > bom) {
+    const ended = text.endsWith('\n');
+    const last = text.slice(Math.max(text.lastIndexOf('\n', text.length - (ended ? 2 : 1)) + 1, bom), ended ? -1 : undefined);
+    if (!ended) head += eol;
+    if (pyStrip(last) !== '') head += eol;
+  }
+  return head + lines.map((line) => line + eol).join('');
 }
 
 /** What a section holds besides some keys: see {@link sectionExtras}. */

@@ -79,6 +79,18 @@ describe('keys (with the encrypted key file)', () => {
     expect(await listKeys({ env })).toEqual([]);
   });
 
+  // getSection reads only its section since #22; the edit after storing would refuse the file.
+  it('add with a credentials file broken outside the profile stores nothing and calls no AWS', async () => {
+    const before = `[corp]\naws_access_key_id = ${OLD.accessKeyId}\naws_secret_access_key = ${OLD.secretAccessKey}\n[other]\nnot a line botocore reads\n`;
+    writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, before);
+    const error = await rejectedAnwbisError(addKeys({ profile: 'corp', backend: 'file' }, deps));
+    expect(error).toMatchObject({ name: 'IniParseError', line: 5 });
+    expect(error.message).toMatch(/^cannot parse .*credentials line 5/);
+    expect(calls).toEqual([]);
+    expect(readFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, 'utf8')).toBe(before);
+    expect(await listKeys({ env })).toEqual([]);
+  });
+
   it('stored keys win over keys still in the credentials file for the same profile', async () => {
     await addKeys({ profile: 'corp', backend: 'file' }, deps);
     writeFileSync(env.AWS_SHARED_CREDENTIALS_FILE!, `[corp]\naws_access_key_id = AKIASTALESTALESTALE0\naws_secret_access_key = stale\n`);

@@ -1,4 +1,4 @@
-import { getSection, parseAwsIni, removeSection, sectionExtras, setSection, type SectionExtras } from '../credentials-file/ini-edit.js';
+import { getSection, iniError, parseAwsIni, removeSection, sectionExtras, setSection, type SectionExtras } from '../credentials-file/ini-edit.js';
 import { displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import { StateStore, type ProfileRecord } from '../cache/state-store.js';
 import { splitCommandLine } from '../process/shell-words.js';
@@ -100,6 +100,15 @@ export function judgeConfigSection(section: Readonly<Record<string, string>> | u
   return { remove: true };
 }
 
+/**
+ * Refuses a file botocore cannot read before anything of it is judged: getSection reads only its
+ * section, and nothing, not even the state under ANWBIS_HOME, goes while a file is broken.
+ */
+function assertParses(text: string): void {
+  const error = iniError(text);
+  if (error) throw error;
+}
+
 /** Profiles whose config section runs anwbis's credential_process. */
 function credentialProcessProfiles(configText: string, configFile: string): string[] {
   const parsed = parseAwsIni(configText);
@@ -152,6 +161,7 @@ export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<
   const credentialsGone = new Set<string>();
 
   await updateAwsFile(credentialsFile, (text) => {
+    assertParses(text);
     let next = text;
     for (const profile of profiles) {
       const section = getSection(next, profile);
@@ -174,6 +184,7 @@ export async function logout(request: LogoutRequest, deps: LogoutDeps): Promise<
   });
 
   await updateAwsFile(configFile, (text) => {
+    assertParses(text);
     let next = text;
     for (const profile of profiles) {
       const name = configSectionName(profile);

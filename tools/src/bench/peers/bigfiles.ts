@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { median, positiveInt } from '../stats.js';
 import { bigAwsFiles, surround } from '../../emulator/index.js';
@@ -14,20 +15,31 @@ import { startBenchWorld, type BenchWorld } from './world.js';
  *   profile it wrote, a `credential-process` cache hit;
  * - aws-vault and granted: their MFA login + AssumeRole and their `credential_process` cache hit.
  *
- *   node tools/dist/bench/peers/bigfiles.js [--rounds 11] [--lines 20000]
+ * `--against OTHER/bin/run.js` adds another build of anwbis (main's, say) as a column of its own,
+ * in the same rounds; `--peers no` leaves aws-vault and granted out.
+ *
+ *   node tools/dist/bench/peers/bigfiles.js [--rounds 11] [--lines 20000] [--against BIN] [--peers no]
  */
 
 type Size = 'small' | 'big';
 const SIZES: readonly Size[] = ['small', 'big'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, lines: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string' }, lines: { type: 'string' }, against: { type: 'string' }, peers: { type: 'string' }, help: { type: 'boolean' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write('usage: node tools/dist/bench/peers/bigfiles.js [--rounds 11] [--lines 20000] [--against OTHER/bin/run.js] [--peers no]\n');
+    return;
+  }
+  if (values.peers !== undefined && values.peers !== 'no') throw new Error(`--peers takes only "no", not ${JSON.stringify(values.peers)}`);
   const rounds = positiveInt('rounds', values.rounds, 11);
   const lineCount = positiveInt('lines', values.lines, 20_000);
   const say = (line = '') => process.stdout.write(`${line}\n`);
   const note = (line: string) => process.stderr.write(`${line}\n`);
 
-  const bins = ensurePeers(note);
+  const bins = values.peers === 'no' ? {} : ensurePeers(note);
   const big = bigAwsFiles(lineCount);
   let bench: BenchWorld | undefined;
   const tools: { name: string; bySize: Record<Size, Driver> }[] = [];
@@ -42,6 +54,7 @@ async function main(): Promise<void> {
       tools.push({ name: small.name, bySize: { small, big: large } });
     };
     await both(() => anwbisDriver(world));
+    if (values.against) await both(() => anwbisDriver(world, resolve(values.against!), 'anwbis [against]'));
     if (bins['aws-vault']) await both(() => awsVaultDriver(world, bins['aws-vault']!));
     if (bins.granted) await both(() => grantedDriver(world, bins.granted!));
 
@@ -52,7 +65,7 @@ async function main(): Promise<void> {
     const pass = async (name: string, size: Size, d: Driver) => {
       d.resetCold();
       await timed(`${name}.${size}.cold`, d.cold);
-      if (name === 'anwbis') {
+      if (name.startsWith('anwbis')) {
         // The full command with nothing to change: the reuse the fast path answers.
         await timed(`${name}.${size}.reuse`, { ...d.cold, args: d.cold.args.filter((a) => a !== '--refresh') });
       }

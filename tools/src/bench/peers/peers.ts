@@ -53,7 +53,7 @@ export async function mustRun(what: string, cmd: Command): Promise<Outcome> {
 
 /** How one tool is driven through each row, and what it was told. */
 export interface Driver {
-  readonly name: 'anwbis' | 'aws-vault' | 'granted';
+  readonly name: 'anwbis' | 'anwbis [against]' | 'aws-vault' | 'granted';
   /** What the tool was given (config, flags), for the table's notes. */
   readonly told: string;
   readonly box: Sandbox;
@@ -117,23 +117,24 @@ function credentialProcessProfile(profile: string, command: Command): string {
 }
 
 /** anwbis, as its README says: the corp profile holds the user's keys; the role ARN is looked up once and remembered. */
-export function anwbisDriver(world: World): Driver {
+/** @param bin the CLI's bin script: this build's, or another build's (`--against`). */
+export function anwbisDriver(world: World, bin = ANWBIS_BIN, name: 'anwbis' | 'anwbis [against]' = 'anwbis'): Driver {
   const box = createSandbox({ endpoint: world.endpoint, profiles: { default: world.user } });
   const env = { ...cleanEnv(box.env), ...(world.endpoint.startsWith('https:') ? { NODE_EXTRA_CA_CERTS: world.caFile } : {}) };
   const node = process.execPath;
   const assume = ['-p', 'datalab', '-e', 'dev', '-r', 'admin'];
-  const credentialProcess: Command = { file: node, args: [ANWBIS_BIN, 'credential-process', ...assume], env };
+  const credentialProcess: Command = { file: node, args: [bin, 'credential-process', ...assume], env };
   box.write('config', `${box.read('config')}\n${credentialProcessProfile('via-anwbis', credentialProcess)}`);
-  const cold: Command = { file: node, args: [ANWBIS_BIN, ...assume, '--mfa-code', MFA_CODE, '--refresh'], env };
+  const cold: Command = { file: node, args: [bin, ...assume, '--mfa-code', MFA_CODE, '--refresh'], env };
   return {
-    name: 'anwbis',
+    name,
     told: '`-p datalab -e dev -r admin --mfa-code` and the corp user\'s keys; finds the role ARN and MFA device itself (cold) or remembers them',
     box,
     resetCold: () => rmSync(box.anwbisHome, { recursive: true, force: true }),
     cold,
     remembered: cold,
     async emptyCache() {
-      await mustRun('anwbis session', { file: node, args: [ANWBIS_BIN, 'session', '--mfa-code', MFA_CODE], env });
+      await mustRun('anwbis session', { file: node, args: [bin, 'session', '--mfa-code', MFA_CODE], env });
       rmSync(join(box.anwbisHome, 'credentials'), { recursive: true, force: true });
     },
     credentialProcess,
@@ -141,13 +142,13 @@ export function anwbisDriver(world: World): Driver {
     helper: {
       name: 'the anwbis daemon',
       async start() {
-        const out = await mustRun('anwbis daemon start', { file: node, args: [ANWBIS_BIN, 'daemon', 'start'], env });
+        const out = await mustRun('anwbis daemon start', { file: node, args: [bin, 'daemon', 'start'], env });
         const pid = /\(pid (\d+)/.exec(out.stderr);
         if (!pid) throw new Error(`anwbis daemon start named no pid: ${out.stderr}`);
         return Number(pid[1]);
       },
       async stop() {
-        await mustRun('anwbis daemon stop', { file: node, args: [ANWBIS_BIN, 'daemon', 'stop'], env });
+        await mustRun('anwbis daemon stop', { file: node, args: [bin, 'daemon', 'stop'], env });
       },
       resetColdKeepingIt() {
         for (const entry of readdirSync(box.anwbisHome)) if (!/^(daemon(\.(sock|token))?|logs)$/.test(entry)) rmSync(join(box.anwbisHome, entry), { recursive: true, force: true });
