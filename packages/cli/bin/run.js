@@ -133,10 +133,25 @@ function privateCacheDir() {
     if (!path.isAbsolute(base)) return undefined;
     var own = path.join(base, 'anwbis');
     var dir = path.join(own, 'node-' + process.version + '-' + process.arch);
+    // Root under another user's HOME (sudo keeping HOME) would make directories that user's own
+    // runs then refuse for good: none is made there.
+    if (process.getuid && process.getuid() === 0 && ownerOfNearest(fs, path, dir) !== 0) return undefined;
     fs.mkdirSync(dir, { recursive: true, mode: 448 /* 0700 */ });
     return ownPrivateDir(fs, own) && ownPrivateDir(fs, dir) ? dir : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** The owner of `dir`, or of the nearest directory above it that exists. */
+function ownerOfNearest(fs, path, dir) {
+  for (;;) {
+    try {
+      return fs.statSync(dir).uid;
+    } catch {
+      if (path.dirname(dir) === dir) return undefined;
+      dir = path.dirname(dir);
+    }
   }
 }
 

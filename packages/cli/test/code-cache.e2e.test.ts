@@ -109,6 +109,12 @@ describe("the small bundle's compiled code", () => {
     expect(existsSync(other('b'.repeat(32)))).toBe(false);
   });
 
+  (process.getuid?.() === 0 ? it : it.skip)("is not made by root under another user's HOME (sudo keeping HOME), which that user's runs would then refuse", async () => {
+    chownSync(sandbox.dir, 65534, 65534);
+    await cacheHit();
+    expect(existsSync(join(sandbox.dir, '.cache'))).toBe(false);
+  });
+
   it('is named by the content of the bundle, which its last line carries', () => {
     const text = readFileSync(BUNDLE, 'utf8');
     const body = text.slice(0, text.lastIndexOf('//# anwbis-bundle-id='));
