@@ -1,9 +1,8 @@
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { createSandbox, demoScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { roundTrips, startDelayProxy, type DelayProxy, type ProxiedRequest } from './delay-proxy.js';
-import { median, positiveInt } from './stats.js';
+import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
  * Benchmark (not a test: it reports, it asserts nothing about timings) of how long
@@ -31,10 +30,7 @@ class RunFailed extends Error {}
 
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { delay: { type: 'string' }, runs: { type: 'string' } },
-    strict: true,
-  });
+  const values = benchArgs('node tools/dist/bench/assume-latency.js [--delay 100] [--runs 7]', { delay: { type: 'string' }, runs: { type: 'string' } });
   const delayMs = positiveInt('delay', values.delay, 100);
   const runs = positiveInt('runs', values.runs, 7);
   const say = (line = '') => process.stdout.write(`${line}\n`);

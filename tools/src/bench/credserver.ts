@@ -2,9 +2,8 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { request, type RequestOptions } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
-import { median, positiveInt } from './stats.js';
+import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
  * `npm run bench:credserver`: the container-credentials endpoint `anwbis exec --server` serves
@@ -69,7 +68,12 @@ function holdGrant(env: Record<string, string>): Promise<{ child: ChildProcessWi
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { fetches: { type: 'string' }, total: { type: 'string' }, clients: { type: 'string' }, 'baseline-runs': { type: 'string' } }, strict: true });
+  const values = benchArgs('node tools/dist/bench/credserver.js [--fetches 1000] [--total 1000] [--clients 50] [--baseline-runs 30]', {
+    fetches: { type: 'string' },
+    total: { type: 'string' },
+    clients: { type: 'string' },
+    'baseline-runs': { type: 'string' },
+  });
   const fetches = positiveInt('fetches', values.fetches, 1000);
   const total = positiveInt('total', values.total, 1000);
   const clients = positiveInt('clients', values.clients, 50);

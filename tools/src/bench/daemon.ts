@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { assume, createSdkPort, fromInstanceMetadata, loadProfileCredentials, silentEvents, systemClock, type AwsCredentials, type AwsPort } from '@anwbis/core';
 import { conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
+import { benchArgs, positiveInt } from './stats.js';
 
 /**
  * Benchmark (not a test: it reports figures, it asserts nothing about timings) of the daemon
@@ -126,9 +125,9 @@ async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs:
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { profiles: { type: 'string' }, 'quiet-seconds': { type: 'string' } }, strict: true });
-  const count = Number(values.profiles ?? 500);
-  const quietSeconds = Number(values['quiet-seconds'] ?? 60);
+  const values = benchArgs('node tools/dist/bench/daemon.js [--profiles 500] [--quiet-seconds 60]', { profiles: { type: 'string' }, 'quiet-seconds': { type: 'string' } });
+  const count = positiveInt('profiles', values.profiles, 500);
+  const quietSeconds = positiveInt('quiet-seconds', values['quiet-seconds'], 60);
   const projects = Math.ceil(count / ROLES_PER_PROJECT);
   const say = (line = '') => process.stdout.write(`${line}\n`);
 
@@ -211,6 +210,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`bench:daemon failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -2,11 +2,10 @@ import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, createSandbox, manyGroupsScenario, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { DISCOVERY_CONCURRENCY } from '@anwbis/core';
 import { roundTrips, startDelayProxy, type DelayProxy } from './delay-proxy.js';
-import { median, positiveInt } from './stats.js';
+import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
  * Benchmark (it reports, it asserts nothing) of listing every delegated role of a user in many
@@ -32,7 +31,7 @@ function loadAverage(): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { groups: { type: 'string' }, delay: { type: 'string' }, runs: { type: 'string' } }, strict: true });
+  const values = benchArgs('node tools/dist/bench/roles-latency.js [--groups 200] [--delay 100] [--runs 5]', { groups: { type: 'string' }, delay: { type: 'string' }, runs: { type: 'string' } });
   const groups = positiveInt('groups', values.groups, 200);
   const delayMs = positiveInt('delay', values.delay, 100);
   const runs = positiveInt('runs', values.runs, 5);

@@ -1,10 +1,9 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { addStaticProfile, cliCall, mustRun, type Command } from './peers/peers.js';
-import { median, positiveInt } from './stats.js';
+import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
  * `npm run bench:envserver`: what one AWS CLI call costs in a shell served by
@@ -34,7 +33,7 @@ function fetchMs(url: string, token: string): Promise<number> {
 const ROLE = ['-p', 'datalab', '-e', 'dev', '-r', 'admin'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' } }, strict: true });
+  const values = benchArgs('node tools/dist/bench/shell-server.js [--rounds 21]', { rounds: { type: 'string' } });
   const rounds = positiveInt('rounds', values.rounds, 21);
   const say = (line = '') => process.stdout.write(`${line}\n`);
   const note = (line: string) => process.stderr.write(`${line}\n`);
@@ -107,6 +106,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench:envserver failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.stderr.write(`bench:envserver failed: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 1;
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_SETTINGS, resolveRequest, type AssumeRequest } from '@anwbis/core';
 import { ANWBIS_BIN } from '../emulator/processes.js';
-import { median, positiveInt } from './stats.js';
+import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
  * `npm run bench:startup [-- --runs N] [-- --against OTHER/bin/run.js]`: the wall time of a
@@ -92,12 +92,9 @@ function seedState(home: string, env: NodeJS.ProcessEnv, expiration: string): vo
 }
 
 function main(): void {
-  const option = (name: string) => {
-    const at = process.argv.indexOf(`--${name}`);
-    return at === -1 ? undefined : process.argv[at + 1];
-  };
-  const runs = positiveInt('runs', option('runs'), 31);
-  const against = option('against');
+  const values = benchArgs('node tools/dist/bench/startup.js [--runs 31] [--against OTHER/bin/run.js]', { runs: { type: 'string' }, against: { type: 'string' } });
+  const runs = positiveInt('runs', values.runs, 31);
+  const against = values.against;
   const bins: Array<{ bin: string; label: string }> = [{ bin: ANWBIS_BIN, label: '' }, ...(against ? [{ bin: resolve(against), label: ' [against]' }] : [])];
   const home = mkdtempSync(join(tmpdir(), 'anwbis-bench-'));
   try {

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { median, positiveInt } from '../stats.js';
+import { benchArgs, median, positiveInt } from '../stats.js';
 import { bigAwsFiles, surround } from '../../emulator/index.js';
 import { ensurePeers } from './build.js';
 import { anwbisDriver, awsVaultDriver, grantedDriver, mustRun, type Command, type Driver } from './peers.js';
@@ -25,14 +24,12 @@ type Size = 'small' | 'big';
 const SIZES: readonly Size[] = ['small', 'big'];
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { rounds: { type: 'string' }, lines: { type: 'string' }, against: { type: 'string' }, peers: { type: 'string' }, help: { type: 'boolean' } },
-    strict: true,
+  const values = benchArgs('node tools/dist/bench/peers/bigfiles.js [--rounds 11] [--lines 20000] [--against OTHER/bin/run.js] [--peers no]', {
+    rounds: { type: 'string' },
+    lines: { type: 'string' },
+    against: { type: 'string' },
+    peers: { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write('usage: node tools/dist/bench/peers/bigfiles.js [--rounds 11] [--lines 20000] [--against OTHER/bin/run.js] [--peers no]\n');
-    return;
-  }
   if (values.peers !== undefined && values.peers !== 'no') throw new Error(`--peers takes only "no", not ${JSON.stringify(values.peers)}`);
   const rounds = positiveInt('rounds', values.rounds, 11);
   const lineCount = positiveInt('lines', values.lines, 20_000);

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { roundTrips } from '../delay-proxy.js';
 import { ensurePeers, PEER_VERSIONS } from './build.js';
 import {
@@ -16,7 +15,7 @@ import {
 } from './peers.js';
 import { startBenchWorld, type BenchWorld } from './world.js';
 import { connectMs, NETWORK_IDLE_MS, networkRounds, type NetworkModel } from './network.js';
-import { median, positiveInt } from '../stats.js';
+import { benchArgs, median, positiveInt } from '../stats.js';
 
 /**
  * `npm run bench:peers`: anwbis side by side with aws-vault 7.2.0 and granted 0.38.0 on the same
@@ -50,16 +49,13 @@ class Samples {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string' },
-      delay: { type: 'string' },
-      concurrency: { type: 'string' },
-      network: { type: 'boolean' },
-      rtt: { type: 'string' },
-      'tls-rtts': { type: 'string' },
-    },
-    strict: true,
+  const values = benchArgs('node tools/dist/bench/peers/main.js [--rounds 21] [--delay 100] [--concurrency 32] | --network [--rtt 50] [--tls-rtts 1] [--rounds 21]', {
+    rounds: { type: 'string' },
+    delay: { type: 'string' },
+    concurrency: { type: 'string' },
+    network: { type: 'boolean' },
+    rtt: { type: 'string' },
+    'tls-rtts': { type: 'string' },
   });
   if (!values.network && (values.rtt !== undefined || values['tls-rtts'] !== undefined)) throw new Error('--rtt and --tls-rtts go with --network');
   if (values.network && values.delay !== undefined) throw new Error('--network charges --rtt per request; --delay is for the default mode');
