@@ -28,10 +28,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
-      // Core's public API is its index (plus the fast-path and testing entries): no deep imports.
+      // Core's public API is its index (plus the fast-path, picker-history and testing entries): no deep imports.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^@anwbis/core/(?!fast$|testing$)', message: 'import from @anwbis/core (or @anwbis/core/fast, @anwbis/core/testing)' }] },
+        { patterns: [{ regex: '^@anwbis/core/(?!fast$|history$|testing$)', message: 'import from @anwbis/core (or @anwbis/core/fast, @anwbis/core/history, @anwbis/core/testing)' }] },
       ],
     },
   },

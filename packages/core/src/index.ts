@@ -63,12 +63,11 @@ export { readAccessKeyIds, readCredentialsProfile, readValidSession, readValidWr
 export { credentialVariables, formatShellExports, type Shell, SHELLS } from './output/shell.js';
 export { credentialProcessJson } from './output/credential-process.js';
 
-// Delegated roles: discovery, listing, status, history
+// Delegated roles: discovery, listing, status (the picker's history: @anwbis/core/history, apart for its zod)
 export { type DelegatedRole } from './roles/delegated-role.js';
 export { DISCOVERY_CONCURRENCY, type DiscoveryProgress } from './roles/discover.js';
 export { cachedDelegatedRoles, listDelegatedRoles, NoDelegatedRolesError, type RoleList } from './roles/list.js';
 export { describeStatus, type RoleStatus, roleStatuses } from './roles/status.js';
-export { frecencyScore, RoleHistory } from './roles/history.js';
 export { completionRoles, type RoleCandidate } from './completion/candidates.js';
 
 // Web console

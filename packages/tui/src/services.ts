@@ -7,14 +7,12 @@ import {
   credentialsFilePath,
   credentialVariables,
   formatShellExports,
-  frecencyScore,
   listDelegatedRoles,
   loadSettings,
   openConsole,
   readValidSession,
   readValidWrittenProfile,
   roleStatuses,
-  RoleHistory,
   sessionProfileName,
   silentEvents,
   StateStore,
@@ -32,6 +30,8 @@ import {
   type SessionResult,
   type SessionTaggingFlags,
 } from '@anwbis/core';
+// Apart from the index: its zod would otherwise be reachable from every bundle of core.
+import { frecencyScore, RoleHistory } from '@anwbis/core/history';
 
 /** Everything the picker does outside itself; the CLI wires the real one, tests a fake. */
 export interface PickerServices {

@@ -11,6 +11,9 @@ export interface RoleUse {
 }
 
 // Imported by name: a dynamic import of zod would keep all of it in a bundle, locales included.
+// This module is @anwbis/core/history, not in the index: through the index, zod would be
+// reachable from every bundle of core, and a bundler puts what another chunk keeps alive of it
+// (the daemon client's zod) in the chunk every assume loads.
 let schema: ReturnType<typeof buildSchema> | undefined;
 const historySchema = () => (schema ??= buildSchema());
 function buildSchema() {
