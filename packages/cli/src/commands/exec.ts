@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { AnwbisCommand } from '../base.js';
 import { AnwbisError } from '@anwbis/core';
+import { spelled } from '../flags/argv.js';
 import { sessionTagFlags, sourceFlags, targetOrNameFlags } from '../flags/flags.js';
 import { execWithCredentials } from '../services/exec.js';
 
@@ -32,11 +33,12 @@ The token stops working when the command ends.`;
     ...sourceFlags,
     ...sessionTagFlags,
     server: Flags.boolean({
+      ...spelled('server'),
       description: 'serve fresh credentials to the command from the daemon for as long as it runs (needs a corp session: anwbis session)',
       default: false,
       exclusive: ['mfa-code', 'mfa-process', 'mfa-serial', 'nomfa'],
     }),
-    duration: Flags.integer({ description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
+    duration: Flags.integer({ ...spelled('duration'), description: 'with --server: lifetime of each set of credentials in seconds (900-3600)', min: 900, dependsOn: ['server'] }),
   };
 
   async run(): Promise<void> {

@@ -66,6 +66,9 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     'assume -p datalab -e dev -r admin --tag team=data --tag=cost=4=2 --transitive-tag team --source_identity ana',
     'credential-process --target datalab-dev-admin --tag team=data --transitive-tag team --transitive-tag=cost',
     'exec -p datalab -e dev -r admin --source-identity ci-runner --tag "cost center=CC 42"',
+    'exec --server -p datalab -e dev -r admin',
+    'exec -p datalab -e dev -r admin --server --duration 900 -P corp -v',
+    'exec --target datalab-dev-admin --server --duration=3600 --region eu-west-1 --tag team=data',
     'tui --stdout --source-identity auto --tag team=data --tag cost=42 --transitive-tag team',
   ])('%s: what oclif reads', async (line) => {
     const [id, ...args] = splitCommandLine(line);
@@ -92,8 +95,11 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['assume -p datalab -e dev -r admin --get_session', 'a corp session first'],
     ['assume -p datalab -e dev -r admin --duration 900', 'an integer flag'],
     ['credential-process -p datalab -e dev -r admin --refresh', 'an unknown flag'],
-    ['exec -p datalab -e dev -r admin --server', 'the credential server'],
-    ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server'],
+    ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server without it'],
+    ['exec -p datalab -e dev -r admin --server --duration 600', 'a duration below the minimum'],
+    ['exec -p datalab -e dev -r admin --server --mfa-code 123456', 'an MFA flag with the server'],
+    ['exec -p datalab -e dev -r admin --server --nomfa', 'the other MFA flag with the server'],
+    ['exec -p datalab -e dev -r admin --server=true', 'a value given to the server'],
     ['exec -p datalab -e dev -r admin aws', 'a command without --'],
     ['assume -p datalab -e dev -r admin --tag team=data cost=42', 'a second value after a tag'],
     ['assume -p datalab -e dev -r admin --source-identity a --source-identity b', 'a repeated source identity'],

@@ -12,10 +12,10 @@ export const TARGET_AND_SOURCE = [...FLAG_GROUPS.target, ...FLAG_GROUPS.source, 
 /**
  * The flags of a command that takes the target and source flags and `--target` (flags/flags.ts's
  * targetOrNameFlags and sourceFlags: `credential-process`, and `exec` before its `--`), with the
- * command's defaults; undefined as for {@link readFlags}.
+ * command's defaults, and the command's `extra` flags; undefined as for {@link readFlags}.
  */
-export function targetOrNameFlagsOf(command: string, args: readonly string[]) {
-  const flags = readFlags(command, args, [...TARGET_AND_SOURCE, 'target']);
+export function targetOrNameFlagsOf<E extends FlagName = never>(command: string, args: readonly string[], extra: readonly E[] = []) {
+  const flags = readFlags(command, args, [...TARGET_AND_SOURCE, 'target', ...extra]);
   return flags && { ...flags, nomfa: flags.nomfa ?? false, verbose: flags.verbose ?? false };
 }
 

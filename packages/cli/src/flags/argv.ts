@@ -46,6 +46,7 @@ export const FLAG_SPELLINGS = {
   destination: { type: 'string' },
   isolate: { type: 'boolean' },
   duration: { type: 'integer' },
+  server: { type: 'boolean' },
   refresh: { type: 'boolean' },
   stdout: { type: 'boolean' },
   json: { type: 'boolean' },

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AnwbisError, anwbisHome, ensurePrivateDir, logsDir } from '@anwbis/core';
-import { daemonLaunch, DaemonClient, DaemonNotRunning, tightenPrivateDir } from '@anwbis/daemon';
+import { daemonLaunch, DaemonClient, DaemonNotRunning, tightenPrivateDir } from '@anwbis/daemon/client';
 import { selfProgram } from '../runtime/self.js';
 
 const START_TIMEOUT_MS = 30_000;

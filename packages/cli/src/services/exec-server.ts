@@ -22,7 +22,7 @@ import {
   startCredentialServer,
   type CredentialServer,
   type WatchSpec,
-} from '@anwbis/daemon';
+} from '@anwbis/daemon/client';
 import { ensureDaemonRunning } from './daemon-start.js';
 import { PROFILE_AND_KEY_VARIABLES } from './exec-child.js';
 import { cliRuntime } from '../runtime/runtime.js';

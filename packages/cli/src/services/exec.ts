@@ -1,6 +1,5 @@
 import { provideRoleCredentials } from '@anwbis/core';
 import { execEnv, runChild } from './exec-child.js';
-import { serveCredentials } from './exec-server.js';
 import { cliRuntime } from '../runtime/runtime.js';
 import { requestFromFlags, type TargetFlagValues } from '../flags/request.js';
 
@@ -19,6 +18,8 @@ export interface ExecFlags extends TargetFlagValues {
  */
 export async function execWithCredentials(flags: ExecFlags, command: string, args: string[]): Promise<number> {
   if (flags.server) {
+    // Loaded only here: the daemon client and the endpoint are no part of a plain exec's start.
+    const { serveCredentials } = await import('./exec-server.js');
     const served = await serveCredentials(requestFromFlags(flags), { corpProfile: flags.profile, durationSeconds: flags.duration ?? 3600, verbose: flags.verbose });
     return runChild(command, args, served.env, served.inherit).finally(() => served.close());
   }

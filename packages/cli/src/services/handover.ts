@@ -18,7 +18,7 @@ import {
   type Clock,
   type Env,
 } from '@anwbis/core';
-import { DaemonClient, MAX_CHAINED_DURATION_SECONDS, type WatchSpec } from '@anwbis/daemon';
+import { DaemonClient, MAX_CHAINED_DURATION_SECONDS, type WatchSpec } from '@anwbis/daemon/client';
 
 /** Connects to the running daemon, or fails with how to start it, before anything is assumed. */
 export function connectDaemon(client: string): Promise<DaemonClient> {
