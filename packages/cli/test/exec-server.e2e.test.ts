@@ -143,6 +143,10 @@ describe('anwbis exec --server', () => {
     const modules = loaded().join('');
     expect(modules).toContain('/dist/fast/bundle/exec.js');
     expect(modules).not.toMatch(/@aws-sdk|@smithy|@oclif|entry\.js|daemon\/dist\/(daemon|scheduler|server)\.js/);
+    // Nor zod, inside the chunks: the client speaks the protocol from its constants, the daemon checks the params.
+    const chunks = modules.split('\n').filter((url) => url.includes('/dist/fast/bundle/'));
+    expect(chunks.some((url) => url.includes('/exec-server-'))).toBe(true);
+    expect(chunks.filter((url) => readFileSync(fileURLToPath(url), 'utf8').includes('node_modules/zod/'))).toEqual([]);
     // What the fast reader leaves to oclif still gets oclif's answer.
     const both = await anwbis(['exec', '--server', '--mfa-code', '123456', ...ADMIN, '--', 'true']);
     expectRefused(both, EXIT.usage, /--mfa-code=123456 cannot also be provided when using --server/);

@@ -8,4 +8,5 @@ export { DaemonClient, DaemonConnectionClosed, DaemonNotRunning, DaemonRequestEr
 export { CredentialsUnavailable, startCredentialServer, type CredentialServer } from './credential-server.js';
 export { daemonLaunch, type AnwbisProgram } from './service.js';
 export { tightenPrivateDir } from './socket-dir.js';
-export { MAX_CHAINED_DURATION_SECONDS, type WatchSpec } from './watch-spec.js';
+export { MAX_CHAINED_DURATION_SECONDS } from './protocol-version.js';
+export type { WatchSpec } from './watch-spec.js';

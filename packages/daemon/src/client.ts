@@ -8,7 +8,9 @@ import { JSONRPCClient, type JSONRPCResponse } from 'json-rpc-2.0';
 import { AnwbisError, type Env } from '@anwbis/core';
 import { daemonSocketPath } from './socket-path.js';
 import { assertPrivateDir, readToken, reusableToken } from './socket-dir.js';
-import { EVENT_METHOD, MAX_LINE_BYTES, PROTOCOL_VERSION, type Method, type Params, type Results } from './protocol.js';
+// The values from the module without the schemas: a client loads no zod.
+import { EVENT_METHOD, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
+import type { Method, Params, Results } from './protocol.js';
 import type { DaemonEvent } from './scheduler.js';
 import type { WatchSpec } from './watch-spec.js';
 

@@ -5,6 +5,7 @@ export { describe as describeEvent } from './events.js';
 export { DaemonAlreadyRunning, tightenPrivateDir, tokenPathFor } from './socket-dir.js';
 export { PROTOCOL_VERSION, type CredentialsHoldResult, type FetchedCredentials, type RolesResult, type StatusResult } from './protocol.js';
 export { CredentialsUnavailable, startCredentialServer, type CredentialServer } from './credential-server.js';
-export { MAX_CHAINED_DURATION_SECONDS, watchSpecSchema, type WatchSpec } from './watch-spec.js';
+export { watchSpecSchema, type WatchSpec } from './watch-spec.js';
+export { MAX_CHAINED_DURATION_SECONDS } from './protocol-version.js';
 export type { DaemonEvent, ProfileState, SessionState } from './scheduler.js';
 export { daemonLaunch, serviceFiles, type AnwbisProgram, type DaemonLaunch, type ServiceFiles } from './service.js';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ProfileState, SessionState } from './scheduler.js';
 import { watchSpecSchema } from './watch-spec.js';
 
-export { MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
+export { EVENT_METHOD, MAX_ANSWER_BYTES, MAX_BATCH_REQUESTS, MAX_LINE_BYTES, PROTOCOL_VERSION } from './protocol-version.js';
 
 /** Application error codes, in JSON-RPC's range for server-defined errors. */
 export const ERROR_CODES = {
@@ -134,6 +134,3 @@ export interface FetchedCredentials {
   readonly sessionToken: string;
   readonly expiration: string;
 }
-
-/** The notification a subscriber receives for every event. */
-export const EVENT_METHOD = 'event';

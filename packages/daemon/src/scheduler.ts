@@ -4,7 +4,8 @@
  * read from the wall clock on a periodic tick, so a laptop that slept catches up on the first
  * tick after it wakes instead of trusting a timer that slept with it.
  */
-import { MAX_CHAINED_DURATION_SECONDS, type WatchSpec } from './watch-spec.js';
+import { MAX_CHAINED_DURATION_SECONDS } from './protocol-version.js';
+import type { WatchSpec } from './watch-spec.js';
 
 /** Where a watched profile stands. */
 export type ProfileState = 'pending' | 'fresh' | 'refreshing' | 'retrying' | 'failed' | 'needs-mfa';

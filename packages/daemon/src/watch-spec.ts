@@ -1,13 +1,9 @@
 import { z } from 'zod';
+import { MAX_CHAINED_DURATION_SECONDS, MIN_DURATION_SECONDS } from './protocol-version.js';
 
 // The character set core's name check allows; repeated here only as a shape check for input
 // that arrives over the socket or from a file, core checks the names again before any use.
 const name = z.string().min(1).max(128).regex(/^[\w+=,.@-]+$/);
-
-/** AWS caps AssumeRole made with session credentials at one hour (role chaining). */
-export const MAX_CHAINED_DURATION_SECONDS = 3600;
-/** STS's floor for AssumeRole's DurationSeconds. */
-export const MIN_DURATION_SECONDS = 900;
 
 /** A profile the daemon keeps fresh: what to assume, from which corp session, for how long. */
 export const watchSpecSchema = z
