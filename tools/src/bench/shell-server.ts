@@ -1,8 +1,9 @@
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { ANWBIS_BIN, conventionScenario, createSandbox, run, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
+import { ANWBIS_BIN, conventionScenario, createSandbox, runAnwbis, seedScenario, startMoto, type MotoServer, type Sandbox } from '../emulator/index.js';
 import { addStaticProfile, cliCall, mustRun, type Command } from './peers/peers.js';
+import { servedShellEnv } from './served-shell.js';
 import { benchArgs, median, positiveInt } from './stats.js';
 
 /**
@@ -59,20 +60,11 @@ async function main(): Promise<void> {
     await must('anwbis session', ['session', '--mfa-code', '123456']);
     await must('anwbis daemon start', ['daemon', 'start']);
     // This process stands for the shell: the listener lives as long as it does.
-    const lines = await must('anwbis env --server', ['env', '--server', ...ROLE, '--pid', String(process.pid)]);
-    // The lines as bash applies them (the token goes in on stdin, never in arguments).
-    const applied = await run('bash', ['-c', 'eval "$(cat)" && exec env -0'], { env, input: lines.stdout });
-    if (applied.code !== 0) throw new Error(`the lines of anwbis env --server did not apply: ${applied.stderr}`);
-    const served = Object.fromEntries(
-      applied.stdout
-        .split('\0')
-        .filter(Boolean)
-        .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
-    ) as Record<string, string>;
+    const served = await servedShellEnv(env, ROLE, process.pid);
 
     const calls: Array<[string, Command]> = [
       ['static keys', cliCall(env, moto.endpoint, 'static')],
-      ['anwbis env --server', { file: cliCall(env, moto.endpoint, 'static').file, args: ['--endpoint-url', moto.endpoint, '--output', 'json', 'sts', 'get-caller-identity'], env: served }],
+      ['anwbis env --server', cliCall(served, moto.endpoint)],
       ['credential_process (cache hit)', cliCall(env, moto.endpoint, 'via-process')],
     ];
     // Warm-up (not counted): the file cache, the credential_process cache, the endpoint's first refresh.

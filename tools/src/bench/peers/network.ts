@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { ANWBIS_BIN } from '../../emulator/index.js';
+import { servedShellEnv } from '../served-shell.js';
 import type { DelayProxy } from '../delay-proxy.js';
 import { median } from '../stats.js';
 import { cliCall, mustRun, type Command, type Driver } from './peers.js';
@@ -32,7 +34,8 @@ interface Measured {
  * - the AWS CLI through `credential_process` when the role's credentials are not cached (one
  *   AssumeRole from a valid session) and when they are, beyond the CLI with static keys;
  * - the AWS CLI under `anwbis exec --server` with the role's profile written (without a daemon,
- *   it starts one), against the peers' cached `credential_process`.
+ *   it starts one), and in a shell served by `anwbis env --server` (the daemon running), against
+ *   the peers' cached `credential_process`.
  * The daemon variants run with a daemon that has already served a request in the round (exec
  * --server's, which makes no AWS call): its SDK clients are loaded, but its first AWS call opens
  * a connection, as an always-on daemon's does after the far end closed the idle one. The
@@ -66,10 +69,8 @@ export async function networkRounds(options: {
   };
   const cli = (d: Driver) => cliCall(d.credentialProcess.env, motoEndpoint, d.cliProfile);
   const assumeArgs = anwbis.credentialProcess.args.slice(anwbis.credentialProcess.args.indexOf('credential-process') + 1);
-  const underServer: Command = {
-    ...anwbis.credentialProcess,
-    args: [ANWBIS_BIN, 'exec', '--server', ...assumeArgs, '--', cli(anwbis).file, ...cli(anwbis).args.filter((_, i, a) => a[i] !== '--profile' && a[i - 1] !== '--profile')],
-  };
+  const unprofiled = cliCall(anwbis.credentialProcess.env, motoEndpoint);
+  const underServer: Command = { ...anwbis.credentialProcess, args: [ANWBIS_BIN, 'exec', '--server', ...assumeArgs, '--', unprofiled.file, ...unprofiled.args] };
 
   const started = performance.now();
   let done = 0;
@@ -97,6 +98,14 @@ export async function networkRounds(options: {
       add('anwbis.miss.daemon', await run('aws via anwbis, not cached, daemon running', cli(anwbis)));
       add('anwbis.hit.daemon', await run('aws via anwbis, cached, daemon running', cli(anwbis)));
       add('anwbis.server.daemon', await run('anwbis exec --server, daemon running', underServer));
+      // A shell served by env --server, the listener living as long as this stand-in for the shell.
+      const shell = spawn('sleep', ['3600'], { stdio: 'ignore' });
+      try {
+        const served = await servedShellEnv(anwbis.credentialProcess.env, assumeArgs, shell.pid!);
+        add('anwbis.shell.daemon', await run('aws in a shell served by anwbis env --server', cliCall(served, motoEndpoint)));
+      } finally {
+        shell.kill();
+      }
     } finally {
       await daemon.stop();
     }
@@ -113,7 +122,8 @@ export async function networkRounds(options: {
   const vs = (key: string, against: string, minus = 0) => {
     const best = bestPeer(against, minus);
     // A difference at or below zero (noise on the AWS CLI rows) has no meaningful ratio.
-    return best > 0 ? `${((med(key) - minus) / best).toFixed(2)}×` : '—';
+    if (best <= 0) return '—';
+    return med(key) - minus <= 0 ? '0× (within noise)' : `${((med(key) - minus) / best).toFixed(2)}×`;
   };
   /** The AWS CLI rows: the cost beyond static keys, and the ratio of whole wall times after it. */
   const cliVs = (key: string, against: string) => `${vs(key, against, staticMs)} (wall ${vs(key, against)})`;
@@ -153,6 +163,13 @@ export async function networkRounds(options: {
       cell('anwbis.server', staticMs),
       cell('anwbis.server.daemon', staticMs),
       `${cliVs('anwbis.server', 'hit')}; ${cliVs('anwbis.server.daemon', 'hit')}`,
+    ],
+    [
+      'AWS CLI in a shell served by `anwbis env --server` (each call one fetch from its endpoint), beyond static keys; vs the peers\' cached row',
+      ...peers.map(() => '—'),
+      '—',
+      cell('anwbis.shell.daemon', staticMs),
+      `—; ${cliVs('anwbis.shell.daemon', 'hit')}`,
     ],
   ];
   const roundsText = done === options.rounds ? `${done}` : `${done} of ${options.rounds} (stopped early)`;

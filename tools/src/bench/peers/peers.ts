@@ -251,8 +251,8 @@ export function grantedDriver(world: World, bin: string): Driver {
 }
 
 /** The AWS CLI's `sts get-caller-identity`, straight to `endpoint`, with the profile's credentials. */
-export function cliCall(env: Record<string, string>, endpoint: string, profile: string): Command {
-  return { file: awsCli(), args: ['--endpoint-url', endpoint, '--output', 'json', 'sts', 'get-caller-identity', '--profile', profile], env };
+export function cliCall(env: Record<string, string>, endpoint: string, profile?: string): Command {
+  return { file: awsCli(), args: ['--endpoint-url', endpoint, '--output', 'json', 'sts', 'get-caller-identity', ...(profile === undefined ? [] : ['--profile', profile])], env };
 }
 
 /** A profile with the corp user's static keys, for the AWS CLI baseline. */
