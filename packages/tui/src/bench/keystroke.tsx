@@ -14,7 +14,17 @@ import type { FilterRow } from '../fuzzy.js';
  *   node packages/tui/dist/bench/keystroke.js [roles]
  */
 
-const ROLES = Number(process.argv[2] ?? 5000);
+const USAGE = 'usage: node packages/tui/dist/bench/keystroke.js [roles]\n';
+const [given, ...extra] = process.argv.slice(2);
+if (given === '--help' || given === '-h') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+const ROLES = Number(given ?? 5000);
+if (extra.length > 0 || !Number.isInteger(ROLES) || ROLES < 1) {
+  process.stderr.write(`roles must be one positive whole number, not ${JSON.stringify(process.argv.slice(2).join(' '))}\n${USAGE}`);
+  process.exit(2);
+}
 const QUERY = 'team1 pro adm';
 
 function median(values: readonly number[]): number {
