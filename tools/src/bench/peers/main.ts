@@ -177,6 +177,12 @@ async function main(): Promise<void> {
           await d.helper.stop();
         }
       }
+      // Node's own floor for the concurrent rows: as many bare starts at once.
+      const nodeCpuBefore = childrenCpuMs();
+      const nodeStart = performance.now();
+      await Promise.all(Array.from({ length: concurrency }, () => mustRun(`node -e 0 ×${concurrency}`, node)));
+      of('node').add('concurrent.wall', performance.now() - nodeStart);
+      of('node').add('concurrent.cpu', childrenCpuMs() - nodeCpuBefore);
       // Each tool's cache now holds the credentials the concurrent calls fetched.
       of('node').add('hit', (await mustRun('node -e 0', node)).ms);
       for (const d of drivers) of(d.name).add('hit', (await mustRun(`${d.name} cache hit`, d.credentialProcess)).ms);
@@ -221,7 +227,7 @@ async function main(): Promise<void> {
         `${(of('anwbis').median('remembered.beyond') / Math.min(...peers.map((n) => of(n).median('cold.beyond')))).toFixed(2)}× beyond (vs peers' cold)`,
       ],
       [
-        `${concurrency} concurrent credential_process, role not cached: AssumeRole calls, wall, CPU`,
+        `${concurrency} concurrent credential_process, role not cached: AssumeRole calls, wall, CPU (${concurrency} × node -e 0 at once: ${ms(of('node').median('concurrent.wall'))} wall, ${ms(of('node').median('concurrent.cpu'))} CPU)`,
         ...drivers.map((d) => `${of(d.name).distinct('concurrent.assume')} AssumeRole, ${ms(of(d.name).median('concurrent.wall'))} wall, ${ms(of(d.name).median('concurrent.cpu'))} CPU`),
         `${ratio('concurrent.wall')} wall, ${ratio('concurrent.cpu')} CPU`,
       ],
