@@ -1,9 +1,9 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
-import { assertEditable } from './profiles.js';
+import { assertEditable, writeConfigProfile } from './profiles.js';
 
 let dir: string;
 
@@ -38,5 +38,41 @@ describe('assertEditable refuses before any MFA code is spent', () => {
   it('accepts files that can be written, present or not', async () => {
     await writeFile(join(dir, 'credentials'), '[a]\nk = v\n');
     await expect(assertEditable(join(dir, 'credentials'), join(dir, 'config'))).resolves.toBeUndefined();
+  });
+});
+
+describe('writeConfigProfile', () => {
+  // Set long ago: making and removing a lock or a temporary file in the directory moves its mtime.
+  const longAgo = new Date('2001-01-01T00:00:00Z');
+  const untouched = async (file: string) => {
+    const [d, f] = [await stat(dir, { bigint: true }), await stat(file, { bigint: true })];
+    return { dir: d.mtimeNs, file: [f.ino, f.mtimeNs, f.mode] };
+  };
+
+  it('a region the section already has is not written again, nor locked for: the directory is not touched (about 3 ms of every forwarded assume)', async () => {
+    const file = join(dir, 'config');
+    await writeFile(file, '[default]\nregion = eu-west-1\n\n[profile datalab-dev-admin]\nregion = us-east-1\n', { mode: 0o600 });
+    await utimes(dir, longAgo, longAgo);
+    const before = await untouched(file);
+
+    await writeConfigProfile(file, 'datalab-dev-admin', [['region', 'us-east-1']]);
+
+    expect(await untouched(file)).toEqual(before);
+  });
+
+  it('a new region, a file others may read and a broken file go through the locked write as before', async () => {
+    const file = join(dir, 'config');
+    await writeFile(file, '[profile datalab-dev-admin]\nregion = us-east-1\n', { mode: 0o600 });
+    await writeConfigProfile(file, 'datalab-dev-admin', [['region', 'eu-west-1']]);
+    expect(await readFile(file, 'utf8')).toBe('[profile datalab-dev-admin]\nregion = eu-west-1\n');
+
+    await chmod(file, 0o644);
+    await writeConfigProfile(file, 'datalab-dev-admin', [['region', 'eu-west-1']]);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+
+    await writeFile(file, '[profile datalab-dev-admin]\nregion = eu-west-1\nbroken\n');
+    const error = await rejectedAnwbisError(writeConfigProfile(file, 'datalab-dev-admin', [['region', 'eu-west-1']]));
+    expect(error).toMatchObject({ kind: 'file', name: 'IniParseError', line: 3 });
+    expect(await readdir(dir)).toEqual(['config']);
   });
 });
