@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
+import { writeFileAtomic } from '../fs/atomic-write.js';
 import { isErrno } from '../fs/errno.js';
 import { credentialsCacheDir, credentialsCachePath, discoveryPath, profileRecordPath, profileRecordsDir } from './layout.js';
 import { cachedCredentialsOf, discoveryRecordOf, profileRecordOf, type CachedCredentials, type DiscoveryRecord, type ProfileRecord } from './records.js';
@@ -90,7 +89,7 @@ async function readRecord<T>(path: string, valid: (value: unknown) => T | undefi
   return valid(value);
 }
 
+// writeFileAtomic makes the directory (0700) when it is missing.
 async function writeJson(path: string, value: unknown): Promise<void> {
-  await ensurePrivateDir(join(path, '..'));
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
