@@ -1,4 +1,5 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +34,15 @@ describe('assertEditable refuses before any MFA code is spent', () => {
     await writeFile(join(dir, 'credentials'), '[a]\nbroken\n');
     const error = await rejectedAnwbisError(assertEditable(join(dir, 'credentials')));
     expect(error).toMatchObject({ kind: 'file', name: 'IniParseError', line: 2 });
+  });
+
+  it('checked side by side, reports what checking in order would meet first: the first file broken, the second a pipe that is never read', async () => {
+    await writeFile(join(dir, 'credentials'), '[a]\nbroken\n');
+    execFileSync('mkfifo', [join(dir, 'config')]);
+    const error = await rejectedAnwbisError(assertEditable(join(dir, 'credentials'), join(dir, 'config')));
+    expect(error).toMatchObject({ kind: 'file', name: 'IniParseError', line: 2 });
+    const second = await rejectedAnwbisError(assertEditable(join(dir, 'config'), join(dir, 'credentials')));
+    expect(second).toMatchObject({ kind: 'file', name: 'AwsFileRefusedError' });
   });
 
   it('accepts files that can be written, present or not', async () => {

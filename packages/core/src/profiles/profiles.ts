@@ -64,11 +64,16 @@ export async function readAccessKeyIds(file: string): Promise<Map<string, string
  * run that could not save its result.
  */
 export async function assertEditable(...files: string[]): Promise<void> {
-  for (const file of files) {
+  // The files side by side (each about 10 file-system calls); the failure reported is the one
+  // checking them in order would have met first. Each file's are in turn: one that is not a
+  // regular file (a pipe would block its reader) is never read.
+  const checks = files.map(async (file) => {
     await assertAwsFileWritable(file);
     const error = iniError(await readAwsFile(file));
     if (error) throw error.inFile(displayPath(file));
-  }
+  });
+  const failed = (await Promise.allSettled(checks)).find((check) => check.status === 'rejected');
+  if (failed) throw failed.reason as Error;
 }
 
 /**
