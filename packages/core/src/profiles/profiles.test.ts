@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { assertEditable, writeConfigProfile } from './profiles.js';
+import { writeProfile } from './profile-writer.js';
+import { StateStore } from '../cache/state-store.js';
+import { profileRecordsDir } from '../cache/layout.js';
+import { acquireLock } from '../locks/lock.js';
+import { AWS_FILE_LOCK_SUFFIX } from '../credentials-file/aws-file.js';
+import { getSection } from '../credentials-file/ini-edit.js';
 
 let dir: string;
 
@@ -84,5 +90,48 @@ describe('writeConfigProfile', () => {
     const error = await rejectedAnwbisError(writeConfigProfile(file, 'datalab-dev-admin', [['region', 'eu-west-1']]));
     expect(error).toMatchObject({ kind: 'file', name: 'IniParseError', line: 3 });
     expect(await readdir(dir)).toEqual(['config']);
+  });
+});
+
+describe('writeProfile', () => {
+  const profile = 'datalab-dev-admin';
+  const credentialsOf = (key: string) => ({ accessKeyId: key, secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date(Date.now() + 3_600_000) });
+  const recordOf = { profile, kind: 'assume' as const, region: 'us-east-1', roleArn: 'arn:aws:iam::222222222222:role/dev-datalab-delegated-admin', account: '222222222222', sourceProfile: 'default' };
+  const setUp = async () => {
+    const files = { credentialsFile: join(dir, 'credentials'), configFile: join(dir, 'config') };
+    const store = new StateStore(join(dir, 'home'));
+    await writeProfile(files, store, { credentials: credentialsOf('ASIAOLD'), record: recordOf }, () => undefined);
+    return { files, store };
+  };
+  const temporaries = async () => (await readdir(profileRecordsDir(join(dir, 'home')))).filter((name) => name.endsWith('.tmp'));
+
+  it("writes the record's new file while the keys are written, and puts it in place only after them (about 2 ms of every assume)", async () => {
+    const { files, store } = await setUp();
+    const lock = await acquireLock(files.credentialsFile + AWS_FILE_LOCK_SUFFIX);
+    let done = false;
+    const writing = writeProfile(files, store, { credentials: credentialsOf('ASIANEW'), record: recordOf }, () => undefined).finally(() => (done = true));
+    try {
+      // Another writer holds the credentials file: the record's new file is ready beside the old record meanwhile.
+      for (let waited = 0; (await temporaries()).length === 0; waited++) {
+        if (done || waited > 1000) throw new Error('the record was not prepared while the credentials file was locked');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((await store.readProfile(profile))?.accessKeyId).toBe('ASIAOLD');
+    } finally {
+      await lock.release();
+    }
+    await writing;
+    expect((await store.readProfile(profile))?.accessKeyId).toBe('ASIANEW');
+    expect(getSection(await readFile(files.credentialsFile, 'utf8'), profile)?.aws_access_key_id).toBe('ASIANEW');
+    expect(await temporaries()).toEqual([]);
+  });
+
+  it('keys that cannot be written leave the old record, and no new file beside it', async () => {
+    const { files, store } = await setUp();
+    await writeFile(files.credentialsFile, '[a]\nbroken\n');
+    const error = await rejectedAnwbisError(writeProfile(files, store, { credentials: credentialsOf('ASIANEW'), record: recordOf }, () => undefined));
+    expect(error).toMatchObject({ kind: 'file', name: 'IniParseError' });
+    expect((await store.readProfile(profile))?.accessKeyId).toBe('ASIAOLD');
+    expect(await temporaries()).toEqual([]);
   });
 });
