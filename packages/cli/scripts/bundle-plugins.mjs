@@ -123,9 +123,11 @@ export const builtinsThroughRequire = {
  * For the small CommonJS bundle every AWS client start runs (dist/fast/fast.bundle.cjs): the
  * built-ins it needs only on some paths come as functions that require them on first call. A
  * cache hit needs neither `node:fs/promises` (which loads readline's interface and the streams,
- * for FileHandle.readLines) nor `node:net` (the daemon client, asked on a miss only).
+ * for FileHandle.readLines) nor `node:net` (the daemon client, asked on a miss only). The
+ * forwarding client (forward.bundle.cjs) needs `node:readline` only to prompt and
+ * `node:child_process` only for `--mfa-process`: loaded at start they cost it about 4 ms.
  */
-const LAZY_BUILTINS = ['node:fs/promises', 'node:net', 'node:os'];
+const LAZY_BUILTINS = ['node:fs/promises', 'node:net', 'node:os', 'node:readline', 'node:child_process'];
 export const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(b) {

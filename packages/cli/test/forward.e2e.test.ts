@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -133,6 +134,37 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
       const compiled = join(cache, 'anwbis', `node-${process.version}-${process.arch}`);
       const id = /\/\/# anwbis-bundle-id=([0-9a-f]{32})\n$/.exec(readFileSync(join(dirname(ANWBIS_BIN), '..', 'dist', 'fast', 'forward.bundle.cjs'), 'utf8'))![1]!;
       expect((statSync(join(compiled, `forward-${id}-assume.v8`)).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a forwarding client given --mfa-code loads neither readline nor child_process and builds no stdin it never reads (about 8 ms of its start)', async () => {
+    expectOk(await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--mfa-code', CODE]));
+    await startDaemon();
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const { hook, builtins } = writeLoadTrace(dir);
+      // process.stdin is built on first use: the hook's getter says whether anything used it.
+      const stdinHook = join(dir, 'stdin.mjs');
+      const used = join(dir, 'stdin-used');
+      writeFileSync(
+        stdinHook,
+        `import { writeFileSync } from 'node:fs';\nconst d = Object.getOwnPropertyDescriptor(process, 'stdin');\n` +
+          `Object.defineProperty(process, 'stdin', { ...d, get() { writeFileSync(${JSON.stringify(used)}, ''); return d.get.call(process); } });\n`,
+      );
+      const traced = spawnSync(process.execPath, ['--import', hook, '--import', stdinHook, ANWBIS_BIN, '-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh', '--mfa-code', CODE], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+      expect(traced.status).toBe(0);
+      expect(traced.stderr).toContain('Assumed the role successfully');
+      expect(daemonLog()).toMatch(/assume of datalab-dev-admin for a client: written/);
+      const loaded = builtins().flat();
+      expect(loaded).toContain('net');
+      expect(loaded.filter((m) => m === 'readline' || m === 'child_process')).toEqual([]);
+      expect(existsSync(used)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

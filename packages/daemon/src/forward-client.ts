@@ -77,9 +77,15 @@ export function forwardToDaemon(env: Readonly<Record<string, string | undefined>
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.destroy();
-      if (error) reject(error);
-      else resolve(result);
+      // Answered: a half-close that the daemon completes and that keeps no process alive. destroy()
+      // costs a client that exits right after about 2 ms more, the first time a process runs it.
+      if (error) {
+        socket.destroy();
+        reject(error);
+      } else {
+        socket.unref().end();
+        resolve(result);
+      }
     };
     const timer = setTimeout(() => finish(new NotForwarded(`the daemon did not answer hello within ${HELLO_TIMEOUT_MS} ms`)), HELLO_TIMEOUT_MS);
     const write = (message: object) => socket.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);

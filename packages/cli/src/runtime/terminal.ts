@@ -4,7 +4,7 @@
  * loads core's small entry only.
  */
 import { openSync } from 'node:fs';
-import { ReadStream, WriteStream } from 'node:tty';
+import { isatty, ReadStream, WriteStream } from 'node:tty';
 import { createInterface } from 'node:readline';
 import { AnwbisError, runMfaProcess } from '@anwbis/core/fast';
 import type { MfaSources, PassphrasePrompt, Prompter, StoredKeys } from '@anwbis/core';
@@ -28,7 +28,9 @@ function askOnce(input: NodeJS.ReadableStream, output: NodeJS.WritableStream, qu
 /** Asks on the terminal: stdin must be one, prompts go to stderr. */
 export function terminalPrompter(): Prompter {
   return {
-    interactive: process.stdin.isTTY === true,
+    // isatty, not process.stdin.isTTY: building process.stdin costs the forwarding client about 4 ms
+    // (a stream over a pipe or a file), and a code from --mfa-code never reads it.
+    interactive: isatty(0),
     ask: (question) => askOnce(process.stdin, process.stderr, question),
   };
 }

@@ -39,28 +39,33 @@ export async function assume(request: AssumeRequest, deps: FlowDeps): Promise<As
     });
   }
   const obtained = await obtainRoleCredentials(prepared, request, sourceProfile, deps);
-  await writeProfile(
-    files,
-    store,
-    {
-      credentials: obtained.credentials,
-      record: {
-        profile: target.profileName,
-        kind: 'assume',
-        region: obtained.region,
-        roleArn: obtained.roleArn,
-        account: obtained.account,
-        sourceProfile: obtained.sourceProfile,
-        requestKey: prepared.key,
-        sessionName: obtained.sessionName,
-        durationSeconds: obtained.durationSeconds,
-        ...(request.externalId ? { externalId: request.externalId } : {}),
-        ...taggingRecord(obtained.tagging),
+  // The role found is remembered beside the profile's writes, not after them: its own file under
+  // ANWBIS_HOME, and a failure is only a warning (about 3 ms of a first assume).
+  const [written] = await Promise.allSettled([
+    writeProfile(
+      files,
+      store,
+      {
+        credentials: obtained.credentials,
+        record: {
+          profile: target.profileName,
+          kind: 'assume',
+          region: obtained.region,
+          roleArn: obtained.roleArn,
+          account: obtained.account,
+          sourceProfile: obtained.sourceProfile,
+          requestKey: prepared.key,
+          sessionName: obtained.sessionName,
+          durationSeconds: obtained.durationSeconds,
+          ...(request.externalId ? { externalId: request.externalId } : {}),
+          ...taggingRecord(obtained.tagging),
+        },
       },
-    },
-    deps.events,
-  );
-  await rememberLookup(store, obtained.lookup, deps.events);
+      deps.events,
+    ),
+    rememberLookup(store, obtained.lookup, deps.events),
+  ]);
+  if (written.status === 'rejected') throw written.reason as Error;
   const { credentials, region, roleArn, account } = obtained;
   return { profile: target.profileName, credentials, region, roleArn, account, reused: false, credentialsFile: files.credentialsFile };
 }

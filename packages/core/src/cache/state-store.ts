@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ensurePrivateDir, writeFileAtomic } from '../fs/atomic-write.js';
+import { prepareFileAtomic, writeFileAtomic, type PreparedWrite } from '../fs/atomic-write.js';
 import { isErrno } from '../fs/errno.js';
 import { credentialsCacheDir, credentialsCachePath, discoveryPath, profileRecordPath, profileRecordsDir } from './layout.js';
 import { cachedCredentialsOf, discoveryRecordOf, profileRecordOf, type CachedCredentials, type DiscoveryRecord, type ProfileRecord } from './records.js';
@@ -26,6 +25,11 @@ export class StateStore {
 
   writeProfile(record: ProfileRecord): Promise<void> {
     return writeJson(profileRecordPath(this.home, record.profile), record);
+  }
+
+  /** The record written and fsynced beside the old one, which it replaces on commit. */
+  prepareProfile(record: ProfileRecord): Promise<PreparedWrite> {
+    return prepareFileAtomic(profileRecordPath(this.home, record.profile), jsonText(record), { mode: 0o600 });
   }
 
   async forgetProfile(profile: string): Promise<void> {
@@ -90,7 +94,9 @@ async function readRecord<T>(path: string, valid: (value: unknown) => T | undefi
   return valid(value);
 }
 
+const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+// writeFileAtomic makes the directory (0700) when it is missing.
 async function writeJson(path: string, value: unknown): Promise<void> {
-  await ensurePrivateDir(join(path, '..'));
-  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  await writeFileAtomic(path, jsonText(value), { mode: 0o600 });
 }

@@ -206,6 +206,25 @@ export async function assertAwsFileWritable(path: string): Promise<void> {
   }
 }
 
+/**
+ * Whether `edit` would leave the AWS file at `path` as it stands, judged on one read without the
+ * lock: then {@link updateAwsFile} would write nothing, and its lock (a directory made and
+ * removed, an owner record written and read back) is a few ms of every assume that sets the
+ * region a profile already has. A writer that replaces the file meanwhile is simply ordered after
+ * this read. False, so that the caller goes through {@link updateAwsFile} and its checks and
+ * messages, when the file is missing, not a regular file, readable by others (that one tightens
+ * the mode), or cannot be read or edited.
+ */
+export async function awsFileHolds(path: string, edit: (currentText: string) => string): Promise<boolean> {
+  try {
+    const read = await readSnapshot(path);
+    if (read.stats === undefined || !read.stats.isFile() || (Number(read.stats.mode) & ~FILE_MODE & 0o777) !== 0) return false;
+    return edit(read.text) === read.text;
+  } catch {
+    return false;
+  }
+}
+
 /** Thrown inside the commit when the file is no longer the version that was edited. */
 class ReplacedMeanwhile extends Error {}
 

@@ -148,15 +148,21 @@ export async function removeStaleTempFiles(target: string, now: number = Date.no
   }
 }
 
+/** A replacement written and fsynced beside its target ({@link prepareFileAtomic}), not yet in its place. */
+export interface PreparedWrite {
+  /** Renames it over the target (after `beforeRename`) and fsyncs the directory; on failure it is removed. */
+  commit(): Promise<void>;
+  /** Removes it, leaving the target as it was. */
+  abort(): Promise<void>;
+}
+
 /**
- * Replaces the file at `path` with `data` atomically: a temporary file is created beside the
- * real target (exclusive create, random name, the requested mode, the target's owner),
- * written, fsynced, renamed over the target, and the directory fsynced. A symlinked path
- * stays a symlink; a missing parent directory is created with mode 0700. On failure the
- * temporary file is removed and the original is untouched. Temporary files left by killed
- * writers are removed afterwards.
+ * The first half of {@link writeFileAtomic}: the temporary file beside the real target
+ * (exclusive create, random name, the requested mode, the target's owner), written and fsynced.
+ * A caller that must replace the file only after another write makes it while that one runs,
+ * so that the two fsyncs overlap, and commits or aborts it afterwards.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+export async function prepareFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<PreparedWrite> {
   const mode = options.mode ?? 0o600;
   const target = await resolveWriteTarget(path);
   const dir = dirname(target);
@@ -166,7 +172,6 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
   const temp = join(dir, tempName(target));
   // 'wx' is O_CREAT|O_EXCL: never follow or reuse something planted at the temporary name.
   const handle = await open(temp, 'wx', mode);
-  let renamed = false;
   try {
     try {
       await keepOwner(handle, existing, dir);
@@ -177,13 +182,36 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
     } finally {
       await handle.close();
     }
-    options.beforeRename?.();
-    // Synchronous, right after the check: no other task of this process can run in between.
-    renameSync(temp, target);
-    renamed = true;
-    await fsyncDir(dir);
-  } finally {
-    if (!renamed) await rm(temp, { force: true });
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
   }
-  await removeStaleTempFiles(target);
+  return {
+    async commit() {
+      let renamed = false;
+      try {
+        options.beforeRename?.();
+        // Synchronous, right after the check: no other task of this process can run in between.
+        renameSync(temp, target);
+        renamed = true;
+        await fsyncDir(dir);
+      } finally {
+        if (!renamed) await rm(temp, { force: true });
+      }
+      await removeStaleTempFiles(target);
+    },
+    abort: () => rm(temp, { force: true }),
+  };
+}
+
+/**
+ * Replaces the file at `path` with `data` atomically: a temporary file is created beside the
+ * real target (exclusive create, random name, the requested mode, the target's owner),
+ * written, fsynced, renamed over the target, and the directory fsynced. A symlinked path
+ * stays a symlink; a missing parent directory is created with mode 0700. On failure the
+ * temporary file is removed and the original is untouched. Temporary files left by killed
+ * writers are removed afterwards.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  await (await prepareFileAtomic(path, data, options)).commit();
 }

@@ -12,7 +12,7 @@
  * {@link HeldLock.assertHeld}) and reported as an error, never thrown from a timer.
  */
 import { readFileSync, readlinkSync } from 'node:fs';
-import { chown, mkdir, open, readFile, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chown, mkdir, open, readFile, rm, rmdir, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { AnwbisError } from '../errors/errors.js';
@@ -334,7 +334,21 @@ class Lock implements HeldLock {
     clearTimeout(this.timer);
     if (this.lost) return;
     // A lock taken over is someone else's now: leave it alone.
-    if (this.ours(await this.record())) await rm(this.path, { recursive: true, force: true });
+    if (this.ours(await this.record())) await removeLockDir(this.path);
+  }
+}
+
+/**
+ * Removes a lock directory its holder is done with: the owner record, then the directory. A
+ * recursive rm walks it with a stat and a listing first, about 1.5 ms more of every write; it is
+ * left for a directory that holds more (a waiter's break file, another tool's).
+ */
+async function removeLockDir(lockPath: string): Promise<void> {
+  try {
+    await unlink(join(lockPath, OWNER_FILE));
+    await rmdir(lockPath);
+  } catch {
+    await rm(lockPath, { recursive: true, force: true });
   }
 }
 

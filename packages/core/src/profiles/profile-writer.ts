@@ -1,4 +1,5 @@
 import type { TemporaryCredentials } from '../aws/port.js';
+import type { PreparedWrite } from '../fs/atomic-write.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
 import { displayPath } from '../credentials-file/aws-file.js';
 import type { EventSink } from '../events/events.js';
@@ -22,10 +23,25 @@ export async function writeProfile(
   events: EventSink,
 ): Promise<void> {
   const { credentials, record } = written;
-  await writeCredentialsProfile(files.credentialsFile, record.profile, credentials);
-  await writeConfigProfile(files.configFile, record.profile, [['region', record.region]]);
+  // The record's new file is written and fsynced while the keys are (about 2 ms of every assume),
+  // and replaces the old record only once they are in place, as when written after them.
+  const prepared: Promise<PreparedWrite | Error> = store
+    .prepareProfile({ ...record, version: 1, accessKeyId: credentials.accessKeyId, expiration: credentials.expiration.toISOString() })
+    .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  try {
+    await writeCredentialsProfile(files.credentialsFile, record.profile, credentials);
+    await writeConfigProfile(files.configFile, record.profile, [['region', record.region]]);
+  } catch (error) {
+    const unused = await prepared;
+    if (!(unused instanceof Error)) await unused.abort();
+    throw error;
+  }
   await saveState(
-    () => store.writeProfile({ ...record, version: 1, accessKeyId: credentials.accessKeyId, expiration: credentials.expiration.toISOString() }),
+    async () => {
+      const ready = await prepared;
+      if (ready instanceof Error) throw ready;
+      await ready.commit();
+    },
     `profile ${record.profile} was written, but its expiry could not be saved under ${store.home}`,
     events,
   );

@@ -1,5 +1,5 @@
 import { getSection, iniError, keyInEachSection, setSection } from '../credentials-file/ini-edit.js';
-import { assertAwsFileWritable, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { assertAwsFileWritable, awsFileHolds, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
 import { SESSION_MARGIN_SECONDS, type Clock } from '../expiry/expiry.js';
@@ -27,9 +27,15 @@ export async function writeCredentialsProfile(file: string, profile: string, cre
   await updateAwsFile(file, (text) => setSection(text, profile, entries, { removeKeys }));
 }
 
-/** Sets keys of a profile in the config file (`region`, …), keeping the section's other keys. */
+/**
+ * Sets keys of a profile in the config file (`region`, …), keeping the section's other keys. Keys
+ * the section already has as given (the region of every assume after the first) are not written
+ * again, nor locked for.
+ */
 export async function writeConfigProfile(file: string, profile: string, entries: ReadonlyArray<[string, string]>): Promise<void> {
-  await updateAwsFile(file, (text) => setSection(text, configSectionName(profile), entries));
+  const edit = (text: string) => setSection(text, configSectionName(profile), entries);
+  if (await awsFileHolds(file, edit)) return;
+  await updateAwsFile(file, edit);
 }
 
 /** The keys of a profile as stored in the credentials file, if any. */
@@ -58,11 +64,16 @@ export async function readAccessKeyIds(file: string): Promise<Map<string, string
  * run that could not save its result.
  */
 export async function assertEditable(...files: string[]): Promise<void> {
-  for (const file of files) {
+  // The files side by side (each about 10 file-system calls); the failure reported is the one
+  // checking them in order would have met first. Each file's are in turn: one that is not a
+  // regular file (a pipe would block its reader) is never read.
+  const checks = files.map(async (file) => {
     await assertAwsFileWritable(file);
     const error = iniError(await readAwsFile(file));
     if (error) throw error.inFile(displayPath(file));
-  }
+  });
+  const failed = (await Promise.allSettled(checks)).find((check) => check.status === 'rejected');
+  if (failed) throw failed.reason as Error;
 }
 
 /**
