@@ -63,6 +63,7 @@ function start(argv) {
       });
     });
   }
+  if (first === 'session') return session(argv);
   var assume = first === 'assume' || (first !== undefined && first.charAt(0) === '-' && first !== '--help' && first !== '-h');
   if (first !== 'credential-process' && !assume) return full(argv);
   // A cache-hit credential-process and a reused profile are answered before oclif or the AWS
@@ -78,9 +79,9 @@ function start(argv) {
     // With a daemon running, a plain assume goes to it from a small bundle of its own, before
     // the ES module loader and the bundle with the AWS SDK load.
     var forwarded = assume && fast.daemonSocketPresent();
-    return (forwarded ? forward(args) : Promise.resolve(undefined)).then(function (status) {
-      if (status !== undefined) {
-        process.exitCode = status;
+    return (forwarded ? forward('assume', 'forwardPlainAssume', args) : Promise.resolve(undefined)).then(function (offered) {
+      if (typeof offered === 'number') {
+        process.exitCode = offered;
         return;
       }
       // Credentials to make (for credential-process, this process holds the role's lock now,
@@ -88,7 +89,7 @@ function start(argv) {
       // plain ones; anything else goes to oclif.
       return import(assume ? '../dist/fast/bundle/assume-full.js' : '../dist/fast/bundle/provide.js')
         .then(function (bundle) {
-          return assume ? bundle.fastAssumeFull(args, { forwarded: forwarded }) : bundle.fastProvide(args);
+          return assume ? bundle.fastAssumeFull(args, { forwarded: forwarded, left: offered }) : bundle.fastProvide(args);
         })
         .then(function (status) {
           if (status === undefined) return full(argv, fast);
@@ -99,12 +100,37 @@ function start(argv) {
   });
 }
 
-/** A plain assume offered to the daemon (src/fast/forward-entry.ts): its exit status, or undefined when the daemon did not take it. */
-function forward(args) {
-  var loaded = loadBundle('forward', 'assume');
-  return loaded.exports.forwardPlainAssume(args).then(function (status) {
+/**
+ * `anwbis session` with plain flags offered to a running daemon from the small forwarding bundle,
+ * before the ES module loader, oclif and the AWS SDK load (it finds no daemon from the socket's
+ * token file alone); when the daemon does not take it, the bundle without oclif does the work,
+ * without offering it again. Anything else (`--json`, `--help`) goes to oclif.
+ */
+function session(argv) {
+  var args = argv.slice(1);
+  return forward('session', 'forwardPlainSession', args)
+    .then(function (status) {
+      if (status !== undefined) return status;
+      return import('../dist/fast/bundle/session-full.js').then(function (bundle) {
+        return bundle.fastSessionFull(args);
+      });
+    })
+    .then(function (status) {
+      if (status === undefined) return full(argv);
+      process.exitCode = status;
+    });
+}
+
+/**
+ * Work offered to the daemon from the small forwarding bundle (src/fast/forward-entry.ts) by its
+ * function `run` for the entry `entry` ('assume' or 'session'): its exit status, else what the
+ * daemon did not take.
+ */
+function forward(entry, run, args) {
+  var loaded = loadBundle('forward', entry);
+  return loaded.exports[run](args).then(function (answer) {
     loaded.saveCodeCache();
-    return status;
+    return answer;
   });
 }
 
@@ -163,8 +189,8 @@ function ownPrivateDir(fs, dir) {
 }
 
 /**
- * The small bundle dist/fast/<name>.bundle.cjs ('fast', or 'forward' for an assume offered to a
- * running daemon), for the entry `entry` ('assume' or 'credential-process'), with a V8 code cache
+ * The small bundle dist/fast/<name>.bundle.cjs ('fast', or 'forward' for work offered to a
+ * running daemon), for the entry `entry` ('assume', 'credential-process' or 'session'), with a V8 code cache
  * of its own made after it answered: Node's compile cache holds only the code compiled before a
  * module runs, so every function the answer calls would be compiled again on every start (about
  * 4 ms of a cache-hit credential_process; bench:startup). One cache per bundle and entry, named

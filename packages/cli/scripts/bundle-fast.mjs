@@ -1,7 +1,7 @@
 // Bundles the fast paths' CommonJS entry (dist/fast/index.js, for a cache hit and a reuse) into
 // dist/fast/fast.bundle.cjs, the forwarding client (dist/fast/forward-entry.js) into
-// dist/fast/forward.bundle.cjs, and the entries of a credential-process miss, an assume that must call AWS
-// and exec (dist/fast/provide.js, assume-full.js, exec.js), and those of `roles` and `tui` (roles.js, tui.js), into
+// dist/fast/forward.bundle.cjs, and the entries of a credential-process miss, an assume or a session that
+// must call AWS and exec (dist/fast/provide.js, assume-full.js, session-full.js, exec.js), and those of `roles` and `tui` (roles.js, tui.js), into
 // dist/fast/bundle/: one file each to start, chunks shared within each build, and what they import
 // lazily (the AWS SDK clients, Ink and React, the daemon client) in chunks loaded only when used.
 // The plugins are in bundle-plugins.mjs (the single executable's build uses them too).
@@ -22,8 +22,8 @@ async function smallBundle(entry, outfile) {
 }
 
 await smallBundle('dist/fast/index.js', 'dist/fast/fast.bundle.cjs');
-// The client of an assume offered to a running daemon (src/fast/forward-entry.ts): loaded only
-// when the fast bundle could not reuse and the daemon's socket is there.
+// The client of an assume or a session offered to a running daemon (src/fast/forward-entry.ts):
+// loaded for an assume only when the fast bundle could not reuse and the daemon's socket is there.
 await smallBundle('dist/fast/forward-entry.js', 'dist/fast/forward.bundle.cjs');
 
 // Chunks are named by content hash: old ones would pile up in the package.
@@ -53,5 +53,5 @@ const common = {
 // Two builds: what one entry uses of a shared module is kept in the chunk every entry loads,
 // so the picker's (the daemon client's full zod with its 50 locales, Ink) would load on every
 // assume that calls AWS.
-await build({ ...common, entryPoints: ['dist/fast/provide.js', 'dist/fast/assume-full.js', 'dist/fast/exec.js'], chunkNames: 'chunks-assume/[name]-[hash]' });
+await build({ ...common, entryPoints: ['dist/fast/provide.js', 'dist/fast/assume-full.js', 'dist/fast/session-full.js', 'dist/fast/exec.js'], chunkNames: 'chunks-assume/[name]-[hash]' });
 await build({ ...common, entryPoints: ['dist/fast/roles.js', 'dist/fast/tui.js'], chunkNames: 'chunks-picker/[name]-[hash]' });

@@ -54,7 +54,11 @@ function kept(): string {
 
 const shown = (res: ProcessResult) => ({ code: res.code, stdout: masked(res.stdout), stderr: masked(res.stderr) });
 
-/** The commands a person runs in turn: a cold login with the code on stdin, a remembered role, a session, a reuse. */
+/**
+ * The commands a person runs in turn: a cold login with the code on stdin, a remembered role,
+ * sessions (cold with the code on stdin, reused, with a refused code) and `--get_session` (both
+ * made anew; the session reused and the role made), a reuse.
+ */
 async function transcript(): Promise<Array<ReturnType<typeof shown> & { files: string }>> {
   const steps: Array<[string[], string | undefined]> = [
     [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '-v'], `${CODE}\n`],
@@ -62,6 +66,11 @@ async function transcript(): Promise<Array<ReturnType<typeof shown> & { files: s
     [['session', '--mfa-code', CODE, '--json'], undefined],
     [['assume', '-p', 'datalab', '-e', 'dev', '-r', 'devops', '--profile', 'corp-session-default', '--nomfa', '--json'], undefined],
     [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--refresh', '--mfa-code', '12345'], undefined],
+    [['session', '--refresh', '--stdout', '-v'], `${CODE}\n`],
+    [['session', '--duration', '3600', '--stdout'], undefined],
+    [['session', '--mfa-code', '12345'], undefined],
+    [['-p', 'datalab', '-e', 'dev', '-r', 'devops', '--get_session', '--refresh', '--stdout'], `${CODE}\n`],
+    [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--get_session', '-v'], undefined],
   ];
   const out = [];
   for (const [args, input] of steps) out.push({ ...shown(await anwbis(args, input)), files: kept() });
@@ -85,7 +94,7 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
     const credentials = world.sandbox.read('credentials');
     const config = world.sandbox.read('config');
     const alone = await transcript();
-    expect(alone.map((s) => s.code)).toEqual([0, 0, 0, 0, 5]);
+    expect(alone.map((s) => s.code)).toEqual([0, 0, 0, 0, 5, 0, 0, 5, 0, 0]);
 
     forget(credentials, config);
     // The daemon's own environment points at no AWS at all: the requests' endpoints are their own.
@@ -98,13 +107,14 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
     expect(log).toContain('assume of datalab-dev-admin for a client: written');
     expect(log).toContain('corp session corp-session-default for a client: written');
     expect(log).toContain('assume of datalab-dev-devops for a client: written');
+    expect(log).toContain('corp session corp-session-default for a client: reused');
     expect(log).not.toContain(CODE);
     const secret = /aws_secret_access_key = (\S+)/.exec(world.sandbox.read('credentials').split('[datalab-dev-admin]')[1]!)![1]!;
     expect(log).not.toContain(secret);
     // The code went to AWS from the daemon, with the corp user's keys.
     const calls = await world.moto.recording();
     const withCode = calls.filter((c) => c.params.TokenCode === CODE);
-    expect(withCode.map((c) => c.action)).toEqual(['AssumeRole', 'AssumeRole', 'GetSessionToken']);
+    expect(withCode.map((c) => c.action)).toEqual(['AssumeRole', 'AssumeRole', 'GetSessionToken', 'GetSessionToken', 'GetSessionToken']);
     for (const call of withCode) expect(call.accessKeyId).toBe(world.seeded.users[USER]!.accessKeyId);
     const pid = Number(/pid (\d+)/.exec(log)![1]);
     expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8')).not.toContain(CODE);
@@ -170,6 +180,35 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
     }
   });
 
+  it('session and --get_session that cannot be reused here go through the daemon from the small forwarding bundle: no oclif, no ES module bundle, no AWS SDK', async () => {
+    await startDaemon();
+    const dir = mkdtempSync(join(tmpdir(), 'anwbis-trace-'));
+    try {
+      const steps: Array<[string[], string | undefined, string]> = [
+        // Cold: the code is read by the client, from its piped stdin.
+        [['session'], `${CODE}\n`, 'corp session corp-session-default for a client: written'],
+        [['session', '--stdout'], undefined, 'corp session corp-session-default for a client: reused'],
+        // The corp session reused by the daemon, the role made by it.
+        [['-p', 'datalab', '-e', 'dev', '-r', 'devops', '--get_session'], undefined, 'assume of datalab-dev-devops for a client: written'],
+        [['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--get_session', '--refresh', '-v'], `${CODE}\n`, 'assume of datalab-dev-admin for a client: written'],
+      ];
+      for (const [args, input, served] of steps) {
+        const before = daemonLog().split(served).length;
+        const trace = mkdtempSync(join(dir, 'run-'));
+        const { hook, loaded } = writeLoadTrace(trace);
+        // Without a code cache the small bundles are required, so the trace sees them.
+        const traced = await run(process.execPath, ['--import', hook, ANWBIS_BIN, ...args], { env: { ...env, XDG_CACHE_HOME: 'not-absolute' }, ...(input === undefined ? {} : { input }) });
+        expectOk(traced);
+        const modules = loaded().join('');
+        expect({ args, forward: modules.includes('forward.bundle.cjs') }).toEqual({ args, forward: true });
+        expect(modules).not.toMatch(/dist\/fast\/bundle\/|sdk-(sts|iam|http)|@aws-sdk|@smithy|@oclif|entry\.js/);
+        expect(daemonLog().split(served).length).toBe(before + 1);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a daemon of another ANWBIS_HOME is not asked to do the work: the CLI does it', async () => {
     await startDaemon();
     const other = join(world.sandbox.dir, 'other-home');
@@ -185,7 +224,7 @@ describe('assume and session through the daemon (its warm SDK), as without it', 
  * answers hello, then answers the forwarded request with `answer` (or closes the connection
  * when it is undefined), and records what it was sent.
  */
-async function fakeDaemon(answer: ((id: number) => object) | undefined): Promise<{ server: Server; received: string[] }> {
+async function fakeDaemon(answer: ((id: number, method: string) => object) | undefined): Promise<{ server: Server; received: string[] }> {
   const dir = join(runtime.dir, 'anwbis');
   mkdirSync(dir, { mode: 0o700 });
   writeFileSync(join(dir, 'daemon.token'), 'a'.repeat(64), { mode: 0o600 });
@@ -199,7 +238,7 @@ async function fakeDaemon(answer: ((id: number) => object) | undefined): Promise
         buffer = buffer.slice(nl + 1);
         received.push(message.method);
         if (message.method === 'hello') socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, result: { protocol: 1, version: 'fake', pid: 1 } })}\n`);
-        else if (answer) socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, ...answer(message.id) })}\n`);
+        else if (answer) socket.write(`${JSON.stringify({ jsonrpc: '2.0', id: message.id, ...answer(message.id, message.method) })}\n`);
         else socket.destroy();
       }
     });
@@ -223,6 +262,57 @@ describe('a daemon that does not take the work: the CLI does it, silently', () =
       expect(res.stderr).toContain('Assumed the role successfully');
       expect(received).toEqual(['hello', 'assume.run']);
       expect(world.sandbox.read('credentials')).toContain('[datalab-dev-admin]');
+    } finally {
+      server.close();
+    }
+  });
+
+  it.each(cases)('%s, anwbis session: offered once, then done by the CLI as without a daemon', async (_name, answer) => {
+    const { server, received } = await fakeDaemon(answer);
+    try {
+      const res = await anwbis(['session', '--stdout'], `${CODE}\n`);
+      expectOk(res);
+      expect(res.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA/);
+      expect(res.stderr).toContain('Corp session corp-session-default written');
+      expect(received).toEqual(['hello', 'session.run']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it.each(cases)('%s, --get_session: offered once, the corp session and the role then made by the bundle that does the work, not offered again', async (_name, answer) => {
+    const { server, received } = await fakeDaemon(answer);
+    try {
+      const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--get_session', '--stdout'], `${CODE}\n`);
+      expectOk(res);
+      expect(res.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA/);
+      expect(res.stderr).toContain('Corp session corp-session-default written');
+      expect(res.stderr).toContain('Assumed the role successfully');
+      expect(received).toEqual(['hello', 'session.run']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('--get_session when the daemon makes the corp session but does not take the role: the role is assumed here with that session, which is not made again', async () => {
+    expectOk(await anwbis(['session', '--mfa-code', CODE]));
+    const sessionKey = /\[corp-session-default\]\naws_access_key_id = (\S+)/.exec(world.sandbox.read('credentials'))![1];
+    const expiration = new Date(Date.now() + 3600_000).toISOString();
+    const { server, received } = await fakeDaemon((_id, method) =>
+      method === 'session.run'
+        ? { result: { profile: 'corp-session-default', region: 'us-east-1', reused: true, credentials: { accessKeyId: sessionKey, secretAccessKey: 'unused', sessionToken: 'unused', expiration } } }
+        : { error: { code: -32005, message: 'the daemon already runs 64 forwarded requests' } },
+    );
+    try {
+      await world.moto.startRecording();
+      const res = await anwbis(['-p', 'datalab', '-e', 'dev', '-r', 'admin', '--get_session', '--stdout']);
+      expectOk(res);
+      expect(res.stdout).toMatch(/^export AWS_ACCESS_KEY_ID='ASIA/);
+      expect(res.stderr).toContain('Assumed the role successfully');
+      expect(received).toEqual(['hello', 'session.run', 'hello', 'assume.run']);
+      const calls = await world.moto.recording();
+      expect(calls.filter((c) => c.action === 'GetSessionToken')).toEqual([]);
+      expect(calls.filter((c) => c.action === 'AssumeRole').map((c) => c.accessKeyId)).toEqual([sessionKey]);
     } finally {
       server.close();
     }

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ANWBIS_BIN, bulkAccount, manyGroupsScenario, run, runAnwbis, runAwsCli, seedHostileRoles } from '@anwbis/tools/emulator';
-import { emulatorWorld } from './helpers.js';
+import { emulatorWorld, writeLoadTrace } from './helpers.js';
 
 // A real terminal (tmux) and a real process: slower than the default allows on a busy machine.
 jest.setTimeout(120_000);
@@ -98,6 +98,19 @@ const personEnv = () => {
   delete env.CI;
   return env;
 };
+
+/** Starts a daemon for the test (stopped after it); the environment of its clients. */
+async function startDaemon(): Promise<Record<string, string>> {
+  daemon = { runtime: mkdtempSync('/tmp/anwt-') };
+  chmodSync(daemon.runtime, 0o700);
+  const env = { ...personEnv(), XDG_RUNTIME_DIR: daemon.runtime };
+  mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
+  writeFileSync(join(world.sandbox.anwbisHome, 'config'), '[daemon]\nnotifications = false\n');
+  const started = await runAnwbis(['daemon', 'start'], { env });
+  expect(started.stderr).toMatch(/The anwbis daemon is running \(pid (\d+)/);
+  daemon.pid = Number(/pid (\d+)/.exec(started.stderr)![1]);
+  return env;
+}
 
 describe('anwbis tui in a real terminal', () => {
   it('lists the roles, narrows as "bulk e07" is typed, Enter asks the MFA code once and writes bulk-e07-admin, Esc restores the terminal', async () => {
@@ -232,14 +245,7 @@ describe('anwbis tui in a real terminal', () => {
   });
 
   it('ctrl-t hands the highlighted role to a running daemon after one MFA code, the row and anwbis roles show it watched, ctrl-t again stops it', async () => {
-    daemon = { runtime: mkdtempSync('/tmp/anwt-') };
-    chmodSync(daemon.runtime, 0o700);
-    const env = { ...personEnv(), XDG_RUNTIME_DIR: daemon.runtime };
-    mkdirSync(world.sandbox.anwbisHome, { recursive: true, mode: 0o700 });
-    writeFileSync(join(world.sandbox.anwbisHome, 'config'), '[daemon]\nnotifications = false\n');
-    const started = await runAnwbis(['daemon', 'start'], { env });
-    expect(started.stderr).toMatch(/The anwbis daemon is running \(pid (\d+)/);
-    daemon.pid = Number(/pid (\d+)/.exec(started.stderr)![1]);
+    const env = await startDaemon();
     const daemonStatus = async () => JSON.parse((await runAnwbis(['daemon', 'status', '--json'], { env })).stdout) as { profiles: Array<{ profile: string }> };
 
     const term = await openTerminal([], env);
@@ -298,5 +304,40 @@ describe('anwbis tui in a real terminal', () => {
     // The pane keeps the end of the table (roles.e2e.test.ts reads all of it).
     expect(screen).toMatch(/^- +- +LegacyAdmin +500000000001/m);
     expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+  });
+});
+
+describe('anwbis tui with a daemon running', () => {
+  it("the picker's corp session (its code typed in the picker) and assume are the daemon's work: the picker loads no AWS SDK", async () => {
+    const env = await startDaemon();
+    // A first visit lists the roles (with the corp keys, no code) and caches the list.
+    const first = await openTerminal([], env);
+    await first.waitFor(`roles of ${USER}`);
+    await first.keys('Escape');
+    await first.waitFor('AFTER-TUI');
+
+    const dir = mkdtempSync(join(world.sandbox.dir, 'trace-'));
+    const { hook, loaded } = writeLoadTrace(dir);
+    const term = await openTerminal([], { ...env, NODE_OPTIONS: `--import=${hook}` });
+    await term.waitFor(`roles of ${USER}`);
+    await term.type('e07');
+    await term.waitFor(/▸ bulk\s+e07/);
+    await term.keys('Enter');
+    await term.waitFor('MFA code for the corp session');
+    await term.type('123456');
+    await term.keys('Enter');
+    await term.waitFor('Written: profile bulk-e07-admin');
+    await term.keys('Escape');
+    await term.waitFor('AFTER-TUI');
+    expect(readFileSync(join(term.dir, 'tui.rc'), 'utf8').trim()).toBe('0');
+
+    const log = readFileSync(join(world.sandbox.anwbisHome, 'logs', 'daemon.log'), 'utf8');
+    expect(log).toContain('corp session corp-session-default for a client: written');
+    expect(log).toContain('assume of bulk-e07-admin for a client: written');
+    const modules = loaded().join('');
+    expect(modules).toContain('dist/fast/bundle/tui.js');
+    expect(modules).not.toMatch(/sdk-(sts|iam|http|shared-files)|@aws-sdk|@smithy|@oclif|entry\.js/);
+    const id = await runAwsCli(['sts', 'get-caller-identity', '--profile', 'bulk-e07-admin'], { env: world.sandbox.env, endpoint: world.moto.endpoint });
+    expect(JSON.parse(id.stdout)).toMatchObject({ Account: bulkAccount(7) });
   });
 });

@@ -4,6 +4,7 @@ import { corpSession, credentialVariables, formatShellExports, SESSION_DURATION 
 import { credentialsJson, type CredentialsJson } from '../output/json.js';
 import { cliRuntime } from '../runtime/runtime.js';
 import { forwardSession } from '../fast/forward.js';
+import { sessionRequestFromFlags } from '../flags/request.js';
 
 export default class Session extends AnwbisCommand {
   static override summary = 'Start a corp session (GetSessionToken with MFA) so later runs need no MFA code';
@@ -31,13 +32,7 @@ A still-valid session is reused unless --refresh.`;
   async run(): Promise<CredentialsJson> {
     const { flags } = await this.parse(Session);
     const runtime = cliRuntime({ verbose: flags.verbose, mfaCode: flags['mfa-code'], mfaProcess: flags['mfa-process'] });
-    const request = {
-      ...(flags.profile ? { sourceProfile: flags.profile } : {}),
-      durationSeconds: flags.duration,
-      refresh: flags.refresh,
-      ...(flags.region ? { region: flags.region } : {}),
-      ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
-    };
+    const request = sessionRequestFromFlags(flags, flags.duration);
     const result = (await forwardSession(request, runtime, flags.verbose)) ?? (await corpSession(request, runtime));
     if (flags.stdout && !this.jsonEnabled()) process.stdout.write(formatShellExports(credentialVariables(result.credentials, result.region)));
     return credentialsJson(result);

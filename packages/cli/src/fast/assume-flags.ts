@@ -1,13 +1,13 @@
 /**
- * The plain `anwbis -p … -e … -r …` (or `assume`) command line that runs without oclif, and the
- * request it makes: read the same way by the forwarding client (forward-entry.ts) and by the
- * bundle that does the work itself (assume-full.ts).
+ * The plain `anwbis -p … -e … -r …` (or `assume`, also with `--get_session`) command line that
+ * runs without oclif, and the requests it makes: read the same way by the forwarding client
+ * (forward-entry.ts) and by the bundle that does the work itself (assume-full.ts).
  */
 import type { AssumeRequest } from '@anwbis/core';
 import { requestFromFlags } from '../flags/request.js';
 import { readFlags, TARGET_AND_SOURCE } from './simple-args.js';
 
-const FLAGS = [...TARGET_AND_SOURCE, 'refresh', 'stdout', 'session-name'] as const;
+const FLAGS = [...TARGET_AND_SOURCE, 'refresh', 'stdout', 'session-name', 'get-session'] as const;
 
 /** The flags of `anwbis assume ARGS` when read as oclif would and -p, -e and -r are all there; else undefined. */
 export function assumeFlagsOf(args: readonly string[]) {
@@ -20,8 +20,10 @@ export function assumeFlagsOf(args: readonly string[]) {
 
 const DEFAULTS = { nomfa: false, verbose: false, refresh: false, stdout: false, duration: 3600, 'get-session': false, watch: false, 'from-ec2-role': false, isolate: false } as const;
 
-/** The request of a plain assume, as the command makes it from its flags. */
-export function plainAssumeRequest(flags: NonNullable<ReturnType<typeof assumeFlagsOf>>): AssumeRequest {
+type PlainAssumeFlags = NonNullable<ReturnType<typeof assumeFlagsOf>>;
+
+/** The request of a plain assume, as the command makes it from its flags; with `--get_session`, `session` is the corp session it made first. */
+export function plainAssumeRequest(flags: PlainAssumeFlags, session?: string): AssumeRequest {
   return {
     ...requestFromFlags(flags),
     durationSeconds: flags.duration,
@@ -29,5 +31,7 @@ export function plainAssumeRequest(flags: NonNullable<ReturnType<typeof assumeFl
     noMfa: flags.nomfa,
     fromEc2Role: false,
     ...(flags['session-name'] ? { sessionName: flags['session-name'] } : {}),
+    // The role is assumed from the corp session, with no MFA code, as the command does.
+    ...(session === undefined ? {} : { sourceProfile: session, noMfa: true }),
   };
 }

@@ -1,16 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
 import { Parser, type Command } from '@oclif/core';
-import { splitCommandLine } from '@anwbis/core';
+import { SESSION_DURATION, splitCommandLine } from '@anwbis/core';
 import { FLAG_SPELLINGS, normalizeArgv, type FlagSpelling } from '../flags/argv.js';
 import Roles from '../commands/roles.js';
 import Tui from '../commands/tui.js';
 import Assume from '../commands/assume.js';
 import CredentialProcess from '../commands/credential-process.js';
 import Exec from '../commands/exec.js';
+import Session from '../commands/session.js';
 import { assumeFlagsOf } from './assume-flags.js';
 import { execFlagsOf } from './exec.js';
 import { credentialProcessFlagsOf } from './provide.js';
 import { rolesRequestOf } from './roles.js';
+import { sessionFlagsOf } from './session-flags.js';
 import { pickerRequestOf } from './tui.js';
 
 /**
@@ -24,6 +26,14 @@ const FAST: Readonly<Record<string, { command: Command.Class; read: (args: reado
   'credential-process': { command: CredentialProcess, read: credentialProcessFlagsOf },
   // The flags before `--`: the command's own.
   exec: { command: Exec, read: execFlagsOf },
+  // --duration's default is core's (corpSession), the one the command gives.
+  session: {
+    command: Session,
+    read: (args) => {
+      const flags = sessionFlagsOf(args);
+      return flags && { duration: SESSION_DURATION.default, ...flags };
+    },
+  },
 };
 
 const defined = (o: object) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -35,7 +45,7 @@ async function oclifFlags(id: string, args: readonly string[]): Promise<object> 
   return (await Parser.parse(normalized, { flags: command.flags ?? {}, args: command.args ?? {}, strict: command.strict })).flags;
 }
 
-describe('the fast paths of anwbis roles, tui, assume, credential-process and exec', () => {
+describe('the fast paths of anwbis roles, tui, assume, credential-process, exec and session', () => {
   it.each([
     'roles',
     'roles --json',
@@ -70,6 +80,11 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     'exec -p datalab -e dev -r admin --server --duration 900 -P corp -v',
     'exec --target datalab-dev-admin --server --duration=3600 --region eu-west-1 --tag team=data',
     'tui --stdout --source-identity auto --tag team=data --tag cost=42 --transitive-tag team',
+    'assume -p datalab -e dev -r admin --get_session --refresh --stdout -P corp',
+    'session',
+    'session --mfa-code 123456 --stdout -v',
+    'session -P corp --duration 43200 --refresh --region eu-west-1 --mfa-serial arn:aws:iam::111111111111:mfa/ana',
+    'session --profile=corp --mfa_process "pass otp aws" --duration=900',
   ])('%s: what oclif reads', async (line) => {
     const [id, ...args] = splitCommandLine(line);
     const fast = FAST[id!]!.read(args);
@@ -92,7 +107,10 @@ describe('the fast paths of anwbis roles, tui, assume, credential-process and ex
     ['assume -p datalab -e dev', 'a missing required flag'],
     ['assume -p datalab -e dev -r admin --json', 'a flag the fast path leaves to the command'],
     ['assume -p datalab -e dev -r admin -b firefox', 'the console'],
-    ['assume -p datalab -e dev -r admin --get_session', 'a corp session first'],
+    ['session --json', 'a flag the fast path leaves to the command'],
+    ['session --help', 'help'],
+    ['session -p datalab', 'a flag of another command'],
+    ['session --duration 8h', 'a value that is not an integer'],
     ['assume -p datalab -e dev -r admin --duration 900', 'an integer flag'],
     ['credential-process -p datalab -e dev -r admin --refresh', 'an unknown flag'],
     ['exec -p datalab -e dev -r admin --duration 900', 'a flag of the server without it'],

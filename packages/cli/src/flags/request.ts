@@ -1,5 +1,6 @@
 // core/fast: the fast paths build their requests here too, without loading the rest of core.
 import { AnwbisError, type AssumeRequest, type SessionTaggingFlags, type TargetSpec } from '@anwbis/core/fast';
+import type { SessionRequest } from '@anwbis/core';
 
 /** `--source-identity`, `--tag` and `--transitive-tag` as parsed. */
 export interface SessionTagFlagValues {
@@ -63,5 +64,27 @@ export function requestFromFlags(flags: TargetFlagValues): AssumeRequest {
     ...(flags.externalid ? { externalId: flags.externalid } : {}),
     ...(flags.account ? { account: flags.account } : {}),
     ...(tagging ? { tagging } : {}),
+  };
+}
+
+/** The flags of {@link sessionRequestFromFlags}. */
+export interface SessionFlagValues {
+  profile?: string | undefined;
+  region?: string | undefined;
+  'mfa-serial'?: string | undefined;
+  refresh?: boolean | undefined;
+}
+
+/**
+ * The corp session of `anwbis session` (`durationSeconds`: its `--duration`) and of `--get_session`
+ * (none: `--duration` there is the role's, and the session lasts its default).
+ */
+export function sessionRequestFromFlags(flags: SessionFlagValues, durationSeconds?: number): SessionRequest {
+  return {
+    ...(flags.profile ? { sourceProfile: flags.profile } : {}),
+    ...(durationSeconds === undefined ? {} : { durationSeconds }),
+    refresh: flags.refresh ?? false,
+    ...(flags.region ? { region: flags.region } : {}),
+    ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { AnwbisError, assume, corpSession, credentialVariables, formatShellExpor
 import { openConsoleAndReport } from './console.js';
 import { forwardAssume, forwardSession } from '../fast/forward.js';
 import { cliRuntime } from '../runtime/runtime.js';
-import { requestFromFlags, type TargetFlagValues } from '../flags/request.js';
+import { requestFromFlags, sessionRequestFromFlags, type TargetFlagValues } from '../flags/request.js';
 
 /** `anwbis assume` (and the bare `anwbis -p … -e … -r …`), as parsed. */
 export interface AssumeFlags extends TargetFlagValues {
@@ -44,7 +44,7 @@ export async function assumeRole(flags: AssumeFlags, json: boolean): Promise<Ass
   let sourceProfile = flags.profile;
   let noMfa = flags.nomfa;
   if (flags['get-session']) {
-    const sessionRequest = { ...(flags.profile ? { sourceProfile: flags.profile } : {}), refresh: flags.refresh, ...(flags.region ? { region: flags.region } : {}), ...(flags['mfa-serial'] ? { mfaSerial: flags['mfa-serial'] } : {}) };
+    const sessionRequest = sessionRequestFromFlags(flags);
     const session = (await forwardSession(sessionRequest, runtime, flags.verbose)) ?? (await corpSession(sessionRequest, runtime));
     sourceProfile = session.profile;
     noMfa = true;
