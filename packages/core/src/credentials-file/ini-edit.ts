@@ -7,6 +7,7 @@
  * an edit built on a misreading would corrupt someone else's credentials.
  */
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
+import { quickScan, type SectionRange } from './ini-quick-scan.js';
 
 /** A line ending as found in the file; `''` only on a last line without one. */
 export type Eol = '' | '\n' | '\r\n';
@@ -302,12 +303,6 @@ export function parseAwsIni(text: string): ParseIniResult {
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
 }
 
-interface SectionRange {
-  readonly name: string;
-  readonly start: number;
-  end: number;
-}
-
 /** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
 interface IniIndex {
   readonly error: IniParseError | undefined;
@@ -327,12 +322,22 @@ const indexed: { text: string; index: IniIndex }[] = [];
 function indexAwsIni(text: string): IniIndex {
   const known = indexed.find((entry) => entry.text === text);
   if (known) return known.index;
+  const from = text.startsWith(BOM) ? BOM.length : 0;
+  const quick = quickScan(text, from);
+  const index = quick ? { error: undefined, ...quick } : scanIndex(text, from);
+  indexed.unshift({ text, index });
+  indexed.length = Math.min(indexed.length, 2);
+  return index;
+}
+
+/** The index by the general scanner: for a file {@link quickScan} declines, and the refusal. */
+function scanIndex(text: string, from: number): IniIndex {
   const sections = new Map<string, SectionRange>();
   const inOrder: SectionRange[] = [];
   let last: SectionRange | undefined;
   let crlf = 0;
   let lf = 0;
-  const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
+  const error = scanAwsIni(text, from, (line) => {
     if (line.eol === '\r\n') crlf++;
     else if (line.eol === '\n') lf++;
     if (line.kind !== 'header') return;
@@ -341,10 +346,7 @@ function indexAwsIni(text: string): IniIndex {
     sections.set(line.name, last);
     inOrder.push(last);
   });
-  const index: IniIndex = { error, sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
-  indexed.unshift({ text, index });
-  indexed.length = Math.min(indexed.length, 2);
-  return index;
+  return { error, sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
 }
 
 /**
