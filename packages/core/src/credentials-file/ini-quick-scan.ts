@@ -60,8 +60,18 @@ const KEY_LAST = String.raw`[\x21-\x39\x3b\x3c\x3e-\x7e]`;
  * finds far faster than `^` at every position.
  */
 const HEADER_OR_KEY = new RegExp(String.raw`\n(?:\[|${KEY_FIRST}(?:${KEY_REST}*${KEY_LAST})?(?=[ \t]*[=:]))`, 'g');
-/** In the lines `\n[` and `\nkey` of {@link HEADER_OR_KEY}, a key that comes again before the next `[`. */
+/**
+ * In the lines `\n[` and `\nkey` of {@link HEADER_OR_KEY}, a key that comes again before the next
+ * `[`. Each key is compared with those after it in its section, so a section of many keys costs
+ * their square: see {@link SECTION_MAX}.
+ */
 const REPEATED_KEY = /\n([^[\n][^\n]*)(?:\n[^[\n][^\n]*)*?\n\1(?![^\n])/;
+
+/**
+ * A section longer than this (a profile holds a few hundred bytes) is left to the scanner, whose
+ * cost is linear, since comparing its keys pairwise could cost far more than its size.
+ */
+const SECTION_MAX = 4096;
 
 function hasShape(text: string, from: number): boolean {
   SHAPE.lastIndex = from;
@@ -89,7 +99,8 @@ function repeatsKey(text: string): boolean {
  *
  * @returns undefined for a file it does not vouch for: refused (which it does not report), or of
  *   a shape it leaves to the general scanner (an indented header or key, a key that is not
- *   printable ASCII, a Python space other than tab and space where the scanner strips spaces).
+ *   printable ASCII, a Python space other than tab and space where the scanner strips spaces, a
+ *   section over {@link SECTION_MAX} characters).
  */
 export function quickScan(text: string, from: number): QuickScan | undefined {
   let crlf = 0;
@@ -110,11 +121,15 @@ export function quickScan(text: string, from: number): QuickScan | undefined {
   for (let at = text.startsWith('[', from) ? from : headerAfter(from); at !== -1; at = headerAfter(at)) {
     const name = text.slice(at + 1, text.indexOf(']', at + 1));
     if (sections.has(name)) return undefined;
-    if (last !== undefined) last.end = at;
+    if (last !== undefined) {
+      if (at - last.start > SECTION_MAX) return undefined;
+      last.end = at;
+    }
     last = { name, start: at, end: text.length };
     sections.set(name, last);
     inOrder.push(last);
   }
+  if (last !== undefined && text.length - last.start > SECTION_MAX) return undefined;
   if (repeatsKey(text)) return undefined;
 
   const lf = crlf === 0 ? 0 : (text.match(LF_ONLY)?.length ?? 0);

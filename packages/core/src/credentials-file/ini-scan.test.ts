@@ -453,6 +453,8 @@ const QUICK_EDGES: readonly string[] = [
   '\n\n[a]\n\n',
   '[a]k = 1\n',
   '[a]\nk=\n',
+  `[a]\n${Array.from({ length: 800 }, (_, i) => `k${i} = v`).join('\n')}\nk1 = w\n[b]\n`,
+  `[a]\nk = ${'v'.repeat(5000)}\n[b]\nk = 1\n`,
 ];
 
 describe('the quick check vouches only for files the parser accepts, and finds their sections as it does', () => {
