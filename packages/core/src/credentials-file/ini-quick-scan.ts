@@ -14,16 +14,16 @@
 
 /** Where one section's lines are: its header line's start, and the next header's (or the end). */
 export interface SectionRange {
-  readonly name: string;
   readonly start: number;
-  end: number;
+  readonly end: number;
 }
 
-/** The sections of a file the general scanner accepts, as it finds them. */
+/** What the general scanner would find in a file it accepts. */
 export interface QuickScan {
-  readonly sections: Map<string, SectionRange>;
-  /** The same, in file order. */
-  readonly inOrder: SectionRange[];
+  /** The section names, in file order. */
+  readonly names: readonly string[];
+  /** Where the named section's lines are; undefined when the file has no such section. */
+  range(name: string): SectionRange | undefined;
   /** The file's dominant line ending (LF for a tie or none). */
   readonly eol: '\n' | '\r\n';
 }
@@ -55,23 +55,25 @@ const SHAPE = new RegExp(String.raw`(?:${SKIPPED})*(?:${HEADER}(?:${SKIPPED})*(?
 // A key's last character, before the spaces that end it.
 const KEY_LAST = String.raw`[\x21-\x39\x3b\x3c\x3e-\x7e]`;
 /**
- * A header's `[`, or a key as the scanner cuts it (before the delimiter, without the spaces), at
- * the start of a line after the first: each match starts with its line's `\n`, which the engine
- * finds far faster than `^` at every position.
+ * A header line's `[name`, or a key as the scanner cuts it (before the delimiter, without the
+ * spaces), at the start of a line after the first: each match starts with its line's `\n`,
+ * which the engine finds far faster than `^` at every position.
  */
-const HEADER_OR_KEY = new RegExp(String.raw`\n(?:\[|${KEY_FIRST}(?:${KEY_REST}*${KEY_LAST})?(?=[ \t]*[=:]))`, 'g');
+const HEADER_OR_KEY = new RegExp(String.raw`\n(?:\[[^\]\n]*|${KEY_FIRST}(?:${KEY_REST}*${KEY_LAST})?(?=[ \t]*[=:]))`, 'g');
+// In those lines joined, each header's `\n[name`.
+const HEADER_LINE = /\n\[[^\n]*/g;
 /**
- * In the lines `\n[` and `\nkey` of {@link HEADER_OR_KEY}, a key that comes again before the next
- * `[`. Each key is compared with those after it in its section, so a section of many keys costs
- * their square: see {@link SECTION_MAX}.
+ * In the lines `\n[name` and `\nkey` of {@link HEADER_OR_KEY}, a key that comes again before the
+ * next header. Each key is compared with those after it in its section.
  */
 const REPEATED_KEY = /\n([^[\n][^\n]*)(?:\n[^[\n][^\n]*)*?\n\1(?![^\n])/;
 
 /**
- * A section longer than this (a profile holds a few hundred bytes) is left to the scanner, whose
- * cost is linear, since comparing its keys pairwise could cost far more than its size.
+ * In the lines of {@link HEADER_OR_KEY}, a section of this many keys (the first, then any other):
+ * such a file is left to the scanner, whose cost is linear, since {@link REPEATED_KEY} compares a
+ * section's keys pairwise. A profile holds a handful. Each search starts only at a section's start.
  */
-const SECTION_MAX = 4096;
+const MANY_KEYS = [/^(?:\n[^[\n][^\n]*){256}/, /\n\[[^\n]*(?:\n[^[\n][^\n]*){256}/];
 
 function hasShape(text: string, from: number): boolean {
   SHAPE.lastIndex = from;
@@ -84,23 +86,13 @@ function hasShape(text: string, from: number): boolean {
 }
 
 /**
- * Whether a key repeats within a section, compared lower-cased as the scanner does; a file of
- * {@link SHAPE} has no key on its first line, and no key before its first header.
- */
-function repeatsKey(text: string): boolean {
-  const found = text.match(HEADER_OR_KEY);
-  // Keys are ASCII here, so lower-casing them all at once changes nothing else.
-  return found !== null && REPEATED_KEY.test(found.join('').toLowerCase());
-}
-
-/**
  * The sections of `text` (read from `from`, past any byte order mark) when the general scanner
  * would accept it, found without that scanner.
  *
  * @returns undefined for a file it does not vouch for: refused (which it does not report), or of
  *   a shape it leaves to the general scanner (an indented header or key, a key that is not
  *   printable ASCII, a Python space other than tab and space where the scanner strips spaces, a
- *   section over {@link SECTION_MAX} characters).
+ *   section of {@link MANY_KEYS}).
  */
 export function quickScan(text: string, from: number): QuickScan | undefined {
   let crlf = 0;
@@ -110,28 +102,32 @@ export function quickScan(text: string, from: number): QuickScan | undefined {
   }
   if (!hasShape(text, from)) return undefined;
 
-  // In a file of that shape, every line that starts with `[` is a header, and only those.
-  const sections = new Map<string, SectionRange>();
-  const inOrder: SectionRange[] = [];
-  let last: SectionRange | undefined;
-  const headerAfter = (offset: number) => {
-    const newline = text.indexOf('\n[', offset);
-    return newline === -1 ? -1 : newline + 1;
-  };
-  for (let at = text.startsWith('[', from) ? from : headerAfter(from); at !== -1; at = headerAfter(at)) {
-    const name = text.slice(at + 1, text.indexOf(']', at + 1));
-    if (sections.has(name)) return undefined;
-    if (last !== undefined) {
-      if (at - last.start > SECTION_MAX) return undefined;
-      last.end = at;
-    }
-    last = { name, start: at, end: text.length };
-    sections.set(name, last);
-    inOrder.push(last);
-  }
-  if (last !== undefined && text.length - last.start > SECTION_MAX) return undefined;
-  if (repeatsKey(text)) return undefined;
+  // In a file of that shape, every line that starts with `[` is a header, and only those; the
+  // lines that start with a key's first character are keys.
+  const lines = text.match(HEADER_OR_KEY)?.join('') ?? '';
+  // The names, from `\n[a\n[b…` split at its `\n[`, whose first piece is empty.
+  const names = (lines.match(HEADER_LINE) ?? []).join('').split('\n[');
+  if (text.startsWith('[', from)) names[0] = text.slice(from + 1, text.indexOf(']', from));
+  else names.shift();
+  if (new Set(names).size !== names.length || MANY_KEYS.some((many) => many.test(lines))) return undefined;
+  // Keys are ASCII here, so lower-casing the lines changes no key but by case.
+  if (REPEATED_KEY.test(lines.toLowerCase())) return undefined;
 
   const lf = crlf === 0 ? 0 : (text.match(LF_ONLY)?.length ?? 0);
-  return { sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
+  return { names, range: (name) => sectionRange(text, from, name), eol: crlf > lf ? '\r\n' : '\n' };
+}
+
+/** Where section `name`'s lines are in `text`, a file of {@link SHAPE} with no name twice: a native search. */
+function sectionRange(text: string, from: number, name: string): SectionRange | undefined {
+  // No header has such a name, and a search for one could match across lines.
+  if (name === '' || /[[\]\n]/.test(name)) return undefined;
+  const header = `[${name}]`;
+  let start = from;
+  if (!text.startsWith(header, from)) {
+    const newline = text.indexOf(`\n${header}`, from);
+    if (newline === -1) return undefined;
+    start = newline + 1;
+  }
+  const next = text.indexOf('\n[', start);
+  return { start, end: next === -1 ? text.length : next + 1 };
 }

@@ -397,11 +397,10 @@ function lineAt(text: string, offset: number): number {
 function quickOf(text: string): { sections: { name: string; header: number }[]; eol: string } | undefined {
   const quick = quickScan(text, text.startsWith('\ufeff') ? 1 : 0);
   if (quick === undefined) return undefined;
-  quick.inOrder.forEach((range, i) => {
-    expect(quick.sections.get(range.name)).toBe(range);
-    expect(range.end).toBe(quick.inOrder[i + 1]?.start ?? text.length);
-  });
-  return { sections: quick.inOrder.map((range) => ({ name: range.name, header: lineAt(text, range.start) })), eol: quick.eol };
+  const ranges = quick.names.map((name) => quick.range(name)!);
+  ranges.forEach((range, i) => expect(range.end).toBe(ranges[i + 1]?.start ?? text.length));
+  expect(quick.range('not a section here')).toBeUndefined();
+  return { sections: quick.names.map((name, i) => ({ name, header: lineAt(text, ranges[i]!.start) })), eol: quick.eol };
 }
 
 /** What the parser says of `text`, in the same terms; undefined when it refuses the file. */
@@ -454,6 +453,8 @@ const QUICK_EDGES: readonly string[] = [
   '[a]k = 1\n',
   '[a]\nk=\n',
   `[a]\n${Array.from({ length: 800 }, (_, i) => `k${i} = v`).join('\n')}\nk1 = w\n[b]\n`,
+  `[a]\n${Array.from({ length: 300 }, (_, i) => `k${i} = v`).join('\n')}\n[b]\nk = 1\n`,
+  '[a]\nk = 1\n[b]\n[missing]\n',
   `[a]\nk = ${'v'.repeat(5000)}\n[b]\nk = 1\n`,
 ];
 
