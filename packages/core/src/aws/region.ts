@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readAwsFileToLook } from '../credentials-file/aws-file.js';
 import { configFilePath, type Env } from '../paths/paths.js';
 import { configProfileSection } from './config-section.js';
 
@@ -9,10 +9,12 @@ import { configProfileSection } from './config-section.js';
 export async function resolveRegion(flag: string | undefined, env: Env, profile: string): Promise<string> {
   const decided = flag || env.AWS_REGION || env.AWS_DEFAULT_REGION;
   if (decided) return decided;
+  const config = await readAwsFileToLook(configFilePath(env));
   try {
-    return configProfileSection(await readFile(configFilePath(env), 'utf8'), profile)?.region || 'us-east-1';
+    return (config !== undefined && configProfileSection(config, profile)?.region) || 'us-east-1';
   } catch {
-    // A missing or unreadable config file does not decide the region; writing to it reports the problem.
+    // A config file the parser refuses, like a missing or unreadable one, does not decide the
+    // region; writing to it reports the problem.
     return 'us-east-1';
   }
 }

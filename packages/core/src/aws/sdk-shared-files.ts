@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { externalDataInterceptor, getHomeDir, getProfileName } from '@smithy/shared-ini-file-loader';
+import { readAwsFileToLook } from '../credentials-file/aws-file.js';
 import { getSection, sectionsOnly } from '../credentials-file/ini-edit.js';
 
 // `[profile NAME]`, `[services NAME]`, `[sso-session NAME]` as the SDK reads them (optionally quoted).
@@ -31,8 +31,7 @@ export async function readNarrowedSharedFiles(): Promise<NarrowedSharedFiles> {
   const profile = getProfileName({});
   const configPath = sdkPath(env.AWS_CONFIG_FILE, 'config');
   const credentialsPath = sdkPath(env.AWS_SHARED_CREDENTIALS_FILE, 'credentials');
-  const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
-  const [config, credentials] = await Promise.all([read(configPath), read(credentialsPath)]);
+  const [config, credentials] = await Promise.all([readAwsFileToLook(configPath), readAwsFileToLook(credentialsPath)]);
   const copies = new Map<string, string>();
   if (config !== undefined) {
     let own: Record<string, string> | undefined;

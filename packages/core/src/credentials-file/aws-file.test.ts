@@ -42,6 +42,54 @@ describe('readAwsFile', () => {
   });
 });
 
+/** Waits until `file` was last changed over 2 s ago, as a person's AWS file stands: aws-file keeps only such a read. */
+async function settled(file: string): Promise<void> {
+  const changed = (await stat(file)).ctimeMs;
+  while (Date.now() - changed <= 2_500) await new Promise((r) => setTimeout(r, 100));
+}
+
+describe('one read per command (#22)', () => {
+  it('a file changed in place since it was read, even to the same size and mtime, is read again: the edit under the lock sees the change', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, '[a]\nk = 1\n');
+    await settled(file);
+    expect(await readAwsFile(file)).toBe('[a]\nk = 1\n');
+    const { mtime } = await stat(file);
+    writeFileSync(file, '[a]\nk = 2\n');
+    await utimes(file, mtime, mtime);
+
+    const seen: string[] = [];
+    await updateAwsFile(file, (text) => {
+      seen.push(text);
+      return setSection(text, 'a', [['j', '3']]);
+    });
+
+    expect(seen).toEqual(['[a]\nk = 2\n']);
+    expect(await readFile(file, 'utf8')).toBe('[a]\nk = 2\nj = 3\n');
+  });
+
+  it('a file replaced by rename since it was read is read again', async () => {
+    const file = join(dir, 'config');
+    await writeFile(file, '[a]\nk = 1\n');
+    await settled(file);
+    expect(await readAwsFile(file)).toBe('[a]\nk = 1\n');
+    await writeFile(join(dir, 'next'), '[a]\nk = 9\n');
+    execFileSync('mv', [join(dir, 'next'), file]);
+
+    expect(await readAwsFile(file)).toBe('[a]\nk = 9\n');
+  });
+
+  it('a file read while it was still changing is read again, whatever its stat says', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, '[a]\nk = 1\n');
+    expect(await readAwsFile(file)).toBe('[a]\nk = 1\n');
+    // Within the tick of the first write, this one may leave size, mtime and ctime as they were.
+    writeFileSync(file, '[a]\nk = 2\n');
+
+    expect(await readAwsFile(file)).toBe('[a]\nk = 2\n');
+  });
+});
+
 describe('updateAwsFile', () => {
   it('creates the file 0600 in a new 0700 directory', async () => {
     const file = join(dir, '.aws', 'credentials');

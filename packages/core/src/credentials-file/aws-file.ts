@@ -3,7 +3,7 @@
  * daemon, the TUI and concurrent CLIs never lose each other's updates.
  */
 import { constants, statSync, type BigIntStats } from 'node:fs';
-import { access, chmod, open, stat, statfs } from 'node:fs/promises';
+import { access, chmod, open, readFile, stat, statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ensurePrivateDir, resolveWriteTarget, writeFileAtomic } from '../fs/atomic-write.js';
 import { displayPath } from '../fs/display.js';
@@ -66,6 +66,8 @@ interface Snapshot {
   readonly text: string;
   /** `undefined` for a missing file. */
   readonly stats: BigIntStats | undefined;
+  /** The wall clock (ns) before the read; the file's ctime comes from the same clock. */
+  readonly readAtNs: bigint;
 }
 
 // Nanosecond times and the inode: a writer that renames changes the inode, one that writes in
@@ -75,18 +77,55 @@ function sameVersion(a: BigIntStats | undefined, b: BigIntStats | undefined): bo
   return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
 }
 
+/**
+ * The files read last, by device and inode, so that a command reads each file once however many
+ * steps consult it (the check before an edit, the corp keys, the region, the SDK's copies, the
+ * edit under the lock): each later read only opens and stats the file, and takes the text kept
+ * when the file is the version it was read from. A few entries: one command uses two files.
+ */
+const readLately = new Map<string, Snapshot>();
+const READ_LATELY_MAX = 4;
+
+// A file system stamps changes with a coarse clock (a few ms per tick): a file changed again
+// in place, to the same size, within the tick of its last change keeps its ctime. A version
+// whose ctime was already this far behind the read can only have changed since with a later
+// ctime; one changed more recently is read again rather than taken from readLately.
+const SETTLED_NS = 2_000_000_000n;
+
+function fileKey(stats: BigIntStats): string {
+  return `${stats.dev}:${stats.ino}`;
+}
+
+function keptVersion(stats: BigIntStats): Snapshot | undefined {
+  const kept = readLately.get(fileKey(stats));
+  return kept !== undefined && sameVersion(kept.stats, stats) && kept.readAtNs - stats.ctimeNs > SETTLED_NS ? kept : undefined;
+}
+
+function keep(snapshot: Snapshot & { stats: BigIntStats }): void {
+  const key = fileKey(snapshot.stats);
+  readLately.delete(key);
+  readLately.set(key, snapshot);
+  for (const oldest of readLately.keys()) {
+    if (readLately.size <= READ_LATELY_MAX) break;
+    readLately.delete(oldest);
+  }
+}
+
 async function readSnapshot(path: string): Promise<Snapshot> {
   for (;;) {
+    const readAtNs = BigInt(Date.now()) * 1_000_000n;
     let handle;
     try {
       handle = await open(path, 'r');
     } catch (error) {
-      if (isErrno(error, 'ENOENT')) return { text: '', stats: undefined };
+      if (isErrno(error, 'ENOENT')) return { text: '', stats: undefined, readAtNs };
       throw error;
     }
     try {
       const before = await handle.stat({ bigint: true });
       if (before.isDirectory()) throw Object.assign(new Error(`${path} is a directory`), { code: 'EISDIR' });
+      const kept = keptVersion(before);
+      if (kept !== undefined) return kept;
       const bytes = await handle.readFile();
       // Changed in place while we read: what we have may be half of each version.
       if (!sameVersion(before, await handle.stat({ bigint: true }))) continue;
@@ -96,7 +135,9 @@ async function readSnapshot(path: string): Promise<Snapshot> {
       } catch {
         throw new AwsFileEncodingError(displayPath(path));
       }
-      return { text, stats: before };
+      const snapshot = { text, stats: before, readAtNs };
+      keep(snapshot);
+      return snapshot;
     } finally {
       await handle.close();
     }
@@ -116,6 +157,22 @@ export async function readAwsFile(path: string): Promise<string> {
     return (await readSnapshot(path)).text;
   } catch (error) {
     throw accessError(path, 'read', error);
+  }
+}
+
+/**
+ * The text of an AWS shared file for a step that only looks (the corp keys, the region, the
+ * SDK's copies of the files), from the same read as {@link readAwsFile}: undefined when the file
+ * is missing or cannot be read, and bytes that are not UTF-8 read as U+FFFD, as Node's own
+ * reader gives them (the writers refuse such a file).
+ */
+export async function readAwsFileToLook(path: string): Promise<string | undefined> {
+  try {
+    const { text, stats } = await readSnapshot(path);
+    return stats === undefined ? undefined : text;
+  } catch (error) {
+    if (error instanceof AwsFileEncodingError) return readFile(path, 'utf8').catch(() => undefined);
+    return undefined;
   }
 }
 

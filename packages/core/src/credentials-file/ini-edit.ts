@@ -7,6 +7,7 @@
  * an edit built on a misreading would corrupt someone else's credentials.
  */
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
+import { quickScan, type QuickScan, type SectionRange } from './ini-quick-scan.js';
 
 /** A line ending as found in the file; `''` only on a last line without one. */
 export type Eol = '' | '\n' | '\r\n';
@@ -302,21 +303,9 @@ export function parseAwsIni(text: string): ParseIniResult {
   return { ok: true, ini: { bom, eol: crlf > lf ? '\r\n' : '\n', lines, sections } };
 }
 
-interface SectionRange {
-  readonly name: string;
-  readonly start: number;
-  end: number;
-}
-
-/** What one scan of a file tells the readers: its refusal, or where each section's lines are. */
-interface IniIndex {
+/** What one scan of a file tells the readers: its refusal, or its sections and line ending. */
+interface IniIndex extends QuickScan {
   readonly error: IniParseError | undefined;
-  /** Offsets of each section in the text: its header line's start, and the next header's (or the end). */
-  readonly sections: ReadonlyMap<string, SectionRange>;
-  /** The same, in file order; a plain array is walked far faster than a map by code run once. */
-  readonly inOrder: readonly SectionRange[];
-  /** The file's dominant line ending, as {@link ParsedIni.eol}. */
-  readonly eol: '\n' | '\r\n';
 }
 
 // One command reads the same file several times (the checks before an edit, the corp keys, the
@@ -327,24 +316,29 @@ const indexed: { text: string; index: IniIndex }[] = [];
 function indexAwsIni(text: string): IniIndex {
   const known = indexed.find((entry) => entry.text === text);
   if (known) return known.index;
-  const sections = new Map<string, SectionRange>();
-  const inOrder: SectionRange[] = [];
-  let last: SectionRange | undefined;
+  const from = text.startsWith(BOM) ? BOM.length : 0;
+  const quick = quickScan(text, from);
+  const index = quick ? { error: undefined, ...quick } : scanIndex(text, from);
+  indexed.unshift({ text, index });
+  indexed.length = Math.min(indexed.length, 2);
+  return index;
+}
+
+/** The index by the general scanner: for a file {@link quickScan} declines, and the refusal. */
+function scanIndex(text: string, from: number): IniIndex {
+  const sections = new Map<string, { start: number; end: number }>();
+  let last: { start: number; end: number } | undefined;
   let crlf = 0;
   let lf = 0;
-  const error = scanAwsIni(text, text.startsWith(BOM) ? BOM.length : 0, (line) => {
+  const error = scanAwsIni(text, from, (line) => {
     if (line.eol === '\r\n') crlf++;
     else if (line.eol === '\n') lf++;
     if (line.kind !== 'header') return;
     if (last) last.end = line.start;
-    last = { name: line.name, start: line.start, end: text.length };
+    last = { start: line.start, end: text.length };
     sections.set(line.name, last);
-    inOrder.push(last);
   });
-  const index: IniIndex = { error, sections, inOrder, eol: crlf > lf ? '\r\n' : '\n' };
-  indexed.unshift({ text, index });
-  indexed.length = Math.min(indexed.length, 2);
-  return index;
+  return { error, names: [...sections.keys()], range: (name: string): SectionRange | undefined => sections.get(name), eol: crlf > lf ? '\r\n' : '\n' };
 }
 
 /**
@@ -364,12 +358,13 @@ export function iniError(text: string): IniParseError | undefined {
  * @returns undefined when the file cannot be parsed.
  */
 export function sectionsOnly(text: string, keep: (name: string) => boolean): string | undefined {
-  const { error, inOrder } = indexAwsIni(text);
+  const { error, names, range } = indexAwsIni(text);
   if (error !== undefined) return undefined;
   let kept = '';
-  for (let i = 0; i < inOrder.length; i++) {
-    const { name, start, end } = inOrder[i]!;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     if (!keep(name)) continue;
+    const { start, end } = range(name)!;
     const section = text.slice(start, end);
     kept += section.endsWith('\n') ? section : `${section}\n`;
   }
@@ -602,10 +597,10 @@ export function setSection(
 
   // The whole file is checked (one scan, shared with the check before the edit), but only the
   // section's lines are parsed and rewritten: the rest is copied as one string.
-  const { error, sections, eol } = indexAwsIni(text);
+  const { error, range: rangeOf, eol } = indexAwsIni(text);
   if (error !== undefined) throw error;
   const newLine = (raw: string): LineText => ({ raw, eol });
-  const range = sections.get(sectionName);
+  const range = rangeOf(sectionName);
   if (range === undefined) return appendSection(text, eol, [`[${sectionName}]`, ...[...wanted.values()].map(({ key, value }) => `${key} = ${value}`)]);
 
   const [first, ...lines] = parseOrThrow(text.slice(range.start, range.end)).lines;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { getSection, iniError, parseAwsIni, setSection } from './ini-edit.js';
+import { quickScan } from './ini-quick-scan.js';
 
 /**
  * Tricky files, each read by the single-pass scanner, the section finder and the splicing editor,
@@ -379,5 +380,124 @@ describe('getSection finds and reads its section as the line-object parser read 
 describe('setSection splices its section into the text as the line-object editor rewrote the whole file', () => {
   it.each(TABLE)('%s', (_name, text, _parsed, _sections, edits) => {
     for (const [name, edited] of Object.entries(edits)) expect([name, editOf(text, name)]).toEqual([name, edited]);
+  });
+});
+
+/** The 0-based line that starts at `offset`. */
+function lineAt(text: string, offset: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+/**
+ * What quickScan says of `text`, in the parser's terms: undefined when it declines, else the
+ * sections (name and header line, each ending where the next starts) and the line ending.
+ */
+function quickOf(text: string): { sections: { name: string; header: number }[]; eol: string } | undefined {
+  const quick = quickScan(text, text.startsWith('\ufeff') ? 1 : 0);
+  if (quick === undefined) return undefined;
+  const ranges = quick.names.map((name) => quick.range(name)!);
+  ranges.forEach((range, i) => expect(range.end).toBe(ranges[i + 1]?.start ?? text.length));
+  expect(quick.range('not a section here')).toBeUndefined();
+  return { sections: quick.names.map((name, i) => ({ name, header: lineAt(text, ranges[i]!.start) })), eol: quick.eol };
+}
+
+/** What the parser says of `text`, in the same terms; undefined when it refuses the file. */
+function parsedShape(text: string): { sections: { name: string; header: number }[]; eol: string } | undefined {
+  const result = parseAwsIni(text);
+  return result.ok ? { sections: result.ini.sections.map(({ name, header }) => ({ name, header })), eol: result.ini.eol } : undefined;
+}
+
+/** Files the quick check must judge as the parser does, beyond the table: its own edges. */
+const QUICK_EDGES: readonly string[] = [
+  '[a]\nK = 1\nk = 2\n',
+  '[a]\n\u212a = 1\nk = 2\n',
+  '[a]\n\u0130 = 1\ni\u0307 = 2\n',
+  '[a]\nk = 1\nk  = 2\n',
+  '[a]\nk\t= 1\nK:2\n',
+  '[a]\nk = 1\n  x = y\nj = 2\n# c\n\nK = 3\n',
+  '[a]\nk = 1\nkk = 2\nk2 = 3\n[b]\nk = 1\n',
+  '[a]\nk = 1\n  [a]\n\t[b]\nj = 2\n',
+  '[a]\n\n  [b]\nk = 1\n',
+  '[a]\n  k = 1\nj = 2\n',
+  '[a] \r\nk = 1\r\n\r\n[b]\t\r\nj = 2\r\n',
+  '[a]\nk = 1\r\nj = 2\r\n',
+  '[a]\r\nk = 1\nj = 2\n',
+  '[a]\nk = 1\r',
+  '[a]\nk = 1\r\r\n',
+  '\ufeff',
+  '\ufeff[a]\nk = v',
+  '\ufeff\n[a]\nk = v\n',
+  '[a]\n]x = 1\n"q" = 2\n',
+  '[a]\n=\n',
+  '[a]\n:v\n',
+  '[a]\n k\n',
+  'k = v\n',
+  '  # c\n; d\n\n[a]\n',
+  '[profile x y]\nk = 1\n[ a ]\nk = 2\n[a]\nk = 3\n',
+  '[a]\n[b]\nk = 1\n[a]\n',
+  '[a]\nk = 1\n[b\n',
+  '[a]\nk = 1\n[b] x\n',
+  '[a]\nk = 1\n[[b]]\n',
+  '[a]\nk = \u00a0v\n',
+  '[a]\nk = v\u2028w\n',
+  '[a]\n\u00a0k = v\n',
+  '[a]\nk = v\n\u000bj = w\n',
+  '[a]\nk#x = 1\nk;y = 2\nk[z] = 3\n',
+  '[a]\nk = 1\n\tK = 2\n',
+  '[a]\ns3 =\n  a = 1\n  A = 2\nS3 = x\n',
+  '[a]\nk = 1\n[b]\nj = 1\n[c]\nk = 1\nK = 2\n',
+  '[a]\nk = 1\n\n',
+  '\n\n[a]\n\n',
+  '[a]k = 1\n',
+  '[a]\nk=\n',
+  `[a]\n${Array.from({ length: 800 }, (_, i) => `k${i} = v`).join('\n')}\nk1 = w\n[b]\n`,
+  `[a]\n${Array.from({ length: 300 }, (_, i) => `k${i} = v`).join('\n')}\n[b]\nk = 1\n`,
+  '[a]\nk = 1\n[b]\n[missing]\n',
+  `[a]\nk = ${'v'.repeat(5000)}\n[b]\nk = 1\n`,
+];
+
+describe('the quick check vouches only for files the parser accepts, and finds their sections as it does', () => {
+  it.each([...TABLE.map(([name, text]) => [name, text] as const), ...QUICK_EDGES.map((text) => [JSON.stringify(text), text] as const)])('%s', (_name, text) => {
+    const quick = quickOf(text);
+    if (quick !== undefined) expect(quick).toEqual(parsedShape(text));
+  });
+
+  it('agrees with the parser on 20,000 small files made of tricky lines', () => {
+    // A fixed seed: the same files on every run.
+    let seed = 22;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const lines = [
+      '[a]', '[A]', '[b]', '[profile a]', '[ a ]', ' [a]', '\t[b]', '[a] ', '[a', '[]', '[a]x', '[[a]]', '[a]]',
+      'k = 1', 'K=2', 'k:3', 'k2 = x', ' k = 1', '  j = 2', '\tk = 3', 'k =', '= v', 'k', 'k k = v', 'k\t= v', 'kk = 1',
+      '\u212a = 1', '\u0130 = 2', 'i\u0307 = 3', '\u00fc = 4', 'a:b = c', '#k = v', ';x', '  # c', '', '   ', '\u00a0', '\u3000k = v',
+      '  max = 10', 'j = [a]', ']k = 1', 'k = v\rw', 'k = v\u2028', '\ufeff[a]',
+    ];
+    const endings = ['\n', '\n', '\n', '\r\n', '\r'];
+    let vouched = 0;
+    for (let file = 0; file < 20_000; file++) {
+      let text = random(10) === 0 ? '\ufeff' : '';
+      const count = 1 + random(8);
+      for (let i = 0; i < count; i++) text += lines[random(lines.length)]! + (i === count - 1 && random(3) === 0 ? '' : endings[random(endings.length)]!);
+      const quick = quickOf(text);
+      if (quick === undefined) continue;
+      vouched++;
+      expect([text, quick]).toEqual([text, parsedShape(text)]);
+    }
+    // Most of these files are refused or of a shape left to the scanner; enough are vouched for.
+    expect(vouched).toBeGreaterThan(1_000);
+  });
+
+  it.each([
+    ['credentials', '# corp\n[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = abc/def+ghi==\n\n[corp-session-default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = x\naws_session_token = IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ==\n'],
+    ['config', '[default]\nregion = eu-west-1\noutput = json\n\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n\n; a team\n[profile dev]\nsso_session = corp\nregion = us-west-2\ns3 =\n  max_concurrent_requests = 20\n  multipart_threshold = 64MB\n\n[services local]\nsts =\n  endpoint_url = http://127.0.0.1:5000\n'],
+    ['config with CRLF and a BOM', '\ufeff[default]\r\nregion = eu-west-1\r\n\r\n[profile dev]\r\nrole_arn = arn:aws:iam::1:role/x\r\nsource_profile = default\r\n'],
+  ])('vouches for a common %s file, so a long one is checked without the scanner', (_name, text) => {
+    expect(quickOf(text)).toEqual(parsedShape(text));
+    expect(quickOf(text)).toBeDefined();
   });
 });

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { AnwbisError, shown } from '../errors/errors.js';
 import { configProfileSection } from '../aws/config-section.js';
 import type { AwsCredentials } from '../aws/port.js';
+import { readAwsFileToLook } from '../credentials-file/aws-file.js';
 import { getSection } from '../credentials-file/ini-edit.js';
 import { anwbisHome, configFilePath, credentialsFilePath, type Env } from '../paths/paths.js';
 import { readKeyIndex } from '../keys/key-index.js';
@@ -46,8 +46,7 @@ export async function loadProfileCredentials(profile: string, where: string, env
  * files again, twice.
  */
 export async function staticKeysOf(profile: string, env: Env): Promise<AwsCredentials | undefined> {
-  const read = (path: string) => readFile(path, 'utf8').catch(() => undefined);
-  const [credentials, config] = await Promise.all([read(credentialsFilePath(env)), read(configFilePath(env))]);
+  const [credentials, config] = await Promise.all([readAwsFileToLook(credentialsFilePath(env)), readAwsFileToLook(configFilePath(env))]);
   let merged: Record<string, string>;
   try {
     const fromConfig = config === undefined ? undefined : configProfileSection(config, profile);
