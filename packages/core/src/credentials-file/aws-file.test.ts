@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
+import { describe, it, expect, beforeEach, afterEach, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { chmod, chown, link, mkdir, mkdtemp, readdir, readFile, rm, stat, statfs, symlink, utimes, writeFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { startCoreScript, writeCoreScript } from '../testing/core-child.js';
-import { assertAwsFileWritable, AWS_FILE_LOCK_SUFFIX, displayPath, readAwsFile, updateAwsFile } from './aws-file.js';
+import { assertAwsFileWritable, AWS_FILE_LOCK_SUFFIX, displayPath, keptReadCount, readAwsFile, updateAwsFile } from './aws-file.js';
 import { AwsFileEncodingError, AwsFileLockedError, CredentialsFileError, IniParseError, type AwsFileAccessError } from './errors.js';
 import { getSection, setSection } from './ini-edit.js';
 
@@ -77,6 +77,20 @@ describe('one read per command (#22)', () => {
     execFileSync('mv', [join(dir, 'next'), file]);
 
     expect(await readAwsFile(file)).toBe('[a]\nk = 9\n');
+  });
+
+  it('what a command read is let go after its time, so the daemon, which runs for days, does not hold the files (keys included) for its life', async () => {
+    const file = join(dir, 'credentials');
+    await writeFile(file, '[a]\nk = 1\n');
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      expect(await readAwsFile(file)).toBe('[a]\nk = 1\n');
+      expect(keptReadCount()).toBeGreaterThan(0);
+      jest.advanceTimersByTime(10_000);
+      expect(keptReadCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('a file read while it was still changing is read again, whatever its stat says', async () => {

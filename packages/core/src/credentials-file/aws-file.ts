@@ -85,6 +85,15 @@ function sameVersion(a: BigIntStats | undefined, b: BigIntStats | undefined): bo
  */
 const readLately = new Map<string, Snapshot>();
 const READ_LATELY_MAX = 4;
+// Kept for one command's steps, not for a process's life: the daemon runs for days, and the
+// files hold keys it has no other reason to keep in memory.
+const READ_LATELY_MS = 10_000;
+let forgetReads: NodeJS.Timeout | undefined;
+
+/** How many reads are kept now (for tests: the daemon lets them go). */
+export function keptReadCount(): number {
+  return readLately.size;
+}
 
 // A file system stamps changes with a coarse clock (a few ms per tick): a file changed again
 // in place, to the same size, within the tick of its last change keeps its ctime. A version
@@ -98,7 +107,8 @@ function fileKey(stats: BigIntStats): string {
 
 function keptVersion(stats: BigIntStats): Snapshot | undefined {
   const kept = readLately.get(fileKey(stats));
-  return kept !== undefined && sameVersion(kept.stats, stats) && kept.readAtNs - stats.ctimeNs > SETTLED_NS ? kept : undefined;
+  const fresh = kept !== undefined && BigInt(Date.now()) * 1_000_000n - kept.readAtNs < BigInt(READ_LATELY_MS) * 1_000_000n;
+  return fresh && sameVersion(kept.stats, stats) && kept.readAtNs - stats.ctimeNs > SETTLED_NS ? kept : undefined;
 }
 
 function keep(snapshot: Snapshot & { stats: BigIntStats }): void {
@@ -109,6 +119,8 @@ function keep(snapshot: Snapshot & { stats: BigIntStats }): void {
     if (readLately.size <= READ_LATELY_MAX) break;
     readLately.delete(oldest);
   }
+  clearTimeout(forgetReads);
+  forgetReads = setTimeout(() => readLately.clear(), READ_LATELY_MS).unref();
 }
 
 async function readSnapshot(path: string): Promise<Snapshot> {
