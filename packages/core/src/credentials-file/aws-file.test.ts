@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rejectedAnwbisError } from '../testing/caught.js';
 import { startCoreScript, writeCoreScript } from '../testing/core-child.js';
-import { assertAwsFileWritable, AWS_FILE_LOCK_SUFFIX, displayPath, keptReadCount, readAwsFile, updateAwsFile } from './aws-file.js';
+import { assertAwsFileWritable, AWS_FILE_LOCK_SUFFIX, displayPath, forgetKeptReads, keptReadCount, readAwsFile, updateAwsFile } from './aws-file.js';
 import { AwsFileEncodingError, AwsFileLockedError, CredentialsFileError, IniParseError, type AwsFileAccessError } from './errors.js';
 import { getSection, setSection } from './ini-edit.js';
 
@@ -82,11 +82,21 @@ describe('one read per command (#22)', () => {
   it('what a command read is let go after its time, so the daemon, which runs for days, does not hold the files (keys included) for its life', async () => {
     const file = join(dir, 'credentials');
     await writeFile(file, '[a]\nk = 1\n');
+    forgetKeptReads();
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
     try {
       expect(await readAwsFile(file)).toBe('[a]\nk = 1\n');
       expect(keptReadCount()).toBeGreaterThan(0);
       jest.advanceTimersByTime(10_000);
+      expect(keptReadCount()).toBe(0);
+      // Reads that keep coming do not keep the first ones longer.
+      const config = join(dir, 'config');
+      await writeFile(config, '[profile a]\nregion = eu-west-1\n');
+      await readAwsFile(file);
+      jest.advanceTimersByTime(6_000);
+      await readAwsFile(config);
+      expect(keptReadCount()).toBe(2);
+      jest.advanceTimersByTime(4_000);
       expect(keptReadCount()).toBe(0);
     } finally {
       jest.useRealTimers();

@@ -86,13 +86,21 @@ function sameVersion(a: BigIntStats | undefined, b: BigIntStats | undefined): bo
 const readLately = new Map<string, Snapshot>();
 const READ_LATELY_MAX = 4;
 // Kept for one command's steps, not for a process's life: the daemon runs for days, and the
-// files hold keys it has no other reason to keep in memory.
+// files hold keys it has no other reason to keep in memory. All are let go this long after the
+// first was kept, however many reads follow.
 const READ_LATELY_MS = 10_000;
 let forgetReads: NodeJS.Timeout | undefined;
 
 /** How many reads are kept now (for tests: the daemon lets them go). */
 export function keptReadCount(): number {
   return readLately.size;
+}
+
+/** Lets every kept read go now (for tests: a timer of an earlier test's reads must not decide). */
+export function forgetKeptReads(): void {
+  clearTimeout(forgetReads);
+  forgetReads = undefined;
+  readLately.clear();
 }
 
 // A file system stamps changes with a coarse clock (a few ms per tick): a file changed again
@@ -107,8 +115,7 @@ function fileKey(stats: BigIntStats): string {
 
 function keptVersion(stats: BigIntStats): Snapshot | undefined {
   const kept = readLately.get(fileKey(stats));
-  const fresh = kept !== undefined && BigInt(Date.now()) * 1_000_000n - kept.readAtNs < BigInt(READ_LATELY_MS) * 1_000_000n;
-  return fresh && sameVersion(kept.stats, stats) && kept.readAtNs - stats.ctimeNs > SETTLED_NS ? kept : undefined;
+  return kept !== undefined && sameVersion(kept.stats, stats) && kept.readAtNs - stats.ctimeNs > SETTLED_NS ? kept : undefined;
 }
 
 function keep(snapshot: Snapshot & { stats: BigIntStats }): void {
@@ -119,8 +126,7 @@ function keep(snapshot: Snapshot & { stats: BigIntStats }): void {
     if (readLately.size <= READ_LATELY_MAX) break;
     readLately.delete(oldest);
   }
-  clearTimeout(forgetReads);
-  forgetReads = setTimeout(() => readLately.clear(), READ_LATELY_MS).unref();
+  forgetReads ??= setTimeout(forgetKeptReads, READ_LATELY_MS).unref();
 }
 
 async function readSnapshot(path: string): Promise<Snapshot> {
