@@ -229,11 +229,16 @@ function replacementMode(shown: string, stats: { mode: number | bigint; nlink: n
   return mode & FILE_MODE;
 }
 
+/** Whether a file of `mode` grants more than {@link FILE_MODE}: group or other bits, or execute. */
+function looserThanFileMode(mode: number): boolean {
+  return (mode & 0o777 & ~FILE_MODE) !== 0;
+}
+
 // An unchanged file may still have been created 0644 by another tool; it holds secrets.
 async function tightenMode(path: string): Promise<void> {
   try {
     const mode = (await stat(path)).mode & 0o777;
-    if ((mode & ~FILE_MODE) !== 0) await chmod(path, mode & FILE_MODE);
+    if (looserThanFileMode(mode)) await chmod(path, mode & FILE_MODE);
   } catch (error) {
     if (!isErrno(error, 'ENOENT')) throw error;
   }
@@ -293,7 +298,7 @@ export async function assertAwsFileWritable(path: string): Promise<void> {
 export async function awsFileHolds(path: string, edit: (currentText: string) => string): Promise<boolean> {
   try {
     const read = await readSnapshot(path);
-    if (read.stats === undefined || !read.stats.isFile() || (Number(read.stats.mode) & ~FILE_MODE & 0o777) !== 0) return false;
+    if (read.stats === undefined || !read.stats.isFile() || looserThanFileMode(Number(read.stats.mode))) return false;
     return edit(read.text) === read.text;
   } catch {
     return false;
