@@ -20,6 +20,7 @@ import {
   CredentialsFileError,
   IniParseError,
 } from './errors.js';
+import { iniError } from './ini-edit.js';
 
 export { displayPath } from '../fs/display.js';
 
@@ -176,6 +177,18 @@ export async function readAwsFile(path: string): Promise<string> {
   } catch (error) {
     throw accessError(path, 'read', error);
   }
+}
+
+/**
+ * The text of an AWS shared file, as {@link readAwsFile}, for a step that edits it later or
+ * removes what it finds: a file botocore cannot read is refused now, naming the file and the
+ * line, before anything is done, as the edit would refuse it after.
+ */
+export async function readParsedAwsFile(path: string): Promise<string> {
+  const text = await readAwsFile(path);
+  const error = iniError(text);
+  if (error) throw error.inFile(displayPath(path));
+  return text;
 }
 
 /**

@@ -3,8 +3,8 @@ import { explainAwsError } from '../errors/explain-aws.js';
 import type { AccessKeysPort, AwsCredentials, AwsPort } from '../aws/port.js';
 import { resolveRegion } from '../aws/region.js';
 import { StateStore } from '../cache/state-store.js';
-import { readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
-import { getSection, iniError, setSection } from '../credentials-file/ini-edit.js';
+import { readParsedAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { getSection, setSection } from '../credentials-file/ini-edit.js';
 import { displayPath } from '../fs/display.js';
 import { parseCallerArn } from '../identity/caller-arn.js';
 import { LOCK_NAMES, withNamedLock } from '../locks/lock.js';
@@ -59,12 +59,9 @@ export async function addKeys(request: AddKeysRequest, deps: KeysDeps): Promise<
   const profile = await chosenProfile(request.profile, deps);
   const backend = request.backend ?? (await loadSettings(home)).keysBackend;
   const credentialsFile = credentialsFilePath(deps.env);
-  const text = await readAwsFile(credentialsFile);
   // The keys found there are removed from it once stored: a file that cannot be edited is
-  // refused now, before anything is stored, as the edit would refuse it after.
-  const unparsable = iniError(text);
-  if (unparsable) throw unparsable.inFile(displayPath(credentialsFile));
-  const section = getSection(text, profile);
+  // refused now, before anything is stored.
+  const section = getSection(await readParsedAwsFile(credentialsFile), profile);
   if (section?.aws_session_token !== undefined) {
     throw new AnwbisError('usage', `profile ${shown(profile)} holds temporary credentials (aws_session_token), not long-term keys`, {
       next: 'give the profile with your IAM user keys (--profile)',

@@ -1,5 +1,5 @@
-import { getSection, iniError, keyInEachSection, setSection } from '../credentials-file/ini-edit.js';
-import { assertAwsFileWritable, awsFileHolds, displayPath, readAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
+import { getSection, keyInEachSection, setSection } from '../credentials-file/ini-edit.js';
+import { assertAwsFileWritable, awsFileHolds, readAwsFile, readParsedAwsFile, updateAwsFile } from '../credentials-file/aws-file.js';
 import type { AwsCredentials } from '../aws/port.js';
 import type { ProfileRecord, StateStore } from '../cache/state-store.js';
 import { SESSION_MARGIN_SECONDS, type Clock } from '../expiry/expiry.js';
@@ -69,8 +69,7 @@ export async function assertEditable(...files: string[]): Promise<void> {
   // regular file (a pipe would block its reader) is never read.
   const checks = files.map(async (file) => {
     await assertAwsFileWritable(file);
-    const error = iniError(await readAwsFile(file));
-    if (error) throw error.inFile(displayPath(file));
+    await readParsedAwsFile(file);
   });
   const failed = (await Promise.allSettled(checks)).find((check) => check.status === 'rejected');
   if (failed) throw failed.reason as Error;
