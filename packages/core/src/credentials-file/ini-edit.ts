@@ -7,7 +7,7 @@
  * an edit built on a misreading would corrupt someone else's credentials.
  */
 import { IniParseError, InvalidIniNameError, type IniParseReason } from './errors.js';
-import { quickScan, type QuickScan, type SectionRange } from './ini-quick-scan.js';
+import { quickScan, searchableHeaderName, type QuickScan, type SectionRange } from './ini-quick-scan.js';
 
 /** A line ending as found in the file; `''` only on a last line without one. */
 export type Eol = '' | '\n' | '\r\n';
@@ -71,6 +71,9 @@ const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2
 const EDGE_SPACE = new RegExp(`^[${PY_SPACE}\\ufeff]|[${PY_SPACE}\\ufeff]$`);
 
 const BOM = '\ufeff';
+
+/** Where a file's text starts, past its byte order mark if it has one. */
+const bomLength = (text: string) => (text.startsWith(BOM) ? BOM.length : 0);
 
 // Anything some line reader might take for a line break, plus the other controls, which have
 // no business in a profile name, key or secret.
@@ -316,7 +319,7 @@ const indexed: { text: string; index: IniIndex }[] = [];
 function indexAwsIni(text: string): IniIndex {
   const known = indexed.find((entry) => entry.text === text);
   if (known) return known.index;
-  const from = text.startsWith(BOM) ? BOM.length : 0;
+  const from = bomLength(text);
   const quick = quickScan(text, from);
   const index = quick ? { error: undefined, ...quick } : scanIndex(text, from);
   indexed.unshift({ text, index });
@@ -444,9 +447,8 @@ function readsAsHeader(text: string, start: number, at: number, bom: number): bo
  *   `[name]` line is a header cannot be parsed.
  */
 function findHeader(text: string, name: string): number | undefined {
-  // No header the parser reads has such a name.
-  if (name === '' || /[[\]\n]/.test(name)) return undefined;
-  const bom = text.startsWith(BOM) ? BOM.length : 0;
+  if (!searchableHeaderName(name)) return undefined;
+  const bom = bomLength(text);
   const needle = `[${name}]`;
   let found: number | undefined;
   // The name holds no bracket, so one match cannot start inside another.
@@ -653,7 +655,7 @@ export function setSection(
  * last line's missing ending and a blank line unless the last line is blank.
  */
 function appendSection(text: string, eol: string, lines: readonly string[]): string {
-  const bom = text.startsWith(BOM) ? BOM.length : 0;
+  const bom = bomLength(text);
   let head = text;
   if (text.length > bom) {
     const ended = text.endsWith('\n');

@@ -117,10 +117,18 @@ export function quickScan(text: string, from: number): QuickScan | undefined {
   return { names, range: (name) => sectionRange(text, from, name), eol: crlf > lf ? '\r\n' : '\n' };
 }
 
+/**
+ * Whether `name` can be a header's name the parser reads, and so be searched for as `[name]`:
+ * one that is empty or holds a bracket or a newline is none, and a search for it could match
+ * across lines or inside another match.
+ */
+export function searchableHeaderName(name: string): boolean {
+  return name !== '' && !/[[\]\n]/.test(name);
+}
+
 /** Where section `name`'s lines are in `text`, a file of {@link SHAPE} with no name twice: a native search. */
 function sectionRange(text: string, from: number, name: string): SectionRange | undefined {
-  // No header has such a name, and a search for one could match across lines.
-  if (name === '' || /[[\]\n]/.test(name)) return undefined;
+  if (!searchableHeaderName(name)) return undefined;
   const header = `[${name}]`;
   let start = from;
   if (!text.startsWith(header, from)) {
