@@ -23,8 +23,9 @@ export class StateStore {
     return readRecord(profileRecordPath(this.home, profile), (value) => profileRecordOf(value, profile));
   }
 
-  writeProfile(record: ProfileRecord): Promise<void> {
-    return writeJson(profileRecordPath(this.home, record.profile), record);
+  /** The record in place at once (the profile writer prepares it beside the keys instead). */
+  async writeProfile(record: ProfileRecord): Promise<void> {
+    await (await this.prepareProfile(record)).commit();
   }
 
   /** The record written and fsynced beside the old one, which it replaces on commit. */
